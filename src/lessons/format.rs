@@ -1,0 +1,73 @@
+//! How numbers are written on the page, in summaries and in messages: four significant digits,
+//! scientific notation for very small or large magnitudes, never "NaN".
+
+/// Formats a number with four significant digits (e.g. `0.04123`, `3.142e-5`, `1.25e6`).
+/// Non-finite values, which the lessons never produce, are written as "undefined" rather than NaN.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "undefined".to_owned();
+    }
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    let magnitude = x.abs();
+    if !(1e-3..1e4).contains(&magnitude) {
+        let text = format!("{x:.3e}");
+        // Rust writes 3.142e-5; keep that form but drop trailing zeros of the mantissa.
+        match text.split_once('e') {
+            Some((mantissa, exponent)) => format!("{}e{exponent}", trim_zeros(mantissa)),
+            None => text,
+        }
+    } else {
+        let decimals = (3 - magnitude.log10().floor() as i32).max(0) as usize;
+        trim_zeros(&format!("{x:.decimals$}")).to_owned()
+    }
+}
+
+fn trim_zeros(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
+    }
+}
+
+/// Writes Σ_{i=from}^{to} σ_i² compactly: "σ_8²", "σ_7² + σ_8²" or "σ_7² + ⋯ + σ_16²" (1-based).
+pub fn sigma_squared_sum(from: usize, to: usize) -> String {
+    match to.saturating_sub(from) {
+        0 => format!("σ{}²", subscript(from)),
+        1 => format!("σ{}² + σ{}²", subscript(from), subscript(to)),
+        _ => format!("σ{}² + ⋯ + σ{}²", subscript(from), subscript(to)),
+    }
+}
+
+/// Unicode subscript digits for an index.
+pub fn subscript(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(number(0.041234), "0.04123");
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(123.456), "123.5");
+        assert_eq!(number(3.14159e-5), "3.142e-5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(f64::NAN), "undefined");
+        assert_eq!(number(-2.5e7), "-2.5e7");
+    }
+
+    #[test]
+    fn sums_of_squares_are_compact() {
+        assert_eq!(sigma_squared_sum(8, 8), "σ₈²");
+        assert_eq!(sigma_squared_sum(7, 8), "σ₇² + σ₈²");
+        assert_eq!(sigma_squared_sum(7, 16), "σ₇² + ⋯ + σ₁₆²");
+    }
+}

@@ -1,0 +1,11 @@
+//! Lessons: one module per lesson, each turning raw parameters into checked parameters and then
+//! into an `Outcome` of plain data for the plots and the page's text.
+//!
+//! This is the single validation gate: URL state, controls, `adaptlab solve` JSON and imported
+//! files all pass through the `check_*` functions here before any number reaches the mathematics.
+
+pub mod format;
+pub mod input;
+pub mod lora_linear;
+
+pub use input::InputError;

@@ -1,0 +1,16 @@
+//! Adaptation Lab: an interactive companion to two results on model adaptation —
+//! the expressive power of LoRA (Zeng & Lee, ICLR 2024) and the dual operating modes of
+//! in-context learning (Lin & Lee, ICML 2024).
+//!
+//! Layers, from the bottom: `linalg` and `rng` (helpers), `lora` (the papers' mathematics),
+//! `lessons` (validation gate and outcomes), `state` (URL state), `plots` (figures generic over
+//! plotters' backends), `solve` (the JSON interface of the `adaptlab` command) and, on wasm32
+//! only, `web` (the browser boundary). See ARCHITECTURE.md.
+
+pub mod lessons;
+pub mod linalg;
+pub mod lora;
+pub mod rng;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

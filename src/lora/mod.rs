@@ -1,0 +1,6 @@
+//! The mathematics of "The Expressive Power of Low-Rank Adaptation" (Zeng & Lee, ICLR 2024).
+//!
+//! Pure functions over plain data: no wasm, plotting, URLs or clocks.
+
+pub mod linear;
+pub mod models;

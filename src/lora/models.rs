@@ -1,0 +1,71 @@
+//! Seeded frozen and target models for the linear lesson (`lora.md` §4.1).
+//!
+//! Draw order follows the paper's code: the target is drawn first, then the frozen layers
+//! W_1..W_L, from one stream; the low-rank perturbation, when asked for, comes after them. So
+//! switching the kind of target keeps the frozen layers identical for the same seed.
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::linalg::{self, Matrix};
+use crate::rng::LabRng;
+
+/// How the target W̄ relates to the frozen layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    /// W̄ and every W_l have i.i.d. entries U(−1/√D, 1/√D) (PyTorch's `nn.Linear` default, the paper code's init).
+    Random,
+    /// W̄ = ΠW_l + c·I with c the mean singular value of the random discrepancy: every σ_i(E) = c
+    /// (the paper code's `uniform_singular_values` mode).
+    UniformSingularValues,
+    /// W̄ = ΠW_l + G Hᵀ with G, H ∈ ℝ^{D×q} of i.i.d. N(0, 1/D) entries: rank(E) = q almost surely.
+    LowRank {
+        /// The rank q of the perturbation.
+        rank: usize,
+    },
+}
+
+/// A frozen deep linear model and its target.
+#[derive(Clone, Debug)]
+pub struct LinearModels {
+    /// W̄ (D×D).
+    pub target: Matrix,
+    /// W_1..W_L, `frozen[0]` applied first.
+    pub frozen: Vec<Matrix>,
+}
+
+/// Draws a D×D matrix with i.i.d. entries U(−1/√D, 1/√D), row by row.
+fn uniform_layer(rng: &mut LabRng, dim: usize) -> Matrix {
+    let bound = 1.0 / (dim as f64).sqrt();
+    Matrix::from_fn(dim, dim, |_, _| rng.random_range(-bound..bound))
+}
+
+/// Draws a D×q matrix with i.i.d. N(0, 1/D) entries.
+fn gaussian_factor(rng: &mut LabRng, dim: usize, cols: usize) -> Matrix {
+    let scale = 1.0 / (dim as f64).sqrt();
+    Matrix::from_fn(dim, cols, |_, _| {
+        let z: f64 = StandardNormal.sample(rng);
+        scale * z
+    })
+}
+
+/// Generates the target and `depth` frozen layers of width `dim` from `rng`.
+pub fn generate(rng: &mut LabRng, dim: usize, depth: usize, kind: TargetKind) -> LinearModels {
+    let random_target = uniform_layer(rng, dim);
+    let frozen: Vec<Matrix> = (0..depth).map(|_| uniform_layer(rng, dim)).collect();
+    let product = linalg::layer_product(&frozen, dim);
+    let target = match kind {
+        TargetKind::Random => random_target,
+        TargetKind::UniformSingularValues => {
+            let c = linalg::singular_values(&(&random_target - &product))
+                .map_or(1.0, |s| s.iter().sum::<f64>() / dim as f64);
+            &product + Matrix::identity(dim, dim) * c
+        }
+        TargetKind::LowRank { rank } => {
+            let g = gaussian_factor(rng, dim, rank);
+            let h = gaussian_factor(rng, dim, rank);
+            &product + g * h.transpose()
+        }
+    };
+    LinearModels { target, frozen }
+}
