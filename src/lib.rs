@@ -11,6 +11,7 @@ pub mod lessons;
 pub mod linalg;
 pub mod lora;
 pub mod rng;
+pub mod state;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -46,8 +46,7 @@ pub fn sorted_svd(m: &Matrix) -> Option<SortedSvd> {
 
 /// Singular values of `m` in descending order, or `None` if the iteration does not converge.
 pub fn singular_values(m: &Matrix) -> Option<Vector> {
-    nalgebra::SVD::try_new(m.clone(), false, false, f64::EPSILON, SVD_MAX_ITERATIONS)
-        .map(|svd| svd.singular_values)
+    nalgebra::SVD::try_new(m.clone(), false, false, f64::EPSILON, SVD_MAX_ITERATIONS).map(|svd| svd.singular_values)
 }
 
 /// Numerical rank: the number of singular values above `RANK_TOLERANCE · σ₁`

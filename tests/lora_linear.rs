@@ -20,8 +20,9 @@ fn random_orthogonal(rng: &mut rng::LabRng, dim: usize) -> Matrix {
 fn problem_with_spectrum(seed: u64, sigma: &[f64], depth: usize) -> (Matrix, Vec<Matrix>) {
     let dim = sigma.len();
     let mut rng = rng::seeded(seed);
-    let frozen: Vec<Matrix> =
-        (0..depth).map(|_| Matrix::identity(dim, dim) + Matrix::from_fn(dim, dim, |_, _| rng.random_range(-0.3..0.3))).collect();
+    let frozen: Vec<Matrix> = (0..depth)
+        .map(|_| Matrix::identity(dim, dim) + Matrix::from_fn(dim, dim, |_, _| rng.random_range(-0.3..0.3)))
+        .collect();
     let e = random_orthogonal(&mut rng, dim)
         * Matrix::from_diagonal(&DVector::from_column_slice(sigma))
         * random_orthogonal(&mut rng, dim).transpose();
@@ -64,9 +65,16 @@ fn eckart_young_equality_on_random_models() {
             let tail: f64 = direct.iter().skip(k).map(|s| s * s).sum();
             let built = linear::construct(&problem.target, &problem.frozen, &e, &ranks).unwrap();
             let err_sq = built.error_frobenius.powi(2);
-            assert!((err_sq - tail).abs() <= 1e-9 * tail + 1e-20 * direct[0] * direct[0], "seed {seed} rank {rank}: {err_sq} vs {tail}");
+            assert!(
+                (err_sq - tail).abs() <= 1e-9 * tail + 1e-20 * direct[0] * direct[0],
+                "seed {seed} rank {rank}: {err_sq} vs {tail}"
+            );
             let sigma_next = direct.get(k).copied().unwrap_or(0.0);
-            assert!((built.error_spectral - sigma_next).abs() <= 1e-9 * sigma_next + 1e-10 * direct[0], "seed {seed} rank {rank}: {} vs {sigma_next}", built.error_spectral);
+            assert!(
+                (built.error_spectral - sigma_next).abs() <= 1e-9 * sigma_next + 1e-10 * direct[0],
+                "seed {seed} rank {rank}: {} vs {sigma_next}",
+                built.error_spectral
+            );
         }
     }
 }
@@ -117,7 +125,9 @@ fn adapted_product_is_frozen_product_plus_best_low_rank_part() {
     let built = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks).unwrap();
     let svd = linalg::sorted_svd(&e.matrix).unwrap();
     let k = 6;
-    let lr = svd.u.columns(0, k) * Matrix::from_diagonal(&svd.singular_values.rows(0, k).into_owned()) * svd.v.columns(0, k).transpose();
+    let lr = svd.u.columns(0, k)
+        * Matrix::from_diagonal(&svd.singular_values.rows(0, k).into_owned())
+        * svd.v.columns(0, k).transpose();
     let expected = &e.frozen_product + lr;
     assert!((&built.adapted_product - expected).norm() < 1e-10);
     // The adapters applied to the frozen layers give that product.

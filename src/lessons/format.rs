@@ -43,10 +43,7 @@ pub fn sigma_squared_sum(from: usize, to: usize) -> String {
 
 /// Unicode subscript digits for an index.
 pub fn subscript(n: usize) -> String {
-    n.to_string()
-        .chars()
-        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
-        .collect()
+    n.to_string().chars().map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c)).collect()
 }
 
 #[cfg(test)]

@@ -49,7 +49,15 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Self { width: 16, depth: 2, rank: 3, layer_ranks: None, seed: 7, model: ModelKind::Random, perturbation_rank: 6 }
+        Self {
+            width: 16,
+            depth: 2,
+            rank: 3,
+            layer_ranks: None,
+            seed: 7,
+            model: ModelKind::Random,
+            perturbation_rank: 6,
+        }
     }
 }
 
@@ -267,14 +275,20 @@ impl Outcome {
             Ok(c) => {
                 let err = c.error_frobenius.powi(2);
                 let tolerance = 1e-9 * self.singular_values.first().map_or(1.0, |s| s * s).max(f64::MIN_POSITIVE);
-                let verdict = if (err - best).abs() <= tolerance.max(1e-9 * best) { "✔" } else { "✘ (differs from the optimum)" };
+                let verdict = if (err - best).abs() <= tolerance.max(1e-9 * best) {
+                    "✔"
+                } else {
+                    "✘ (differs from the optimum)"
+                };
                 if total >= self.discrepancy_rank {
                     format!("the construction reaches {} (zero up to rounding) {verdict}", number(err))
                 } else {
                     format!("the construction reaches {} {verdict}", number(err))
                 }
             }
-            Err(e) => format!("but the explicit construction cannot be built here: its non-singularity assumption fails ({e})"),
+            Err(e) => format!(
+                "but the explicit construction cannot be built here: its non-singularity assumption fails ({e})"
+            ),
         };
         format!("{claim}; {reached}.")
     }

@@ -137,7 +137,9 @@ pub enum ConstructionError {
         condition: f64,
     },
     /// Π W_l + LR_r(E) is singular, so the adapted layers before some layer cannot be inverted.
-    #[error("ΠW + LR_{rank}(E) is singular (condition number {condition:.1e}), so layer {layer}'s adapter cannot be built")]
+    #[error(
+        "ΠW + LR_{rank}(E) is singular (condition number {condition:.1e}), so layer {layer}'s adapter cannot be built"
+    )]
     SingularPartialProduct {
         /// 1-based layer whose adapter needs the inverse.
         layer: usize,
@@ -185,8 +187,9 @@ pub fn construct(
             (Matrix::zeros(dim, 0), Matrix::zeros(dim, 0))
         } else {
             let v_block = v.columns(block_start, rank).into_owned();
-            let a = solve(&after[l], &(e * &v_block)).ok_or_else(|| {
-                ConstructionError::SingularFrozenLayers { layer: l + 1, condition: linalg::condition_number(&after[l]) }
+            let a = solve(&after[l], &(e * &v_block)).ok_or_else(|| ConstructionError::SingularFrozenLayers {
+                layer: l + 1,
+                condition: linalg::condition_number(&after[l]),
             })?;
             let b = solve(&before.transpose(), &v_block).ok_or_else(|| ConstructionError::SingularPartialProduct {
                 layer: l + 1,

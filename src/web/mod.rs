@@ -1,0 +1,1 @@
+//! The browser boundary (filled in below).

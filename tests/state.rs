@@ -1,0 +1,117 @@
+//! The URL state: parsing never fails, repairs are reported, serialising is canonical and
+//! round-trips.
+
+use adaptlab::lessons::lora_linear::{ModelKind, Params};
+use adaptlab::state::{self, State, View};
+use proptest::prelude::*;
+
+#[test]
+fn empty_fragment_gives_defaults_without_notices() {
+    let parsed = state::parse("");
+    assert_eq!(parsed.state, State::default());
+    assert!(parsed.notices.is_empty());
+    assert_eq!(state::serialise(&parsed.state), "v=1&view=lora-linear");
+}
+
+#[test]
+fn full_link_is_read() {
+    let parsed = state::parse("#v=1&view=lora-linear&D=32&L=3&R=5&seed=42&model=lowrank&q=4");
+    assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
+    let p = &parsed.state.lora_linear;
+    assert_eq!((p.width, p.depth, p.rank, p.seed, p.model, p.perturbation_rank), (32, 3, 5, 42, ModelKind::LowRank, 4));
+    assert_eq!(state::serialise(&parsed.state), "v=1&view=lora-linear&D=32&L=3&R=5&model=lowrank&q=4&seed=42");
+}
+
+#[test]
+fn corrupted_link_is_repaired_with_notices() {
+    let parsed = state::parse("#v=1&D=abc&R=-3&zzz=1");
+    assert_eq!(parsed.state.lora_linear.width, 16);
+    assert_eq!(parsed.state.lora_linear.rank, 0);
+    assert_eq!(
+        parsed.notices,
+        vec![
+            "D = 'abc' is not a whole number; using D = 16.".to_owned(),
+            "R = -3 is below the minimum 0; using R = 0.".to_owned(),
+            "ignored the unknown setting 'zzz'.".to_owned(),
+        ]
+    );
+}
+
+#[test]
+fn cross_field_rules_clamp_ranks_to_width() {
+    let parsed = state::parse("D=4&R=9&ranks=1,2,9&L=2");
+    let p = &parsed.state.lora_linear;
+    assert_eq!(p.rank, 4);
+    assert_eq!(p.layer_ranks, Some(vec![1, 2]));
+    assert_eq!(parsed.notices.len(), 2, "{:?}", parsed.notices);
+}
+
+#[test]
+fn oversized_and_hostile_values_are_contained() {
+    let parsed = state::parse("D=10000&view=%3Cscript%3E&seed=99999999999999999999999");
+    assert_eq!(parsed.state.lora_linear.width, 64);
+    assert_eq!(parsed.state.view, View::LoraLinear);
+    assert!(
+        parsed.notices.iter().any(|n| n.contains("<script>")),
+        "the message quotes the text, the page shows it as text"
+    );
+    assert_eq!(parsed.notices.len(), 3);
+}
+
+#[test]
+fn controls_follow_the_state() {
+    let mut s = State::default();
+    let notices = state::set(&mut s, "D", "8");
+    assert!(notices.is_empty());
+    let r = state::controls(&s).into_iter().find(|c| c.key == "R").unwrap();
+    assert_eq!((r.min, r.max, r.value.as_str()), (Some(0), Some(8), "3"));
+    assert_eq!(state::set(&mut s, "R", "12"), vec!["R = 12 exceeds D = 8; using R = 8.".to_owned()]);
+    assert_eq!(s.lora_linear.rank, 8);
+    assert_eq!(state::set(&mut s, "nope", "1").len(), 1);
+}
+
+fn any_state() -> impl Strategy<Value = State> {
+    (2usize..=64, 1usize..=8, 0usize..=64, any::<u32>(), 0usize..3, 1usize..=64, any::<bool>()).prop_map(
+        |(width, depth, rank, seed, model, q, per_layer)| {
+            let model = [ModelKind::Random, ModelKind::Uniform, ModelKind::LowRank][model];
+            let rank = rank.min(width);
+            let layer_ranks = per_layer.then(|| (0..depth).map(|l| (rank + l) % (width + 1)).collect());
+            State {
+                view: View::LoraLinear,
+                lora_linear: Params {
+                    width,
+                    depth,
+                    rank,
+                    layer_ranks,
+                    seed: u64::from(seed),
+                    model,
+                    perturbation_rank: q.min(width),
+                },
+            }
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn parse_inverts_serialise(s in any_state()) {
+        let parsed = state::parse(&state::serialise(&s));
+        prop_assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
+        prop_assert_eq!(parsed.state, s);
+    }
+
+    #[test]
+    fn parse_never_panics_and_is_idempotent(text in ".{0,80}") {
+        let once = state::parse(&text).state;
+        let canonical = state::serialise(&once);
+        let twice = state::parse(&canonical);
+        prop_assert!(twice.notices.is_empty());
+        prop_assert_eq!(twice.state, once);
+    }
+
+    #[test]
+    fn parse_survives_plausible_garbage(key in "(D|L|R|ranks|seed|model|q|v|view|x)", value in "[-0-9a-z,%]{0,12}") {
+        let parsed = state::parse(&format!("{key}={value}"));
+        prop_assert_eq!(state::parse(&state::serialise(&parsed.state)).state, parsed.state);
+    }
+}
