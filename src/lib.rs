@@ -10,7 +10,9 @@
 pub mod lessons;
 pub mod linalg;
 pub mod lora;
+pub mod plots;
 pub mod rng;
+pub mod solve;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,1 +1,92 @@
-fn main() {}
+//! `adaptlab`: Adaptation Lab from the command line, sharing the library with the page.
+//!
+//! ```text
+//! adaptlab solve < problem.json                    one JSON problem in, one JSON answer out
+//! adaptlab problem '<state>'                       the JSON problem the page shows for a state
+//! adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]
+//! ```
+//! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use adaptlab::lessons::lora_linear;
+use adaptlab::plots::lora_linear::{Figure, Figures};
+use adaptlab::plots::Theme;
+use adaptlab::solve;
+use adaptlab::state;
+
+const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure spectrum|error|heatmaps]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("solve") if args.len() == 1 => run_solve(),
+        Some("problem") if args.len() == 2 => run_problem(&args[1]),
+        Some("render") if args.len() >= 2 => run_render(&args[1], &args[2..]),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("adaptlab: {}", message.replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_solve() -> Result<(), String> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).map_err(|e| format!("cannot read standard input: {e}"))?;
+    let answer = solve::solve_text(&input).map_err(|e| e.to_string())?;
+    println!("{answer}");
+    Ok(())
+}
+
+/// Parses a state, reporting repairs on stderr exactly as the page's notice would.
+fn parse_state(fragment: &str) -> state::State {
+    let parsed = state::parse(fragment);
+    for notice in &parsed.notices {
+        eprintln!("adaptlab: link repaired: {notice}");
+    }
+    parsed.state
+}
+
+fn run_problem(fragment: &str) -> Result<(), String> {
+    let state = parse_state(fragment);
+    let problem = state.lora_linear.problem();
+    println!("{}", solve::lora_linear::problem_json(&problem));
+    Ok(())
+}
+
+fn run_render(fragment: &str, options: &[String]) -> Result<(), String> {
+    let (mut svg, mut csv, mut figures) = (None, None, Figure::ALL.to_vec());
+    let mut rest = options.iter();
+    while let Some(option) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{option} needs a value; {USAGE}"))?;
+        match option.as_str() {
+            "--svg" => svg = Some(value.clone()),
+            "--csv" => csv = Some(value.clone()),
+            "--figure" => {
+                figures = vec![Figure::from_key(value).ok_or_else(|| format!("--figure: '{value}' is not spectrum, error or heatmaps"))?]
+            }
+            _ => return Err(format!("unknown option {option}; {USAGE}")),
+        }
+    }
+    let svg = svg.ok_or_else(|| format!("--svg FILE is required; {USAGE}"))?;
+    let state = parse_state(fragment);
+    let problem = state.lora_linear.problem();
+    let analysis = lora_linear::analyse(&problem).map_err(|e| e.to_string())?;
+    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
+    let data = Figures::new(&problem, &analysis, &outcome);
+    let document = data.svg(&figures, &Theme::default()).map_err(|e| e.to_string())?;
+    std::fs::write(&svg, document).map_err(|e| format!("cannot write {svg}: {e}"))?;
+    if let Some(csv) = csv {
+        std::fs::write(&csv, data.csv()).map_err(|e| format!("cannot write {csv}: {e}"))?;
+    }
+    Ok(())
+}

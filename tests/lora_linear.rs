@@ -160,7 +160,7 @@ fn analysis_curve_matches_outcomes_at_every_rank() {
     assert_eq!(analysis.curve.len(), 7);
     for point in &analysis.curve {
         let p = Params { rank: point.rank, ..params.clone() }.problem();
-        let outcome = lora_linear::solve(&p, &analysis);
+        let outcome = lora_linear::solve(&p, &analysis.discrepancy);
         let c = outcome.construction.unwrap();
         assert!((c.error_frobenius.powi(2) - point.construction_frobenius_sq.unwrap()).abs() < 1e-12);
         assert!((outcome.optimal.gaussian_mse - point.optimal_gaussian_mse).abs() < 1e-15);
@@ -173,11 +173,11 @@ fn live_check_states_the_numbers() {
     let params = Params { width: 16, depth: 2, rank: 3, ..Params::default() };
     let problem = params.problem();
     let analysis = lora_linear::analyse(&problem).unwrap();
-    let outcome = lora_linear::solve(&problem, &analysis);
+    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
     let text = outcome.live_check();
     assert!(text.starts_with("R·L = 3·2 = 6 < rank(E) = 16"), "{text}");
     assert!(text.contains("σ₇² + ⋯ + σ₁₆²") && text.ends_with("✔."), "{text}");
-    let exact = lora_linear::solve(&Params { rank: 8, ..params }.problem(), &analysis);
+    let exact = lora_linear::solve(&Params { rank: 8, ..params }.problem(), &analysis.discrepancy);
     assert!(exact.live_check().contains("exactly"), "{}", exact.live_check());
 }
 

@@ -342,9 +342,8 @@ impl Outcome {
     }
 }
 
-/// Solves the lesson for `problem` given its `analysis`.
-pub fn solve(problem: &Problem, analysis: &Analysis) -> Outcome {
-    let discrepancy = &analysis.discrepancy;
+/// Solves the lesson for `problem` given its discrepancy (from `analyse` or `Discrepancy::new`).
+pub fn solve(problem: &Problem, discrepancy: &Discrepancy) -> Outcome {
     let budget = linear::rank_budget(&problem.ranks, problem.width());
     Outcome {
         width: problem.width(),

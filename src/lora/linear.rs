@@ -72,7 +72,7 @@ impl Discrepancy {
 
 /// Σ_{i>k} σ_i²: the squared Frobenius error left after keeping the `k` largest singular values.
 pub fn tail_sum_of_squares(singular_values: &[f64], k: usize) -> f64 {
-    singular_values.iter().skip(k).map(|s| s * s).sum()
+    singular_values.iter().skip(k).fold(0.0, |acc, s| acc + s * s)
 }
 
 /// The smallest errors reachable with a given rank budget (all finite, non-negative).

@@ -1,0 +1,13 @@
+//! Figures, each written once and generic over plotters' `DrawingBackend`, so the same code
+//! paints the page's canvas, writes SVG exports and is tested natively on SVG strings.
+//!
+//! Plots only draw what they are given: the data structs here are filled by the lessons and
+//! hold no mathematics of their own.
+
+pub mod error_curve;
+pub mod heatmaps;
+pub mod lora_linear;
+pub mod spectrum;
+pub mod style;
+
+pub use style::{PlotError, Theme};
