@@ -7,6 +7,7 @@
 //! plotters' backends), `solve` (the JSON interface of the `adaptlab` command) and, on wasm32
 //! only, `web` (the browser boundary). See ARCHITECTURE.md.
 
+pub mod bench_kernels;
 pub mod lessons;
 pub mod linalg;
 pub mod lora;

@@ -1,0 +1,33 @@
+//! Kernels timed inside wasm for the browser benchmark (`scripts/bench-wasm.mjs`). Timing uses
+//! `performance.now()` and only reports; it never influences a result.
+
+use wasm_bindgen::prelude::*;
+
+use crate::bench_kernels;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Mean milliseconds per call of the linear construction kernel at width `width`, depth 2.
+#[wasm_bindgen]
+pub fn bench_construction(width: usize, repetitions: u32) -> f64 {
+    let problem = bench_kernels::linear_problem(width, 2);
+    bench_kernels::linear_construction(&problem);
+    let start = now();
+    for _ in 0..repetitions {
+        bench_kernels::linear_construction(&problem);
+    }
+    (now() - start) / f64::from(repetitions.max(1))
+}
+
+/// Mean milliseconds per full lesson recompute (models, analysis over all ranks, outcome) at width `width`.
+#[wasm_bindgen]
+pub fn bench_lesson(width: usize, repetitions: u32) -> f64 {
+    bench_kernels::linear_lesson(width);
+    let start = now();
+    for _ in 0..repetitions {
+        bench_kernels::linear_lesson(width);
+    }
+    (now() - start) / f64::from(repetitions.max(1))
+}
