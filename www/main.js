@@ -76,28 +76,36 @@ function onLayerRankChange() {
   change('ranks', values.join(','));
 }
 
+// Backs the canvas at devicePixelRatio; touches its size only when it changes (a resize clears
+// and reallocates the canvas).
 function sizeCanvas(canvas, size) {
   const ratio = window.devicePixelRatio || 1;
   const cssWidth = canvas.parentElement.clientWidth;
   const cssHeight = Math.round((cssWidth * size[1]) / size[0]);
-  canvas.style.height = `${cssHeight}px`;
-  canvas.width = Math.round(cssWidth * ratio);
-  canvas.height = Math.round(cssHeight * ratio);
+  const [width, height] = [Math.round(cssWidth * ratio), Math.round(cssHeight * ratio)];
+  if (canvas.style.height !== `${cssHeight}px`) canvas.style.height = `${cssHeight}px`;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
   return ratio;
 }
 
 function drawFigures() {
   const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
   for (const name of FIGURES) {
+    const started = performance.now();
     const canvas = $(`figure[data-figure="${name}"] canvas`);
     const ratio = sizeCanvas(canvas, lab.figure_size(name));
     lab.draw(name, canvas, ratio, dark);
+    canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
   }
 }
 
 function render() {
   const started = performance.now();
   const text = lab.compute();
+  document.body.dataset.computeMs = (performance.now() - started).toFixed(2);
+  // Draw before writing text, so measuring the canvases' width does not force a second layout.
+  drawFigures();
   $('#live-check').textContent = text.check;
   $('#live-check').className = text.assumption_holds ? (text.exact ? 'exact' : 'approximate') : 'failed';
   const n = text.numbers;
@@ -108,7 +116,6 @@ function render() {
     $(selector).dataset.value = value === null || value === undefined ? '' : String(value);
   });
   FIGURES.forEach((name, index) => { $(`#summary-${name}`).textContent = text.summaries[index]; });
-  drawFigures();
   if (location.hash.slice(1) !== text.fragment) history.replaceState(null, '', `#${text.fragment}`);
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
   document.body.dataset.ready = '1';

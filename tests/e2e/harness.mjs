@@ -1,0 +1,80 @@
+// Shared set-up for the end-to-end tests: serves dist/ on a free localhost port and opens pages
+// in Debian's Chromium through playwright-core, recording console errors, page errors, failed
+// requests and every request that would leave the page's origin.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
+    server.on('error', reject);
+  });
+}
+
+export async function startLab() {
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', path.join(ROOT, 'dist')],
+    { stdio: 'ignore' });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${origin}/index.html`)).ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return {
+    origin,
+    browser,
+    async open(fragment = '', options = {}) {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true, ...options });
+      const page = await context.newPage();
+      const problems = [];
+      const transferred = new Map();
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+      page.on('request', (r) => {
+        const url = r.url();
+        if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`left origin: ${url}`);
+      });
+      page.on('response', (r) => transferred.set(r.url(), r));
+      await page.goto(`${origin}/index.html${fragment}`);
+      await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+      return { page, context, problems, transferred };
+    },
+    async close() {
+      await browser.close();
+      server.kill();
+    },
+  };
+}
+
+// A short hash of a canvas's pixels, to tell whether a figure changed.
+export async function canvasHash(page, figure) {
+  return page.evaluate((name) => {
+    const canvas = document.querySelector(`figure[data-figure="${name}"] canvas`);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let hash = 2166136261;
+    for (let i = 0; i < data.length; i += 7) hash = Math.imul(hash ^ data[i], 16777619) >>> 0;
+    return hash;
+  }, figure);
+}
+
+// How many distinct colours a canvas shows (a blank canvas has one).
+export async function canvasColours(page, figure) {
+  return page.evaluate((name) => {
+    const canvas = document.querySelector(`figure[data-figure="${name}"] canvas`);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 13) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  }, figure);
+}
