@@ -72,7 +72,8 @@ fn run_render(fragment: &str, options: &[String]) -> Result<(), String> {
             "--svg" => svg = Some(value.clone()),
             "--csv" => csv = Some(value.clone()),
             "--figure" => {
-                figures = vec![Figure::from_key(value).ok_or_else(|| format!("--figure: '{value}' is not spectrum, error or heatmaps"))?]
+                figures = vec![Figure::from_key(value)
+                    .ok_or_else(|| format!("--figure: '{value}' is not spectrum, error or heatmaps"))?]
             }
             _ => return Err(format!("unknown option {option}; {USAGE}")),
         }

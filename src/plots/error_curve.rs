@@ -34,7 +34,10 @@ pub struct ErrorCurveData {
 impl ErrorCurveData {
     /// Largest value on the curve.
     fn top(&self) -> f64 {
-        self.rows.iter().map(|r| r.optimal_frobenius_sq.max(r.construction_frobenius_sq.unwrap_or(0.0))).fold(0.0, f64::max)
+        self.rows
+            .iter()
+            .map(|r| r.optimal_frobenius_sq.max(r.construction_frobenius_sq.unwrap_or(0.0)))
+            .fold(0.0, f64::max)
     }
     /// The log axis floor: 1e-16 of the largest value. Values below it (exact representation,
     /// up to rounding) are drawn on the floor.
@@ -49,7 +52,11 @@ impl ErrorCurveData {
 }
 
 /// Draws the curve into `area`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurveData, theme: &Theme) -> Result<(), PlotError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ErrorCurveData,
+    theme: &Theme,
+) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let floor = data.floor();
     let top = data.top().max(floor * 10.0) * 20.0;
@@ -81,7 +88,12 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurve
     let threshold = data.threshold as f64;
     let dash = theme.line(theme.foreground(), 1.5);
     chart
-        .draw_series(DashedLineSeries::new(vec![(threshold, floor), (threshold, top)], theme.px(6.0), theme.px(4.0), dash))
+        .draw_series(DashedLineSeries::new(
+            vec![(threshold, floor), (threshold, top)],
+            theme.px(6.0),
+            theme.px(4.0),
+            dash,
+        ))
         .map_err(plot_error)?;
     let right_side = threshold < max_rank * 0.7;
     let (tx, anchor) = if right_side { (threshold + 0.15, HPos::Left) } else { (threshold - 0.15, HPos::Right) };
@@ -95,11 +107,16 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurve
 
     // Current R: a solid orange band.
     let current = theme.line(okabe_ito::ORANGE, 3.0);
-    chart.draw_series(LineSeries::new(vec![(data.current_rank, floor), (data.current_rank, top)], current)).map_err(plot_error)?;
+    chart
+        .draw_series(LineSeries::new(vec![(data.current_rank, floor), (data.current_rank, top)], current))
+        .map_err(plot_error)?;
 
     let optimal = theme.line(okabe_ito::BLUE, 2.5);
     chart
-        .draw_series(LineSeries::new(data.rows.iter().map(|r| (r.rank as f64, at_floor(r.optimal_frobenius_sq))), optimal))
+        .draw_series(LineSeries::new(
+            data.rows.iter().map(|r| (r.rank as f64, at_floor(r.optimal_frobenius_sq))),
+            optimal,
+        ))
         .map_err(plot_error)?
         .label("optimum ‖E − LR_RL(E)‖²_F (Eckart–Young)")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], optimal));
@@ -117,11 +134,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &ErrorCurve
     let marker = theme.px(4.5);
     let built = okabe_ito::VERMILLION.stroke_width(theme.px(2.0));
     chart
-        .draw_series(
-            data.rows
-                .iter()
-                .filter_map(|r| r.construction_frobenius_sq.map(|c| Circle::new((r.rank as f64, at_floor(c)), marker, built))),
-        )
+        .draw_series(data.rows.iter().filter_map(|r| {
+            r.construction_frobenius_sq.map(|c| Circle::new((r.rank as f64, at_floor(c)), marker, built))
+        }))
         .map_err(plot_error)?
         .label("construction, measured ‖W̄ − Π(W_l+ΔW_l)‖²_F (circles)")
         .legend(move |(x, y)| Circle::new((x + 10, y), marker, built));

@@ -48,7 +48,11 @@ pub struct HeatmapData {
 }
 
 /// Draws the heatmaps into `area`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &HeatmapData, theme: &Theme) -> Result<(), PlotError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &HeatmapData,
+    theme: &Theme,
+) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let (width, height) = area.dim_in_pixel();
     let rows = data.rows.len().max(1) as u32;
@@ -72,11 +76,16 @@ fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, th
     let side = ((width - bar_width - gap * (count + 1)) / count).min(height - title_height - gap - footer).max(4);
     let shared_limit = row.limit();
     for (i, tile) in row.tiles.iter().enumerate() {
-        let limit = if row.shared_scale { shared_limit } else { largest_magnitude(&tile.matrix).max(f64::MIN_POSITIVE) };
+        let limit =
+            if row.shared_scale { shared_limit } else { largest_magnitude(&tile.matrix).max(f64::MIN_POSITIVE) };
         let x0 = gap + i as i32 * (side + gap);
         let y0 = title_height;
-        area.draw(&Text::new(tile.title.clone(), (x0 + side / 2, y0 / 2), theme.text(13.0).pos(Pos::new(HPos::Center, VPos::Center))))
-            .map_err(plot_error)?;
+        area.draw(&Text::new(
+            tile.title.clone(),
+            (x0 + side / 2, y0 / 2),
+            theme.text(13.0).pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(plot_error)?;
         draw_matrix(area, &tile.matrix, (x0, y0), side, limit)?;
         area.draw(&Rectangle::new([(x0, y0), (x0 + side, y0 + side)], theme.grid().stroke_width(1)))
             .map_err(plot_error)?;
@@ -88,7 +97,14 @@ fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, th
     }
     let bar_origin = (width - bar_width + gap, title_height);
     if row.shared_scale {
-        draw_colour_bar(area, bar_origin, side, shared_limit, &[number(shared_limit), "0".into(), number(-shared_limit)], theme)
+        draw_colour_bar(
+            area,
+            bar_origin,
+            side,
+            shared_limit,
+            &[number(shared_limit), "0".into(), number(-shared_limit)],
+            theme,
+        )
     } else {
         draw_colour_bar(area, bar_origin, side, 1.0, &["+max".into(), "0".into(), "−max".into()], theme)
     }
@@ -136,7 +152,8 @@ fn draw_colour_bar<DB: DrawingBackend>(
     }
     let label = theme.text(11.0).pos(Pos::new(HPos::Left, VPos::Center));
     for (text, y) in labels.iter().zip([origin.1, origin.1 + height / 2, origin.1 + height]) {
-        area.draw(&Text::new(text.clone(), (origin.0 + bar + theme.offset(4.0), y), label.clone())).map_err(plot_error)?;
+        area.draw(&Text::new(text.clone(), (origin.0 + bar + theme.offset(4.0), y), label.clone()))
+            .map_err(plot_error)?;
     }
     Ok(())
 }

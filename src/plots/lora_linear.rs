@@ -96,7 +96,10 @@ impl Figures {
                     .adapters
                     .iter()
                     .enumerate()
-                    .map(|(l, a)| Tile { title: format!("ΔW{} (rank {})", subscript(l + 1), a.rank), matrix: a.delta.clone() })
+                    .map(|(l, a)| Tile {
+                        title: format!("ΔW{} (rank {})", subscript(l + 1), a.rank),
+                        matrix: a.delta.clone(),
+                    })
                     .collect(),
             });
         } else {
@@ -106,7 +109,12 @@ impl Figures {
     }
 
     /// Draws one figure into `area`.
-    pub fn draw<DB: DrawingBackend>(&self, figure: Figure, area: &DrawingArea<DB, Shift>, theme: &Theme) -> Result<(), PlotError> {
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        figure: Figure,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
         match figure {
             Figure::Spectrum => spectrum::draw(area, &self.spectrum, theme),
             Figure::ErrorCurve => error_curve::draw(area, &self.curve, theme),

@@ -18,9 +18,12 @@ pub struct SpectrumData {
     pub rank: usize,
 }
 
-
 /// Draws the spectrum into `area`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SpectrumData, theme: &Theme) -> Result<(), PlotError> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &SpectrumData,
+    theme: &Theme,
+) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let n = data.sigma_squared.len().max(1);
     // A linear axis, so that the hollow bars' total height is the squared Frobenius error left.
@@ -56,14 +59,22 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SpectrumDa
     let remaining_style = okabe_ito::VERMILLION.stroke_width(theme.px(2.0));
     chart
         .draw_series(
-            data.sigma_squared.iter().enumerate().take(data.absorbed).map(|(i, &s)| Rectangle::new(bar(i, s), absorbed_style)),
+            data.sigma_squared
+                .iter()
+                .enumerate()
+                .take(data.absorbed)
+                .map(|(i, &s)| Rectangle::new(bar(i, s), absorbed_style)),
         )
         .map_err(plot_error)?
         .label(format!("absorbed by the adapters ({} bars)", data.absorbed))
         .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], absorbed_style));
     chart
         .draw_series(
-            data.sigma_squared.iter().enumerate().skip(data.absorbed).map(|(i, &s)| Rectangle::new(bar(i, s), remaining_style)),
+            data.sigma_squared
+                .iter()
+                .enumerate()
+                .skip(data.absorbed)
+                .map(|(i, &s)| Rectangle::new(bar(i, s), remaining_style)),
         )
         .map_err(plot_error)?
         .label("remaining error (hollow)")
@@ -73,11 +84,21 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SpectrumDa
     let boundary = data.absorbed as f64 + 0.5;
     let dash = theme.line(theme.foreground(), 1.5);
     chart
-        .draw_series(DashedLineSeries::new(vec![(boundary, floor), (boundary, top)], theme.px(6.0), theme.px(4.0), dash))
+        .draw_series(DashedLineSeries::new(
+            vec![(boundary, floor), (boundary, top)],
+            theme.px(6.0),
+            theme.px(4.0),
+            dash,
+        ))
         .map_err(plot_error)?;
     let label_x = if data.absorbed * 2 > n { boundary - 0.2 } else { boundary + 0.2 };
-    let anchor = if data.absorbed * 2 > n { plotters::style::text_anchor::HPos::Right } else { plotters::style::text_anchor::HPos::Left };
-    let style = theme.text(12.0).pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Top));
+    let anchor = if data.absorbed * 2 > n {
+        plotters::style::text_anchor::HPos::Right
+    } else {
+        plotters::style::text_anchor::HPos::Left
+    };
+    let style =
+        theme.text(12.0).pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Top));
     chart
         .draw_series(std::iter::once(Text::new(format!("k = {}", data.absorbed), (label_x, top * 0.97), style)))
         .map_err(plot_error)?;

@@ -44,11 +44,7 @@ pub fn matrix(value: &Value, field: &str) -> Result<Vec<Vec<f64>>, InputError> {
         .enumerate()
         .map(|(i, row)| {
             let row_field = format!("{field}[{i}]");
-            array(row, &row_field)?
-                .iter()
-                .enumerate()
-                .map(|(j, x)| number(x, &format!("{row_field}[{j}]")))
-                .collect()
+            array(row, &row_field)?.iter().enumerate().map(|(j, x)| number(x, &format!("{row_field}[{j}]"))).collect()
         })
         .collect()
 }

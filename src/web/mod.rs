@@ -154,7 +154,8 @@ impl Lab {
     /// devicePixelRatio (type and lines scale with it).
     pub fn draw(&self, figure: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
         let (figures, figure) = self.figure(figure)?;
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
+        let backend =
+            CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
         let area = backend.into_drawing_area();
         figures.draw(figure, &area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
         area.present().map_err(|e| JsError::new(&format!("{e:?}")))

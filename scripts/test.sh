@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every check of Adaptation Lab, fast ones first — exactly what CI runs (.ci/run).
+# Installs what is missing first (wasm32 target, wasm-bindgen CLI, npm tools, Debian's Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --browser
+
+echo "== format"
+cargo fmt --all -- --check
+echo "== clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+echo "== native tests"
+cargo test
+echo "== build: the adaptlab command and the page"
+cargo build --release --bin adaptlab
+bash scripts/build.sh
+echo "== end-to-end tests in Chromium"
+node --test tests/e2e/

@@ -1,0 +1,154 @@
+//! The `adaptlab` command: JSON answers, error handling with exit status 2, and rendering.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_adaptlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn solve(problem: &str) -> Value {
+    let out = run(&["solve"], problem);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn rejected(problem: &str) -> String {
+    let out = run(&["solve"], problem);
+    assert_eq!(out.status.code(), Some(2), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let message = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(out.stdout.is_empty());
+    message
+}
+
+#[test]
+fn solves_a_small_problem_exactly() {
+    // W_2 W_1 = I and W̄ = diag(3, 2): E = diag(2, 1), rank 2; R = 1 on two layers is exact.
+    let answer = solve(
+        r#"{"kind":"lora-linear","target":[[3,0],[0,2]],"frozen":[[[2,0],[0,1]],[[0.5,0],[0,1]]],"ranks":[1,1]}"#,
+    );
+    assert_eq!(answer["discrepancy_rank"], 2);
+    assert_eq!(answer["min_exact_rank"], 1);
+    let sv: Vec<f64> = serde_json::from_value(answer["singular_values"].clone()).unwrap();
+    assert!((sv[0] - 2.0).abs() < 1e-12 && (sv[1] - 1.0).abs() < 1e-12);
+    assert_eq!(answer["optimal"]["frobenius"], 0.0);
+    assert_eq!(answer["construction"]["assumption_holds"], true);
+    assert_eq!(answer["construction"]["adapter_ranks"], serde_json::json!([1, 1]));
+    assert!(answer["construction"]["error_frobenius"].as_f64().unwrap() < 1e-12);
+    // The returned adapters really turn the frozen model into the target.
+    let deltas: Vec<Vec<Vec<f64>>> = serde_json::from_value(answer["construction"]["deltas"].clone()).unwrap();
+    let w1 = nalgebra::DMatrix::from_row_slice(2, 2, &[2.0, 0.0, 0.0, 1.0]);
+    let w2 = nalgebra::DMatrix::from_row_slice(2, 2, &[0.5, 0.0, 0.0, 1.0]);
+    let d = |m: &Vec<Vec<f64>>| nalgebra::DMatrix::from_fn(2, 2, |i, j| m[i][j]);
+    let adapted = (w2 + d(&deltas[1])) * (w1 + d(&deltas[0]));
+    assert!((adapted - nalgebra::DMatrix::from_row_slice(2, 2, &[3.0, 0.0, 0.0, 2.0])).norm() < 1e-12);
+}
+
+#[test]
+fn below_the_threshold_reports_the_eckart_young_error() {
+    let answer = solve(r#"{"kind":"lora-linear","target":[[3,0],[0,2]],"frozen":[[[1,0],[0,1]]],"ranks":[1]}"#);
+    // E = diag(2, 1); one rank-1 adapter leaves σ₂ = 1.
+    assert!((answer["optimal"]["spectral"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    assert!((answer["optimal"]["gaussian_mse"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+    assert!((answer["construction"]["error_spectral"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn violated_assumption_gives_null_adapters_and_no_nan() {
+    let out = run(
+        &["solve"],
+        r#"{"kind":"lora-linear","target":[[0,0],[0,0]],"frozen":[[[1,0.5],[0,1]],[[2,0],[1,1]]],"ranks":[1,1]}"#,
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(answer["construction"]["assumption_holds"], false);
+    assert_eq!(answer["construction"]["deltas"], Value::Null);
+    assert!(answer["construction"]["message"].as_str().unwrap().contains("singular"));
+}
+
+#[test]
+fn bad_inputs_name_the_offending_field() {
+    let cases = [
+        (r#"{"kind":"lora-linear","target":[[1,0],[0]],"frozen":[[[1,0],[0,1]]],"ranks":[1]}"#, "target: row 1"),
+        (
+            r#"{"kind":"lora-linear","target":[[1,0,0],[0,1,0]],"frozen":[[[1,0],[0,1]]],"ranks":[1]}"#,
+            "target: the matrix is 2×3",
+        ),
+        (
+            r#"{"kind":"lora-linear","target":[[1,0],[0,1]],"frozen":[[[1,0,0],[0,1,0],[0,0,1]]],"ranks":[1]}"#,
+            "frozen[0]: size 3",
+        ),
+        (r#"{"kind":"lora-linear","target":[[1,0],[0,1]],"frozen":[[[1,0],[0,1]]],"ranks":[1,2]}"#, "ranks: size 2"),
+        (r#"{"kind":"lora-linear","target":[[1,0],[0,1]],"frozen":[[[1,0],[0,1]]],"ranks":[-1]}"#, "ranks[0]: -1"),
+        (
+            r#"{"kind":"lora-linear","target":[[1,"x"],[0,1]],"frozen":[[[1,0],[0,1]]],"ranks":[1]}"#,
+            "target[0][1]: must be a number",
+        ),
+        (r#"{"kind":"lora-linear","target":[[1,0],[0,1]],"frozen":[],"ranks":[]}"#, "frozen: 0 is outside"),
+        (r#"{"kind":"lora-linear","target":[[1,0],[0,1]],"ranks":[1]}"#, "frozen: is missing"),
+        (r#"{"kind":"lora-cubic"}"#, "kind: 'lora-cubic' is not a known problem kind"),
+        (r#"{"kind":"lora-linear","target":[[1e999,0],[0,1]],"frozen":[[[1,0],[0,1]]],"ranks":[1]}"#, "not valid JSON"),
+        ("[1,2", "not valid JSON"),
+        ("[]", "input: must be a JSON object"),
+    ];
+    for (input, expected) in cases {
+        let message = rejected(input);
+        assert!(message.contains(expected), "{input}\n  gave: {message}  expected: {expected}");
+    }
+}
+
+#[test]
+fn render_writes_svg_and_csv_of_the_page_figures() {
+    let dir = std::env::temp_dir().join(format!("adaptlab-render-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (svg, csv) = (dir.join("f.svg"), dir.join("f.csv"));
+    let out = run(
+        &[
+            "render",
+            "#v=1&view=lora-linear&D=8&R=2&zzz=1",
+            "--svg",
+            svg.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("link repaired: ignored the unknown setting 'zzz'"));
+    let svg_text = std::fs::read_to_string(&svg).unwrap();
+    assert!(svg_text.starts_with("<svg") && svg_text.trim_end().ends_with("</svg>"));
+    assert!(svg_text.contains("Spectrum of the discrepancy") && svg_text.contains("Error against LoRA rank"));
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv_text.starts_with("figure,series,x,y\n"));
+    assert_eq!(csv_text.lines().filter(|l| l.starts_with("error,optimal_frobenius_sq,")).count(), 9);
+    assert!(csv_text.contains("error,threshold_rank,4,"));
+    let bad = run(&["render", "", "--svg", svg.to_str().unwrap(), "--figure", "pie"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn problem_and_solve_agree_with_the_lesson() {
+    let problem = run(&["problem", "#v=1&view=lora-linear&D=10&L=2&R=3&seed=4"], "");
+    assert!(problem.status.success());
+    let answer = solve(&String::from_utf8(problem.stdout).unwrap());
+    let params = adaptlab::state::parse("D=10&L=2&R=3&seed=4").state.lora_linear;
+    let p = params.problem();
+    let analysis = adaptlab::lessons::lora_linear::analyse(&p).unwrap();
+    let outcome = adaptlab::lessons::lora_linear::solve(&p, &analysis.discrepancy);
+    assert_eq!(answer["optimal"]["frobenius"].as_f64().unwrap(), outcome.optimal.frobenius);
+    assert_eq!(answer["discrepancy_rank"], outcome.discrepancy_rank);
+}

@@ -1,0 +1,57 @@
+//! The figures rendered natively to SVG strings by the same code that paints the page's canvas.
+
+use adaptlab::lessons::lora_linear::{self, Params};
+use adaptlab::plots::lora_linear::{Figure, Figures};
+use adaptlab::plots::Theme;
+
+fn figures(params: &Params) -> Figures {
+    let problem = params.problem();
+    let analysis = lora_linear::analyse(&problem).unwrap();
+    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
+    Figures::new(&problem, &analysis, &outcome)
+}
+
+#[test]
+fn spectrum_marks_absorbed_and_remaining_bars() {
+    let f = figures(&Params { width: 10, depth: 2, rank: 2, ..Params::default() });
+    let svg = f.svg(&[Figure::Spectrum], &Theme::default()).unwrap();
+    assert!(svg.contains("Spectrum of the discrepancy"));
+    assert!(svg.contains("absorbed by the adapters (4 bars)"));
+    assert!(svg.contains("k = 4"));
+    // Four filled bars in Okabe–Ito blue, six hollow ones outlined in vermillion.
+    assert_eq!(svg.matches(r##"fill="#0072B2""##).count(), 4 + 1, "bars plus the legend swatch");
+    assert_eq!(svg.matches(r##"stroke="#D55E00""##).count(), 6 + 1);
+}
+
+#[test]
+fn error_curve_has_one_measured_point_per_rank_and_the_threshold() {
+    let f = figures(&Params { width: 12, depth: 3, rank: 2, ..Params::default() });
+    let svg = f.svg(&[Figure::ErrorCurve], &Theme::default()).unwrap();
+    assert!(svg.contains("exact from R = ⌈rank(E)/L⌉ = 4"));
+    assert_eq!(svg.matches("<circle").count(), 13 + 1, "R = 0..12 plus the legend marker");
+    assert_eq!(f.curve.rows.len(), 13);
+    assert_eq!(f.curve.current_rank, 2.0);
+}
+
+#[test]
+fn heatmaps_show_every_adapter_with_its_rank() {
+    let f = figures(&Params { width: 6, depth: 3, rank: 1, ..Params::default() });
+    let svg = f.svg(&[Figure::Heatmaps], &Theme::default()).unwrap();
+    for title in
+        ["W̄ (target)", "ΠW_l (frozen)", "Π(W_l+ΔW_l) (adapted)", "ΔW₁ (rank 1)", "ΔW₂ (rank 1)", "ΔW₃ (rank 1)"]
+    {
+        assert!(svg.contains(title), "{title}");
+    }
+    // 3 model tiles + 3 adapters of 36 cells each, plus the two 64-step colour bars.
+    assert!(svg.matches("<rect").count() >= 6 * 36 + 2 * 64);
+}
+
+#[test]
+fn hidpi_scale_enlarges_type() {
+    let f = figures(&Params::default());
+    let normal = f.svg(&[Figure::ErrorCurve], &Theme::default()).unwrap();
+    let large = f.svg(&[Figure::ErrorCurve], &Theme { scale: 2.0, dark: false }).unwrap();
+    let size =
+        |svg: &str| svg.split("font-size=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().parse::<f64>().unwrap();
+    assert!((size(&large) / size(&normal) - 2.0).abs() < 0.05);
+}
