@@ -1,5 +1,7 @@
 //! The `adaptlab` command: JSON answers, error handling with exit status 2, and rendering.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -2,6 +2,8 @@
 //! against independent computations: Eckart–Young from a freshly computed SVD, exactness at the
 //! threshold, invariance to the rank allocation, and the failure case of the assumption.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use adaptlab::lessons::lora_linear::{self, ModelKind, Params, RawProblem};
 use adaptlab::linalg::{self, Matrix};
 use adaptlab::lora::linear::{self, ConstructionError, Discrepancy};

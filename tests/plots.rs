@@ -1,5 +1,7 @@
 //! The figures rendered natively to SVG strings by the same code that paints the page's canvas.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use adaptlab::lessons::lora_linear::{self, Params};
 use adaptlab::plots::lora_linear::{Figure, Figures};
 use adaptlab::plots::Theme;

@@ -1,6 +1,8 @@
 //! The URL state: parsing never fails, repairs are reported, serialising is canonical and
 //! round-trips.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use adaptlab::lessons::lora_linear::{ModelKind, Params};
 use adaptlab::state::{self, State, View};
 use proptest::prelude::*;
