@@ -16,5 +16,6 @@ rm -rf dist
 mkdir -p dist/www
 cp index.html dist/
 cp www/*.js www/*.css dist/www/
+cp www/bench.html dist/www/
 cp -r www/pkg dist/www/pkg
 echo "built dist/ ($(du -sh dist | cut -f1))"

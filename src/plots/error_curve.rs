@@ -110,6 +110,23 @@ pub fn draw<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(vec![(data.current_rank, floor), (data.current_rank, top)], current))
         .map_err(plot_error)?;
+    let (cx, anchor) = if data.current_rank < max_rank * 0.8 {
+        (data.current_rank + 0.12, HPos::Left)
+    } else {
+        (data.current_rank - 0.12, HPos::Right)
+    };
+    let current_label = if data.current_rank.fract() == 0.0 {
+        format!("current R = {}", data.current_rank)
+    } else {
+        format!("current ΣR_l/L = {:.2}", data.current_rank)
+    };
+    chart
+        .draw_series(std::iter::once(Text::new(
+            current_label,
+            (cx, top / 1e3),
+            theme.text(12.0).pos(Pos::new(anchor, VPos::Top)),
+        )))
+        .map_err(plot_error)?;
 
     let optimal = theme.line(okabe_ito::BLUE, 2.5);
     chart
@@ -150,7 +167,7 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(plot_error)?;
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerLeft)
         .background_style(theme.background().mix(0.9))
         .border_style(theme.grid())
         .label_font(theme.text(12.0))
