@@ -199,3 +199,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn ill_conditioned_deep_models_are_reported_not_shown_as_numbers() {
+    // Eight random 64×64 layers multiply to a badly conditioned product: in floating point the
+    // adapters miss the target although every inverse exists. The lesson must say so.
+    let problem = Params { width: 64, depth: 8, rank: 8, seed: 2, ..Params::default() }.problem();
+    let e = Discrepancy::new(&problem.target, &problem.frozen).unwrap();
+    let result = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks);
+    assert!(matches!(result, Err(ConstructionError::Unreliable { .. })), "{result:?}");
+    let analysis = lora_linear::analyse(&problem).unwrap();
+    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
+    assert!(outcome.live_check().contains("cannot be used here: the frozen layers are too ill-conditioned"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Over the page's whole range, a construction that is reported is one that works.
+    #[test]
+    fn reported_constructions_always_attain_the_optimum(width in 2usize..=64, depth in 1usize..=8, rank in 0usize..=64, seed in 0u64..50) {
+        let rank = rank.min(width);
+        let problem = Params { width, depth, rank, seed, ..Params::default() }.problem();
+        let e = Discrepancy::new(&problem.target, &problem.frozen).unwrap();
+        let optimal = e.optimal_errors(linear::rank_budget(&problem.ranks, width));
+        prop_assert!(optimal.frobenius.is_finite() && optimal.gaussian_mse.is_finite());
+        if let Ok(built) = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks) {
+            prop_assert!((built.error_frobenius - optimal.frobenius).abs() <= 1e-6 * e.matrix.norm());
+        }
+    }
+}

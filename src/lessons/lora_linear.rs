@@ -286,9 +286,7 @@ impl Outcome {
                     format!("the construction reaches {} {verdict}", number(err))
                 }
             }
-            Err(e) => format!(
-                "but the explicit construction cannot be built here: its non-singularity assumption fails ({e})"
-            ),
+            Err(e) => format!("but the explicit construction cannot be used here: {e}"),
         };
         format!("{claim}; {reached}.")
     }
@@ -317,7 +315,7 @@ impl Outcome {
             .fold(0.0, f64::max);
         let built = curve.iter().filter(|p| p.construction_frobenius_sq.is_some()).count();
         format!(
-            "Squared Frobenius error against LoRA rank R = 0…{} at depth L = {}: the optimum falls from {} at R = 0 to zero at R = ⌈rank(E)/L⌉ = {}; the construction was built at {} of {} ranks and differs from the optimum by at most {}.",
+            "Squared Frobenius error against LoRA rank R = 0…{} at depth L = {}: the optimum falls from {} at R = 0 to zero at R = ⌈rank(E)/L⌉ = {}; the construction could be built reliably at {} of {} ranks and there differs from the optimum by at most {}.",
             self.width,
             self.depth(),
             number(start),

@@ -129,7 +129,7 @@ impl Construction {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConstructionError {
     /// A product of frozen layers after layer l must be inverted and is (numerically) singular.
-    #[error("the frozen layers after layer {layer} multiply to a singular matrix (condition number {condition:.1e})")]
+    #[error("the non-singularity assumption fails: the frozen layers after layer {layer} multiply to a singular matrix (condition number {condition:.1e})")]
     SingularFrozenLayers {
         /// 1-based layer index l whose successors W_L⋯W_{l+1} are singular.
         layer: usize,
@@ -151,7 +151,20 @@ pub enum ConstructionError {
     /// The construction produced non-finite numbers.
     #[error("the construction produced non-finite numbers")]
     NonFinite,
+    /// Every inverse exists, but rounding errors amplified by ill-conditioned layers dominate:
+    /// the adapters built in floating point miss the optimum they provably reach in exact arithmetic.
+    #[error("the frozen layers are too ill-conditioned for floating point: the adapters built reach ‖W̄ − Π(W_l+ΔW_l)‖_F = {reached:.3e} instead of the optimum {optimal:.3e}")]
+    Unreliable {
+        /// Frobenius error actually reached.
+        reached: f64,
+        /// The Eckart–Young optimum the construction reaches in exact arithmetic.
+        optimal: f64,
+    },
 }
+
+/// Largest deviation, relative to ‖E‖_F, of the construction's Frobenius error from the optimum
+/// that still counts as the construction working (rounding amplified by the inverted layers).
+pub const RELIABLE_TOLERANCE: f64 = 1e-6;
 
 /// Builds the adapters of `lora.md` §3.1 for per-layer ranks `ranks` (one per layer).
 ///
@@ -159,7 +172,8 @@ pub enum ConstructionError {
 /// and so on (blocks beyond D are empty). With Q_l = W_L⋯W_{l+1} and P_l = Π_{j<l}(W_j+ΔW_j):
 /// ΔW_l = Q_l⁻¹ E V_l V_lᵀ P_l⁻¹, and the product telescopes to Π(W_l+ΔW_l) = ΠW_l + LR_k(E).
 ///
-/// Fails when a matrix that must be inverted has condition number above `MAX_CONDITION`.
+/// Fails when a matrix that must be inverted has condition number above `MAX_CONDITION`, or when
+/// the adapters built in floating point miss the optimum by more than `RELIABLE_TOLERANCE · ‖E‖_F`.
 pub fn construct(
     target: &Matrix,
     frozen: &[Matrix],
@@ -209,11 +223,17 @@ pub fn construct(
         adapted_product: before,
         adapters,
     };
-    if construction.error_frobenius.is_finite() && construction.error_spectral.is_finite() {
-        Ok(construction)
-    } else {
-        Err(ConstructionError::NonFinite)
+    if !(construction.error_frobenius.is_finite() && construction.error_spectral.is_finite()) {
+        return Err(ConstructionError::NonFinite);
     }
+    // The construction is exact in exact arithmetic (Π(W_l+ΔW_l) = ΠW_l + LR_k(E)); accept it only
+    // if floating point kept that promise to RELIABLE_TOLERANCE of ‖E‖_F.
+    let optimal = discrepancy.optimal_errors(rank_budget(ranks, dim)).frobenius;
+    let scale = discrepancy.matrix.norm().max(f64::MIN_POSITIVE);
+    if (construction.error_frobenius - optimal).abs() > RELIABLE_TOLERANCE * scale {
+        return Err(ConstructionError::Unreliable { reached: construction.error_frobenius, optimal });
+    }
+    Ok(construction)
 }
 
 /// Solves M X = rhs when M is well enough conditioned (κ₂ ≤ `MAX_CONDITION`); `None` otherwise.
