@@ -14,3 +14,23 @@ pub type LabRng = ChaCha8Rng;
 pub fn seeded(seed: u64) -> LabRng {
     ChaCha8Rng::seed_from_u64(seed)
 }
+
+/// An independent stream `stream` of generator `seed` (e.g. model weights on stream 0,
+/// calibration inputs on 1, test inputs on 2), so drawing more of one never shifts another.
+pub fn stream(seed: u64, stream: u64) -> LabRng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+/// Named streams used across the lessons.
+pub mod streams {
+    /// Model weights (stream 0 is also what `seeded` returns).
+    pub const MODELS: u64 = 0;
+    /// Calibration inputs that size the FNN construction's biases.
+    pub const CALIBRATION: u64 = 1;
+    /// Test inputs on which errors are measured.
+    pub const TEST: u64 = 2;
+    /// Training batches and adapter initialisation.
+    pub const TRAINING: u64 = 3;
+}

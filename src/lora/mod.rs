@@ -2,5 +2,6 @@
 //!
 //! Pure functions over plain data: no wasm, plotting, URLs or clocks.
 
+pub mod fnn;
 pub mod linear;
 pub mod models;

@@ -69,3 +69,32 @@ pub fn generate(rng: &mut LabRng, dim: usize, depth: usize, kind: TargetKind) ->
     };
     LinearModels { target, frozen }
 }
+
+/// A vector with i.i.d. entries U(−1/√D, 1/√D) (the default bias init of PyTorch's `nn.Linear`).
+fn uniform_bias(rng: &mut LabRng, dim: usize) -> crate::linalg::Vector {
+    let bound = 1.0 / (dim as f64).sqrt();
+    crate::linalg::Vector::from_fn(dim, |_, _| rng.random_range(-bound..bound))
+}
+
+/// A random FNN of `depth` layers of width `dim`, drawn layer by layer (weight, then bias) as
+/// PyTorch's `nn.Linear` does.
+pub fn random_fnn(rng: &mut LabRng, dim: usize, depth: usize) -> crate::lora::fnn::Fnn {
+    let (mut weights, mut biases) = (Vec::with_capacity(depth), Vec::with_capacity(depth));
+    for _ in 0..depth {
+        weights.push(uniform_layer(rng, dim));
+        biases.push(uniform_bias(rng, dim));
+    }
+    crate::lora::fnn::Fnn { weights, biases }
+}
+
+/// The target (depth L̄, drawn first) and the frozen model (depth L) of the FNN lesson.
+pub fn fnn_pair(rng: &mut LabRng, dim: usize, target_depth: usize, frozen_depth: usize) -> (crate::lora::fnn::Fnn, crate::lora::fnn::Fnn) {
+    let target = random_fnn(rng, dim, target_depth);
+    let frozen = random_fnn(rng, dim, frozen_depth);
+    (target, frozen)
+}
+
+/// `count` inputs x ~ N(0, I_D) as the columns of a D×count matrix.
+pub fn gaussian_inputs(rng: &mut LabRng, dim: usize, count: usize) -> Matrix {
+    Matrix::from_fn(dim, count, |_, _| StandardNormal.sample(rng))
+}
