@@ -5,3 +5,4 @@
 pub mod fnn;
 pub mod linear;
 pub mod models;
+pub mod transformer;

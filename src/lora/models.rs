@@ -98,3 +98,37 @@ pub fn fnn_pair(rng: &mut LabRng, dim: usize, target_depth: usize, frozen_depth:
 pub fn gaussian_inputs(rng: &mut LabRng, dim: usize, count: usize) -> Matrix {
     Matrix::from_fn(dim, count, |_, _| StandardNormal.sample(rng))
 }
+
+/// A D×D matrix with i.i.d. N(0, 1) entries (the paper code's `torch.randn` for attention weights).
+fn standard_normal_layer(rng: &mut LabRng, dim: usize) -> Matrix {
+    Matrix::from_fn(dim, dim, |_, _| StandardNormal.sample(rng))
+}
+
+/// A random transformer as in the paper's code: per head W_Q, W_K, W_V, W_O ~ N(0, 1) (unscaled);
+/// FFN layers and the output layer (no bias) with `nn.Linear`'s U(−1/√D, 1/√D).
+pub fn random_transformer(rng: &mut LabRng, dim: usize, depth: usize, heads: usize) -> crate::lora::transformer::Transformer {
+    use crate::lora::transformer::{Block, Head, Transformer};
+    let blocks = (0..depth)
+        .map(|_| {
+            let heads = (0..heads)
+                .map(|_| Head {
+                    query: standard_normal_layer(rng, dim),
+                    key: standard_normal_layer(rng, dim),
+                    value: standard_normal_layer(rng, dim),
+                    output: standard_normal_layer(rng, dim),
+                })
+                .collect();
+            let w1 = uniform_layer(rng, dim);
+            let b1 = uniform_bias(rng, dim);
+            let w2 = uniform_layer(rng, dim);
+            let b2 = uniform_bias(rng, dim);
+            Block { heads, w1, b1, w2, b2 }
+        })
+        .collect();
+    Transformer { blocks, w_out: uniform_layer(rng, dim) }
+}
+
+/// `count` input sequences X ∈ ℝ^{D×N} with i.i.d. N(0, 1) entries.
+pub fn gaussian_sequences(rng: &mut LabRng, dim: usize, length: usize, count: usize) -> Vec<Matrix> {
+    (0..count).map(|_| gaussian_inputs(rng, dim, length)).collect()
+}
