@@ -10,7 +10,8 @@ use adaptlab::lora::models;
 use adaptlab::rng;
 
 fn setup(dim: usize, target_depth: usize, frozen_depth: usize, seed: u64) -> (Fnn, Fnn, Matrix, Matrix) {
-    let (target, frozen) = models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), dim, target_depth, frozen_depth);
+    let (target, frozen) =
+        models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), dim, target_depth, frozen_depth);
     let calibration = models::gaussian_inputs(&mut rng::stream(seed, rng::streams::CALIBRATION), dim, 256);
     let test = models::gaussian_inputs(&mut rng::stream(seed, rng::streams::TEST), dim, 1000);
     (target, frozen, calibration, test)
@@ -45,7 +46,10 @@ fn exact_at_and_above_the_threshold_on_the_calibration_batch() {
                 assert!(built.adapter_ranks.iter().all(|&r| r <= rank));
             }
             let below = fnn::construct(&target, &frozen, threshold - 1, &calibration, relu_on_output).unwrap();
-            let mse = fnn::mse(&below.adapted.forward(&calibration, relu_on_output), &target.forward(&calibration, relu_on_output));
+            let mse = fnn::mse(
+                &below.adapted.forward(&calibration, relu_on_output),
+                &target.forward(&calibration, relu_on_output),
+            );
             assert!(mse > 1e-8, "below the threshold the error is not zero: {mse:e}");
         }
     }
@@ -60,7 +64,9 @@ fn one_target_layer_affine_output_has_the_low_rank_residual_exactly() {
         let built = fnn::construct(&target, &frozen, rank, &calibration, false).unwrap();
         let svd = linalg::sorted_svd(&e.matrix).unwrap();
         let k = 2 * rank;
-        let low_rank = svd.u.columns(0, k) * Matrix::from_diagonal(&svd.singular_values.rows(0, k).into_owned()) * svd.v.columns(0, k).transpose();
+        let low_rank = svd.u.columns(0, k)
+            * Matrix::from_diagonal(&svd.singular_values.rows(0, k).into_owned())
+            * svd.v.columns(0, k).transpose();
         let residual = (&e.matrix - low_rank) * &calibration;
         let expected = residual.iter().map(|v| v * v).sum::<f64>() / residual.len() as f64;
         let found = fnn::mse(&built.adapted.forward(&calibration, false), &target.forward(&calibration, false));

@@ -17,7 +17,8 @@ fn pair(dim: usize, depth: usize, seed: u64) -> (Transformer, Transformer, Vec<M
 }
 
 fn output_scale(net: &Transformer, inputs: &[Matrix]) -> f64 {
-    inputs.iter().map(|x| net.forward(x).iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sum::<f64>() / inputs.len() as f64
+    inputs.iter().map(|x| net.forward(x).iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sum::<f64>()
+        / inputs.len() as f64
 }
 
 #[test]
@@ -56,7 +57,9 @@ fn adapters_touch_only_attention_and_the_last_ffn_and_output() {
     }
     assert_eq!(built.adapted.blocks[0].w2, frozen.blocks[0].w2);
     // Every adapter has rank ≤ R = 3.
-    let rank = |a: &Matrix, b: &Matrix| adaptlab::linalg::numerical_rank(&adaptlab::linalg::singular_values(&(a - b)).unwrap());
+    let rank = |a: &Matrix, b: &Matrix| {
+        adaptlab::linalg::numerical_rank(&adaptlab::linalg::singular_values(&(a - b)).unwrap())
+    };
     for (adapted, original) in built.adapted.blocks.iter().zip(&frozen.blocks) {
         for (h, o) in adapted.heads.iter().zip(&original.heads) {
             for (a, b) in [(&h.query, &o.query), (&h.key, &o.key), (&h.value, &o.value), (&h.output, &o.output)] {

@@ -31,8 +31,9 @@ fn error_curve_has_one_measured_point_per_rank_and_the_threshold() {
     let svg = f.svg(&[Figure::ErrorCurve], &Theme::default()).unwrap();
     assert!(svg.contains("exact from R = ⌈rank(E)/L⌉ = 4"));
     assert_eq!(svg.matches("<circle").count(), 13 + 1, "R = 0..12 plus the legend marker");
-    assert_eq!(f.curve.rows.len(), 13);
-    assert_eq!(f.curve.current_rank, 2.0);
+    assert_eq!(f.curve.series[2].points.len(), 13);
+    assert_eq!(f.curve.markers[1].x, 2.0);
+    assert!(svg.contains("current R = 2"));
 }
 
 #[test]

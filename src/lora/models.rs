@@ -88,7 +88,12 @@ pub fn random_fnn(rng: &mut LabRng, dim: usize, depth: usize) -> crate::lora::fn
 }
 
 /// The target (depth L̄, drawn first) and the frozen model (depth L) of the FNN lesson.
-pub fn fnn_pair(rng: &mut LabRng, dim: usize, target_depth: usize, frozen_depth: usize) -> (crate::lora::fnn::Fnn, crate::lora::fnn::Fnn) {
+pub fn fnn_pair(
+    rng: &mut LabRng,
+    dim: usize,
+    target_depth: usize,
+    frozen_depth: usize,
+) -> (crate::lora::fnn::Fnn, crate::lora::fnn::Fnn) {
     let target = random_fnn(rng, dim, target_depth);
     let frozen = random_fnn(rng, dim, frozen_depth);
     (target, frozen)
@@ -106,7 +111,12 @@ fn standard_normal_layer(rng: &mut LabRng, dim: usize) -> Matrix {
 
 /// A random transformer as in the paper's code: per head W_Q, W_K, W_V, W_O ~ N(0, 1) (unscaled);
 /// FFN layers and the output layer (no bias) with `nn.Linear`'s U(−1/√D, 1/√D).
-pub fn random_transformer(rng: &mut LabRng, dim: usize, depth: usize, heads: usize) -> crate::lora::transformer::Transformer {
+pub fn random_transformer(
+    rng: &mut LabRng,
+    dim: usize,
+    depth: usize,
+    heads: usize,
+) -> crate::lora::transformer::Transformer {
     use crate::lora::transformer::{Block, Head, Transformer};
     let blocks = (0..depth)
         .map(|_| {

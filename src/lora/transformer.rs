@@ -118,7 +118,12 @@ fn solve(m: &Matrix, rhs: &Matrix, what: usize) -> Result<Matrix, ConstructionEr
 
 /// Matches the product of two adapted layers (`first` applied first) to `target` with rank-R
 /// adapters on each (`lora.md` §3.1 with L = 2). Returns the adapted layers and the discrepancy rank.
-fn match_pair(target: &Matrix, first: &Matrix, second: &Matrix, rank: usize) -> Result<(Matrix, Matrix, usize), ConstructionError> {
+fn match_pair(
+    target: &Matrix,
+    first: &Matrix,
+    second: &Matrix,
+    rank: usize,
+) -> Result<(Matrix, Matrix, usize), ConstructionError> {
     let layers = [first.clone(), second.clone()];
     let discrepancy = Discrepancy::new(target, &layers).map_err(|_| ConstructionError::NonFinite)?;
     let built = linear::construct(target, &layers, &discrepancy, &[rank, rank])?;
@@ -130,7 +135,11 @@ fn match_pair(target: &Matrix, first: &Matrix, second: &Matrix, rank: usize) -> 
 /// output–value product to F W̄_O W̄_V C with F = W_1⁻¹ W̄_1, so the FFN's hidden states equal the
 /// target's; then carry C = W̄_2 W_2⁻¹ to the next block, and match W_o W_2 at the end.
 /// Exact for R ≥ ⌈D/2⌉: every matched quantity is a product of two adapted matrices.
-pub fn construct(target: &Transformer, frozen: &Transformer, rank: usize) -> Result<TransformerConstruction, ConstructionError> {
+pub fn construct(
+    target: &Transformer,
+    frozen: &Transformer,
+    rank: usize,
+) -> Result<TransformerConstruction, ConstructionError> {
     let dim = frozen.width();
     let depth = frozen.blocks.len();
     let mut adapted = frozen.clone();

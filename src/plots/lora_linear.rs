@@ -4,10 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::error_curve::{self, CurveRow, ErrorCurveData};
+use super::curves::{self, CurveFigure, Mark, Marker, Series};
 use super::heatmaps::{self, HeatmapData, Tile, TileRow};
 use super::spectrum::{self, SpectrumData};
-use super::style::{plot_error, PlotError, Theme};
+use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::lora_linear::{Analysis, Outcome, Problem};
 
 /// The figures of the lesson, in page order.
@@ -54,7 +54,7 @@ pub struct Figures {
     /// Spectrum figure.
     pub spectrum: SpectrumData,
     /// Error-versus-rank figure.
-    pub curve: ErrorCurveData,
+    pub curve: CurveFigure,
     /// Heatmap figure.
     pub heatmaps: HeatmapData,
 }
@@ -68,20 +68,7 @@ impl Figures {
             absorbed: outcome.budget,
             rank: outcome.discrepancy_rank,
         };
-        let curve = ErrorCurveData {
-            rows: analysis
-                .curve
-                .iter()
-                .map(|p| CurveRow {
-                    rank: p.rank,
-                    optimal_frobenius_sq: p.optimal_frobenius_sq,
-                    gaussian_mse: p.optimal_gaussian_mse,
-                    construction_frobenius_sq: p.construction_frobenius_sq,
-                })
-                .collect(),
-            current_rank: outcome.mean_rank(),
-            threshold: outcome.min_exact_rank,
-        };
+        let curve = error_curve(analysis, outcome);
         let mut models = vec![
             Tile { title: "W̄ (target)".into(), matrix: problem.target.clone() },
             Tile { title: "ΠW_l (frozen)".into(), matrix: discrepancy.frozen_product.clone() },
@@ -117,7 +104,7 @@ impl Figures {
     ) -> Result<(), PlotError> {
         match figure {
             Figure::Spectrum => spectrum::draw(area, &self.spectrum, theme),
-            Figure::ErrorCurve => error_curve::draw(area, &self.curve, theme),
+            Figure::ErrorCurve => curves::draw(area, &self.curve, theme),
             Figure::Heatmaps => heatmaps::draw(area, &self.heatmaps, theme),
         }
     }
@@ -153,16 +140,63 @@ impl Figures {
             let series = if i < self.spectrum.absorbed { "absorbed" } else { "remaining" };
             out.push_str(&format!("spectrum,sigma_squared_{series},{},{s:e}\n", i + 1));
         }
-        for row in &self.curve.rows {
-            out.push_str(&format!("error,optimal_frobenius_sq,{},{:e}\n", row.rank, row.optimal_frobenius_sq));
-            out.push_str(&format!("error,gaussian_mse,{},{:e}\n", row.rank, row.gaussian_mse));
-            if let Some(c) = row.construction_frobenius_sq {
-                out.push_str(&format!("error,construction_frobenius_sq,{},{c:e}\n", row.rank));
-            }
-        }
-        out.push_str(&format!("error,threshold_rank,{},\n", self.curve.threshold));
-        out.push_str(&format!("error,current_rank,{},\n", self.curve.current_rank));
+        curves::write_csv("error", &self.curve, &mut out);
         out
+    }
+}
+
+/// The error-versus-rank curve: the Eckart–Young optimum, the Gaussian-input MSE, the error the
+/// construction reaches (where it could be built), the threshold ⌈rank(E)/L⌉ and the current rank.
+fn error_curve(analysis: &Analysis, outcome: &Outcome) -> CurveFigure {
+    let points = |f: &dyn Fn(&crate::lessons::lora_linear::CurvePoint) -> Option<f64>| {
+        analysis.curve.iter().filter_map(|p| f(p).map(|y| (p.rank as f64, y))).collect::<Vec<_>>()
+    };
+    let current = outcome.mean_rank();
+    let current_label = if current.fract() == 0.0 {
+        format!("current R = {current}")
+    } else {
+        format!("current ΣR_l/L = {current:.2}")
+    };
+    CurveFigure {
+        title: "Error against LoRA rank".into(),
+        x_label: "LoRA rank R (every layer)".into(),
+        y_label: "squared error".into(),
+        x_range: (-0.5, outcome.width as f64 + 0.5),
+        log_y: true,
+        series: vec![
+            Series {
+                key: "optimal_frobenius_sq",
+                label: "optimum ‖E − LR_RL(E)‖²_F (Eckart–Young)".into(),
+                points: points(&|p| Some(p.optimal_frobenius_sq)),
+                color: okabe_ito::BLUE,
+                mark: Mark::Line,
+            },
+            Series {
+                key: "gaussian_mse",
+                label: "Gaussian-input MSE = optimum / D (dashed)".into(),
+                points: points(&|p| Some(p.optimal_gaussian_mse)),
+                color: okabe_ito::SKY_BLUE,
+                mark: Mark::Dashed,
+            },
+            Series {
+                key: "construction_frobenius_sq",
+                label: "construction, measured ‖W̄ − Π(W_l+ΔW_l)‖²_F (circles)".into(),
+                points: points(&|p| p.construction_frobenius_sq),
+                color: okabe_ito::VERMILLION,
+                mark: Mark::Circles,
+            },
+        ],
+        markers: vec![
+            Marker {
+                key: "threshold_rank",
+                x: outcome.min_exact_rank as f64,
+                label: format!("exact from R = ⌈rank(E)/L⌉ = {}", outcome.min_exact_rank),
+                threshold: true,
+            },
+            Marker { key: "current_rank", x: current, label: current_label, threshold: false },
+        ],
+        legend_lower_left: true,
+        integer_x: true,
     }
 }
 

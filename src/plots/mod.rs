@@ -4,7 +4,7 @@
 //! Plots only draw what they are given: the data structs here are filled by the lessons and
 //! hold no mathematics of their own.
 
-pub mod error_curve;
+pub mod curves;
 pub mod heatmaps;
 pub mod lora_linear;
 pub mod spectrum;

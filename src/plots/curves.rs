@@ -1,0 +1,253 @@
+//! A curve figure shared by every lesson: series on a linear x-axis and a linear or log y-axis,
+//! dashed vertical reference lines labelled on the plot (thresholds), a solid marker for the
+//! current setting, and a legend. Every series has a colour and a second encoding (dash or marker).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{okabe_ito, plot_error, PlotError, Theme};
+
+/// How a series is drawn (the redundant, colour-independent encoding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// Solid line.
+    Line,
+    /// Dashed line.
+    Dashed,
+    /// Hollow circles, no line.
+    Circles,
+    /// Solid line with filled squares.
+    LineSquares,
+}
+
+/// One plotted series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Machine name used in CSV exports (e.g. `optimal_frobenius_sq`).
+    pub key: &'static str,
+    /// Legend text.
+    pub label: String,
+    /// Points (x, y); on a log axis non-positive y are drawn on the floor.
+    pub points: Vec<(f64, f64)>,
+    /// Colour (Okabe–Ito).
+    pub color: RGBColor,
+    /// Second encoding.
+    pub mark: Mark,
+}
+
+/// A vertical reference line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// Machine name used in CSV exports (e.g. `threshold_rank`).
+    pub key: &'static str,
+    /// Where.
+    pub x: f64,
+    /// Text drawn beside it on the plot.
+    pub label: String,
+    /// Dashed black threshold (true) or solid orange current setting (false).
+    pub threshold: bool,
+}
+
+/// What a curve figure shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveFigure {
+    /// Title drawn above the plot.
+    pub title: String,
+    /// x-axis description.
+    pub x_label: String,
+    /// y-axis description.
+    pub y_label: String,
+    /// x-axis range.
+    pub x_range: (f64, f64),
+    /// Log-scale y-axis.
+    pub log_y: bool,
+    /// The series.
+    pub series: Vec<Series>,
+    /// Vertical reference lines.
+    pub markers: Vec<Marker>,
+    /// Legend in the lower left (true) or upper right (false).
+    pub legend_lower_left: bool,
+    /// Integer ticks on the x-axis (ranks) rather than decimals (steps).
+    pub integer_x: bool,
+}
+
+impl CurveFigure {
+    fn finite_ys(&self) -> impl Iterator<Item = f64> + '_ {
+        self.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|y| y.is_finite())
+    }
+
+    /// The y-axis range: on a log axis from 1e-16 of the largest value (values below it are exact to
+    /// machine precision and drawn on the floor) to above the largest.
+    pub fn y_range(&self) -> (f64, f64) {
+        let top = self.finite_ys().fold(0.0, f64::max);
+        if self.log_y {
+            let top = if top > 0.0 { top } else { 1.0 };
+            let smallest = self.finite_ys().filter(|&y| y > 0.0).fold(top, f64::min);
+            (smallest.max(top * 1e-16) / 3.0, top * 20.0)
+        } else {
+            let bottom = self.finite_ys().fold(0.0, f64::min);
+            (bottom, if top > bottom { top * 1.1 } else { bottom + 1.0 })
+        }
+    }
+}
+
+/// Draws a curve figure into `area`.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    figure: &CurveFigure,
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    area.fill(&theme.background()).map_err(plot_error)?;
+    let (floor, top) = figure.y_range();
+    if figure.log_y {
+        let mut chart = ChartBuilder::on(area)
+            .caption(&figure.title, theme.title())
+            .margin(theme.px(10.0))
+            .x_label_area_size(theme.px(44.0))
+            .y_label_area_size(theme.px(64.0))
+            .build_cartesian_2d(figure.x_range.0..figure.x_range.1, (floor..top).log_scale())
+            .map_err(plot_error)?;
+        let mut mesh = chart.configure_mesh();
+        style_mesh(&mut mesh, figure, theme);
+        mesh.y_label_formatter(&|y| format!("{y:.0e}")).draw().map_err(plot_error)?;
+        draw_content(&mut chart, figure, theme, (floor, top), |y| y.max(floor))
+    } else {
+        let mut chart = ChartBuilder::on(area)
+            .caption(&figure.title, theme.title())
+            .margin(theme.px(10.0))
+            .x_label_area_size(theme.px(44.0))
+            .y_label_area_size(theme.px(64.0))
+            .build_cartesian_2d(figure.x_range.0..figure.x_range.1, floor..top)
+            .map_err(plot_error)?;
+        let mut mesh = chart.configure_mesh();
+        style_mesh(&mut mesh, figure, theme);
+        mesh.y_label_formatter(&|y| crate::lessons::format::number(*y)).draw().map_err(plot_error)?;
+        draw_content(&mut chart, figure, theme, (floor, top), |y| y)
+    }
+}
+
+fn style_mesh<DB: DrawingBackend, X, Y>(
+    mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, DB>,
+    figure: &CurveFigure,
+    theme: &Theme,
+) where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let span = figure.x_range.1 - figure.x_range.0;
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(theme.grid())
+        .axis_style(theme.foreground())
+        .x_desc(figure.x_label.as_str())
+        .y_desc(figure.y_label.as_str())
+        .label_style(theme.text(12.0))
+        .axis_desc_style(theme.text(13.0));
+    if figure.integer_x {
+        mesh.x_labels((span.round() as usize + 1).min(17)).x_label_formatter(&|x| format!("{}", x.round() as i64));
+    } else {
+        mesh.x_labels(8).x_label_formatter(&|x| crate::lessons::format::number(*x));
+    }
+}
+
+fn draw_content<'a, DB: DrawingBackend + 'a, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    figure: &CurveFigure,
+    theme: &Theme,
+    (floor, top): (f64, f64),
+    clamp: impl Fn(f64) -> f64,
+) -> Result<(), PlotError>
+where
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+{
+    let (x0, x1) = figure.x_range;
+    let mid_height = if figure.log_y { (floor * top).sqrt() } else { (floor + top) / 2.0 };
+    for marker in &figure.markers {
+        let (style, label_y) = if marker.threshold {
+            (theme.line(theme.foreground(), 1.5), top)
+        } else {
+            (theme.line(okabe_ito::ORANGE, 3.0), mid_height)
+        };
+        let line = vec![(marker.x, floor), (marker.x, top)];
+        if marker.threshold {
+            chart.draw_series(DashedLineSeries::new(line, theme.px(6.0), theme.px(4.0), style)).map_err(plot_error)?;
+        } else {
+            chart.draw_series(LineSeries::new(line, style)).map_err(plot_error)?;
+        }
+        let right = marker.x < x0 + 0.7 * (x1 - x0);
+        let offset = (x1 - x0) * 0.008;
+        let (x, h) = if right { (marker.x + offset, HPos::Left) } else { (marker.x - offset, HPos::Right) };
+        let anchor = Pos::new(h, if marker.threshold { VPos::Top } else { VPos::Center });
+        chart
+            .draw_series(std::iter::once(Text::new(marker.label.clone(), (x, label_y), theme.text(12.0).pos(anchor))))
+            .map_err(plot_error)?;
+    }
+    for series in &figure.series {
+        let points: Vec<(f64, f64)> =
+            series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
+        let color = series.color;
+        let width = theme.px(2.0);
+        let marker_size = theme.px(4.5);
+        let drawn = match series.mark {
+            Mark::Line => chart.draw_series(LineSeries::new(points, color.stroke_width(width))),
+            Mark::Dashed => chart.draw_series(DashedLineSeries::new(
+                points,
+                theme.px(8.0),
+                theme.px(5.0),
+                color.stroke_width(width),
+            )),
+            Mark::Circles => {
+                chart.draw_series(points.into_iter().map(|p| Circle::new(p, marker_size, color.stroke_width(width))))
+            }
+            Mark::LineSquares => {
+                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
+                let half = theme.offset(3.5);
+                chart.draw_series(
+                    points.into_iter().map(move |p| {
+                        EmptyElement::at(p) + Rectangle::new([(-half, -half), (half, half)], color.filled())
+                    }),
+                )
+            }
+        }
+        .map_err(plot_error)?;
+        let labelled = drawn.label(series.label.as_str());
+        match series.mark {
+            Mark::Line => {
+                labelled.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width)))
+            }
+            Mark::Dashed => {
+                labelled.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(width)))
+            }
+            Mark::Circles => {
+                labelled.legend(move |(x, y)| Circle::new((x + 10, y), marker_size, color.stroke_width(width)))
+            }
+            Mark::LineSquares => {
+                labelled.legend(move |(x, y)| Rectangle::new([(x + 6, y - 4), (x + 14, y + 4)], color.filled()))
+            }
+        };
+    }
+    chart
+        .configure_series_labels()
+        .position(if figure.legend_lower_left {
+            SeriesLabelPosition::LowerLeft
+        } else {
+            SeriesLabelPosition::UpperRight
+        })
+        .background_style(theme.background().mix(0.9))
+        .border_style(theme.grid())
+        .label_font(theme.text(12.0))
+        .draw()
+        .map_err(plot_error)
+}
+
+/// Appends the figure's series and markers to a long-form CSV (`figure,series,x,y`).
+pub fn write_csv(figure_key: &str, figure: &CurveFigure, out: &mut String) {
+    for series in &figure.series {
+        for (x, y) in &series.points {
+            out.push_str(&format!("{figure_key},{},{x},{y:e}\n", series.key));
+        }
+    }
+    for marker in &figure.markers {
+        out.push_str(&format!("{figure_key},{},{},\n", marker.key, marker.x));
+    }
+}
