@@ -11,6 +11,7 @@ pub mod bench_kernels;
 pub mod lessons;
 pub mod linalg;
 pub mod lora;
+pub mod pages;
 pub mod plots;
 pub mod rng;
 pub mod solve;

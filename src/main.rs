@@ -10,13 +10,11 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use adaptlab::lessons::lora_linear;
-use adaptlab::plots::lora_linear::{Figure, Figures};
+use adaptlab::pages::Lab;
 use adaptlab::plots::Theme;
 use adaptlab::solve;
-use adaptlab::state;
 
-const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure spectrum|error|heatmaps]";
+const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,47 +45,47 @@ fn run_solve() -> Result<(), String> {
     Ok(())
 }
 
-/// Parses a state, reporting repairs on stderr exactly as the page's notice would.
-fn parse_state(fragment: &str) -> state::State {
-    let parsed = state::parse(fragment);
-    for notice in &parsed.notices {
+/// A lab at the given link state, computed, with repairs reported on stderr exactly as the
+/// page's notice would show them.
+fn computed_lab(fragment: &str) -> Result<Lab, String> {
+    let mut lab = Lab::new();
+    for notice in lab.load(fragment) {
         eprintln!("adaptlab: link repaired: {notice}");
     }
-    parsed.state
+    lab.compute()?;
+    Ok(lab)
 }
 
 fn run_problem(fragment: &str) -> Result<(), String> {
-    let state = parse_state(fragment);
-    let problem = state.lora_linear.problem();
-    println!("{}", solve::lora_linear::problem_json(&problem));
+    let lab = computed_lab(fragment)?;
+    println!("{}", lab.problem_json().ok_or("this lesson has no solve problem")?);
     Ok(())
 }
 
 fn run_render(fragment: &str, options: &[String]) -> Result<(), String> {
-    let (mut svg, mut csv, mut figures) = (None, None, Figure::ALL.to_vec());
+    let (mut svg, mut csv, mut figure) = (None, None, None);
     let mut rest = options.iter();
     while let Some(option) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{option} needs a value; {USAGE}"))?;
         match option.as_str() {
             "--svg" => svg = Some(value.clone()),
             "--csv" => csv = Some(value.clone()),
-            "--figure" => {
-                figures = vec![Figure::from_key(value)
-                    .ok_or_else(|| format!("--figure: '{value}' is not spectrum, error or heatmaps"))?]
-            }
+            "--figure" => figure = Some(value.clone()),
             _ => return Err(format!("unknown option {option}; {USAGE}")),
         }
     }
     let svg = svg.ok_or_else(|| format!("--svg FILE is required; {USAGE}"))?;
-    let state = parse_state(fragment);
-    let problem = state.lora_linear.problem();
-    let analysis = lora_linear::analyse(&problem).map_err(|e| e.to_string())?;
-    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
-    let data = Figures::new(&problem, &analysis, &outcome);
-    let document = data.svg(&figures, &Theme::default()).map_err(|e| e.to_string())?;
+    let lab = computed_lab(fragment)?;
+    let figures = lab.figures();
+    let keys: Vec<&str> = match &figure {
+        Some(name) if figures.get(name).is_some() => vec![name.as_str()],
+        Some(name) => return Err(format!("--figure: '{name}' is not one of {}", figures.keys().join(", "))),
+        None => Vec::new(),
+    };
+    let document = figures.svg(&keys, &Theme::default()).map_err(|e| e.to_string())?;
     std::fs::write(&svg, document).map_err(|e| format!("cannot write {svg}: {e}"))?;
     if let Some(csv) = csv {
-        std::fs::write(&csv, data.csv()).map_err(|e| format!("cannot write {csv}: {e}"))?;
+        std::fs::write(&csv, figures.csv()).map_err(|e| format!("cannot write {csv}: {e}"))?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::lessons::lora_linear::{self, ModelKind, Params};
+use crate::lessons::{lora_fnn, lora_transformer};
 
 /// The current version of the state format, written as `v=1`.
 pub const VERSION: i64 = 1;
@@ -19,16 +20,22 @@ pub const VERSION: i64 = 1;
 pub enum View {
     /// LoRA on deep linear models.
     LoraLinear,
+    /// LoRA on ReLU networks.
+    LoraFnn,
+    /// LoRA on transformers.
+    LoraTransformer,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 1] = [View::LoraLinear];
+    pub const ALL: [View; 3] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer];
 
     /// The name used in the URL (`view=…`).
     pub fn key(self) -> &'static str {
         match self {
             View::LoraLinear => "lora-linear",
+            View::LoraFnn => "lora-fnn",
+            View::LoraTransformer => "lora-transformer",
         }
     }
 
@@ -44,11 +51,20 @@ pub struct State {
     pub view: View,
     /// Parameters of the linear LoRA lesson.
     pub lora_linear: Params,
+    /// Parameters of the ReLU-network lesson.
+    pub lora_fnn: lora_fnn::Params,
+    /// Parameters of the transformer lesson.
+    pub lora_transformer: lora_transformer::Params,
 }
 
 impl Default for State {
     fn default() -> Self {
-        Self { view: View::LoraLinear, lora_linear: Params::default() }
+        Self {
+            view: View::LoraLinear,
+            lora_linear: Params::default(),
+            lora_fnn: lora_fnn::Params::default(),
+            lora_transformer: lora_transformer::Params::default(),
+        }
     }
 }
 
@@ -188,7 +204,110 @@ static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_linear.seed as i64),
         write: |s, v| s.lora_linear.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    // ReLU networks.
+    Field {
+        key: "D",
+        label: "width D",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: lora_fnn::WIDTH_RANGE.0, max: lora_fnn::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_fnn.width as i64),
+        write: |s, v| s.lora_fnn.width = as_usize(integer(v)),
+    },
+    Field {
+        key: "Lbar",
+        label: "target depth L̄",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: lora_fnn::TARGET_DEPTH_RANGE.0, max: lora_fnn::TARGET_DEPTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_fnn.target_depth as i64),
+        write: |s, v| s.lora_fnn.target_depth = as_usize(integer(v)),
+    },
+    Field {
+        key: "L",
+        label: "frozen depth L",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: lora_fnn::DEPTH_RANGE.0, max: lora_fnn::DEPTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_fnn.depth as i64),
+        write: |s, v| s.lora_fnn.depth = as_usize(integer(v)),
+    },
+    Field {
+        key: "R",
+        label: "LoRA rank R",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: 0, max: lora_fnn::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_fnn.rank as i64),
+        write: |s, v| s.lora_fnn.rank = as_usize(integer(v)),
+    },
+    Field {
+        key: "relu",
+        label: "ReLU on the output layer (1 = yes)",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: 0, max: 1 },
+        read: |s| Value::Integer(i64::from(s.lora_fnn.relu_on_output)),
+        write: |s, v| s.lora_fnn.relu_on_output = integer(v) == 1,
+    },
+    Field {
+        key: "seed",
+        label: "seed",
+        view: View::LoraFnn,
+        spec: Spec::Integer { min: 0, max: MAX_SEED },
+        read: |s| Value::Integer(s.lora_fnn.seed as i64),
+        write: |s, v| s.lora_fnn.seed = u64::try_from(integer(v)).unwrap_or(0),
+    },
+    // Transformers.
+    Field {
+        key: "D",
+        label: "embedding size D",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: lora_transformer::WIDTH_RANGE.0, max: lora_transformer::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_transformer.width as i64),
+        write: |s, v| s.lora_transformer.width = as_usize(integer(v)),
+    },
+    Field {
+        key: "L",
+        label: "blocks L",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: lora_transformer::DEPTH_RANGE.0, max: lora_transformer::DEPTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_transformer.depth as i64),
+        write: |s, v| s.lora_transformer.depth = as_usize(integer(v)),
+    },
+    Field {
+        key: "H",
+        label: "heads H",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: lora_transformer::HEADS_RANGE.0, max: lora_transformer::HEADS_RANGE.1 },
+        read: |s| Value::Integer(s.lora_transformer.heads as i64),
+        write: |s, v| s.lora_transformer.heads = as_usize(integer(v)),
+    },
+    Field {
+        key: "N",
+        label: "sequence length N",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: lora_transformer::LENGTH_RANGE.0, max: lora_transformer::LENGTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_transformer.length as i64),
+        write: |s, v| s.lora_transformer.length = as_usize(integer(v)),
+    },
+    Field {
+        key: "R",
+        label: "LoRA rank R",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: 0, max: lora_transformer::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_transformer.rank as i64),
+        write: |s, v| s.lora_transformer.rank = as_usize(integer(v)),
+    },
+    Field {
+        key: "seed",
+        label: "seed",
+        view: View::LoraTransformer,
+        spec: Spec::Integer { min: 0, max: MAX_SEED },
+        read: |s| Value::Integer(s.lora_transformer.seed as i64),
+        write: |s, v| s.lora_transformer.seed = u64::try_from(integer(v)).unwrap_or(0),
+    },
 ];
+
+/// The field `key` of `view`.
+fn field(view: View, key: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.view == view && f.key == key)
+}
 
 /// The result of parsing a link: always a working state, plus what was repaired.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,29 +331,31 @@ pub fn parse(fragment: &str) -> Parsed {
             (percent_decode(key), percent_decode(value))
         })
         .collect();
+    // First the format version and the view, wherever they stand; then the view's own fields.
     for (key, value) in &pairs {
         match key.as_str() {
             "v" => {
                 if value.parse::<i64>() != Ok(VERSION) {
-                    notices.push(format!(
-                        "the link says format version '{}'; it was read as version {VERSION}.",
-                        shown(value)
-                    ));
+                    notices.push(format!("the link says format version '{}'; it was read as version {VERSION}.", shown(value)));
                 }
             }
             "view" => match View::from_key(value) {
                 Some(view) => state.view = view,
-                None => {
-                    notices.push(format!("view = '{}' is not a lesson; showing {}.", shown(value), state.view.key()))
-                }
+                None => notices.push(format!("view = '{}' is not a lesson; showing {}.", shown(value), state.view.key())),
             },
-            _ => match FIELDS.iter().find(|f| f.key == key) {
-                Some(field) => {
-                    let parsed = parse_value(field, value, &(field.read)(&State::default()), &mut notices);
-                    (field.write)(&mut state, parsed);
-                }
-                None => notices.push(format!("ignored the unknown setting '{}'.", shown(key))),
-            },
+            _ => {}
+        }
+    }
+    for (key, value) in pairs.iter().filter(|(k, _)| k != "v" && k != "view") {
+        match field(state.view, key) {
+            Some(field) => {
+                let parsed = parse_value(field, value, &(field.read)(&State::default()), &mut notices);
+                (field.write)(&mut state, parsed);
+            }
+            None if FIELDS.iter().any(|f| f.key == key) => {
+                notices.push(format!("ignored '{}', which this lesson does not use.", shown(key)))
+            }
+            None => notices.push(format!("ignored the unknown setting '{}'.", shown(key))),
         }
     }
     normalise(&mut state, &mut notices);
@@ -245,7 +366,14 @@ pub fn parse(fragment: &str) -> Parsed {
 /// Returns the sentences describing any repair (empty when the value was accepted as is).
 pub fn set(state: &mut State, key: &str, value: &str) -> Vec<String> {
     let mut notices = Vec::new();
-    match FIELDS.iter().find(|f| f.key == key) {
+    if key == "view" {
+        match View::from_key(value) {
+            Some(view) => state.view = view,
+            None => notices.push(format!("view = '{}' is not a lesson.", shown(value))),
+        }
+        return notices;
+    }
+    match field(state.view, key) {
         Some(field) => {
             let current = (field.read)(state);
             let parsed = parse_value(field, value, &current, &mut notices);
@@ -298,7 +426,7 @@ pub fn controls(state: &State) -> Vec<Control> {
         .map(|field| {
             let (min, max, options) = match field.spec {
                 Spec::Integer { min, max } | Spec::IntegerList { min, max } => {
-                    (Some(min), Some(dynamic_max(field.key, state).unwrap_or(max)), Vec::new())
+                    (Some(min), Some(dynamic_max(field, state).unwrap_or(max)), Vec::new())
                 }
                 Spec::Choice { options } => (None, None, options.to_vec()),
             };
@@ -308,12 +436,32 @@ pub fn controls(state: &State) -> Vec<Control> {
 }
 
 /// Upper bounds that depend on other fields: ranks and q never exceed D.
-fn dynamic_max(key: &str, state: &State) -> Option<i64> {
-    matches!(key, "R" | "ranks" | "q").then_some(state.lora_linear.width as i64)
+fn dynamic_max(field: &Field, state: &State) -> Option<i64> {
+    let width = match field.view {
+        View::LoraLinear => state.lora_linear.width,
+        View::LoraFnn => state.lora_fnn.width,
+        View::LoraTransformer => state.lora_transformer.width,
+    };
+    matches!(field.key, "R" | "ranks" | "q").then_some(width as i64)
 }
 
 /// Cross-field rules, applied after every parse or change.
 fn normalise(state: &mut State, notices: &mut Vec<String>) {
+    let f = &mut state.lora_fnn;
+    if f.rank > f.width {
+        notices.push(format!("R = {} exceeds D = {}; using R = {}.", f.rank, f.width, f.width));
+        f.rank = f.width;
+    }
+    // The target must be smaller than the frozen model: L > L̄.
+    if f.depth <= f.target_depth {
+        notices.push(format!("L = {} must exceed L̄ = {}; using L = {}.", f.depth, f.target_depth, f.target_depth + 1));
+        f.depth = f.target_depth + 1;
+    }
+    let t = &mut state.lora_transformer;
+    if t.rank > t.width {
+        notices.push(format!("R = {} exceeds D = {}; using R = {}.", t.rank, t.width, t.width));
+        t.rank = t.width;
+    }
     let p = &mut state.lora_linear;
     // A rank above D adds nothing (rank(ΔW) ≤ D), and q ≤ D for a D×D perturbation.
     if p.rank > p.width {

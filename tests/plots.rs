@@ -3,20 +3,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use adaptlab::lessons::lora_linear::{self, Params};
-use adaptlab::plots::lora_linear::{Figure, Figures};
-use adaptlab::plots::Theme;
+use adaptlab::plots::{Figure, FigureSet, Theme};
 
-fn figures(params: &Params) -> Figures {
+fn figures(params: &Params) -> FigureSet {
     let problem = params.problem();
     let analysis = lora_linear::analyse(&problem).unwrap();
     let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
-    Figures::new(&problem, &analysis, &outcome)
+    adaptlab::plots::lora_linear::figures(&problem, &analysis, &outcome)
+}
+
+fn curve(set: &FigureSet) -> &adaptlab::plots::curves::CurveFigure {
+    match set.get("error") {
+        Some(Figure::Curve(c)) => c,
+        other => panic!("error figure is a curve, found {other:?}"),
+    }
 }
 
 #[test]
 fn spectrum_marks_absorbed_and_remaining_bars() {
     let f = figures(&Params { width: 10, depth: 2, rank: 2, ..Params::default() });
-    let svg = f.svg(&[Figure::Spectrum], &Theme::default()).unwrap();
+    let svg = f.svg(&["spectrum"], &Theme::default()).unwrap();
     assert!(svg.contains("Spectrum of the discrepancy"));
     assert!(svg.contains("absorbed by the adapters (4 bars)"));
     assert!(svg.contains("k = 4"));
@@ -28,18 +34,18 @@ fn spectrum_marks_absorbed_and_remaining_bars() {
 #[test]
 fn error_curve_has_one_measured_point_per_rank_and_the_threshold() {
     let f = figures(&Params { width: 12, depth: 3, rank: 2, ..Params::default() });
-    let svg = f.svg(&[Figure::ErrorCurve], &Theme::default()).unwrap();
+    let svg = f.svg(&["error"], &Theme::default()).unwrap();
     assert!(svg.contains("exact from R = ⌈rank(E)/L⌉ = 4"));
     assert_eq!(svg.matches("<circle").count(), 13 + 1, "R = 0..12 plus the legend marker");
-    assert_eq!(f.curve.series[2].points.len(), 13);
-    assert_eq!(f.curve.markers[1].x, 2.0);
+    assert_eq!(curve(&f).series[2].points.len(), 13);
+    assert_eq!(curve(&f).markers[1].x, 2.0);
     assert!(svg.contains("current R = 2"));
 }
 
 #[test]
 fn heatmaps_show_every_adapter_with_its_rank() {
     let f = figures(&Params { width: 6, depth: 3, rank: 1, ..Params::default() });
-    let svg = f.svg(&[Figure::Heatmaps], &Theme::default()).unwrap();
+    let svg = f.svg(&["heatmaps"], &Theme::default()).unwrap();
     for title in
         ["W̄ (target)", "ΠW_l (frozen)", "Π(W_l+ΔW_l) (adapted)", "ΔW₁ (rank 1)", "ΔW₂ (rank 1)", "ΔW₃ (rank 1)"]
     {
@@ -52,8 +58,8 @@ fn heatmaps_show_every_adapter_with_its_rank() {
 #[test]
 fn hidpi_scale_enlarges_type() {
     let f = figures(&Params::default());
-    let normal = f.svg(&[Figure::ErrorCurve], &Theme::default()).unwrap();
-    let large = f.svg(&[Figure::ErrorCurve], &Theme { scale: 2.0, dark: false }).unwrap();
+    let normal = f.svg(&["error"], &Theme::default()).unwrap();
+    let large = f.svg(&["error"], &Theme { scale: 2.0, dark: false }).unwrap();
     let size =
         |svg: &str| svg.split("font-size=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().parse::<f64>().unwrap();
     assert!((size(&large) / size(&normal) - 2.0).abs() < 0.05);

@@ -80,6 +80,8 @@ fn any_state() -> impl Strategy<Value = State> {
             let layer_ranks = per_layer.then(|| (0..depth).map(|l| (rank + l) % (width + 1)).collect());
             State {
                 view: View::LoraLinear,
+                lora_fnn: Default::default(),
+                lora_transformer: Default::default(),
                 lora_linear: Params {
                     width,
                     depth,

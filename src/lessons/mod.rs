@@ -6,6 +6,8 @@
 
 pub mod format;
 pub mod input;
+pub mod lora_fnn;
 pub mod lora_linear;
+pub mod lora_transformer;
 
 pub use input::InputError;

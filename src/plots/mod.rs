@@ -5,9 +5,12 @@
 //! hold no mathematics of their own.
 
 pub mod curves;
+pub mod figure;
 pub mod heatmaps;
 pub mod lora_linear;
+pub mod lora_networks;
 pub mod spectrum;
 pub mod style;
 
+pub use figure::{Figure, FigureSet};
 pub use style::{PlotError, Theme};

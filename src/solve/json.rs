@@ -60,3 +60,23 @@ fn kind(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// A vector of numbers.
+pub fn vector(value: &Value, field: &str) -> Result<Vec<f64>, InputError> {
+    array(value, field)?.iter().enumerate().map(|(i, x)| number(x, &format!("{field}[{i}]"))).collect()
+}
+
+/// A list of vectors.
+pub fn vectors(value: &Value, field: &str) -> Result<Vec<Vec<f64>>, InputError> {
+    array(value, field)?.iter().enumerate().map(|(i, v)| vector(v, &format!("{field}[{i}]"))).collect()
+}
+
+/// A list of matrices.
+pub fn matrices(value: &Value, field: &str) -> Result<Vec<Vec<Vec<f64>>>, InputError> {
+    array(value, field)?.iter().enumerate().map(|(i, m)| matrix(m, &format!("{field}[{i}]"))).collect()
+}
+
+/// A boolean.
+pub fn boolean(value: &Value, field: &str) -> Result<bool, InputError> {
+    value.as_bool().ok_or_else(|| malformed(field, format!("must be true or false, found {}", kind(value))))
+}

@@ -3,7 +3,9 @@
 //! writes the answer. New kinds slot into `solve_value`.
 
 mod json;
+pub mod lora_fnn;
 pub mod lora_linear;
+pub mod lora_transformer;
 
 use serde_json::Value;
 
@@ -27,7 +29,7 @@ pub enum SolveError {
 }
 
 /// The problem kinds `solve` answers.
-pub const KINDS: &[&str] = &["lora-linear"];
+pub const KINDS: &[&str] = &["lora-linear", "lora-fnn", "lora-transformer"];
 
 /// Parses `text` as a JSON problem and answers it.
 pub fn solve_text(text: &str) -> Result<Value, SolveError> {
@@ -40,6 +42,8 @@ pub fn solve_value(value: &Value) -> Result<Value, SolveError> {
     let kind = json::member(value, "kind", "")?;
     match kind.as_str() {
         Some("lora-linear") => lora_linear::solve(value),
+        Some("lora-fnn") => lora_fnn::solve(value),
+        Some("lora-transformer") => lora_transformer::solve(value),
         Some(other) => Err(SolveError::UnknownKind(other.to_owned())),
         None => Err(InputError::Malformed { field: "kind".into(), message: "must be a string".into() }.into()),
     }

@@ -1,0 +1,134 @@
+//! The lab as a whole, independent of the browser: the state, each lesson's cached analysis, and
+//! for the current view a `Report` (texts and headline numbers) and its `FigureSet`. The wasm
+//! boundary and the `adaptlab render` command both drive this, so they show the same thing.
+
+mod lora_fnn;
+mod lora_linear;
+mod lora_transformer;
+
+use serde::Serialize;
+
+use crate::plots::FigureSet;
+use crate::state::{self, Control, State, View};
+
+/// How the live check judges the current setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The target is represented exactly.
+    Exact,
+    /// Below the threshold: a quantified error.
+    Approximate,
+    /// The construction could not be used.
+    Failed,
+}
+
+/// A headline number: the page's element id, its display text and its raw value (for tests).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Number {
+    /// Element id on the page.
+    pub id: &'static str,
+    /// What the page shows.
+    pub shown: String,
+    /// The value (always finite), or `None` when there is none (e.g. construction not built).
+    pub value: Option<f64>,
+}
+
+impl Number {
+    /// A number shown with four significant digits.
+    pub fn of(id: &'static str, value: Option<f64>) -> Self {
+        let value = value.filter(|v| v.is_finite());
+        Number { id, shown: value.map_or_else(|| "—".to_owned(), crate::lessons::format::number), value }
+    }
+}
+
+/// What the page shows in words for the current view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Canonical link fragment (without `#`).
+    pub fragment: String,
+    /// The view's key (`lora-linear`, …).
+    pub view: &'static str,
+    /// The live check sentence.
+    pub check: String,
+    /// Its verdict.
+    pub status: Status,
+    /// One text summary per figure, as (figure key, sentence).
+    pub summaries: Vec<(&'static str, String)>,
+    /// Headline numbers.
+    pub numbers: Vec<Number>,
+}
+
+/// The lab: state plus per-lesson caches (the expensive analysis depends only on the models).
+#[derive(Default)]
+pub struct Lab {
+    state: State,
+    linear: Option<lora_linear::Cache>,
+    fnn: Option<lora_fnn::Cache>,
+    transformer: Option<lora_transformer::Cache>,
+    figures: FigureSet,
+    problem_json: Option<String>,
+}
+
+impl Lab {
+    /// A lab at the default state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads a link fragment; returns the repair notices.
+    pub fn load(&mut self, fragment: &str) -> Vec<String> {
+        let parsed = state::parse(fragment);
+        self.state = parsed.state;
+        parsed.notices
+    }
+
+    /// Sets one control; returns the repair notices.
+    pub fn set(&mut self, key: &str, value: &str) -> Vec<String> {
+        state::set(&mut self.state, key, value)
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The canonical fragment.
+    pub fn fragment(&self) -> String {
+        state::serialise(&self.state)
+    }
+
+    /// The current view's controls.
+    pub fn controls(&self) -> Vec<Control> {
+        state::controls(&self.state)
+    }
+
+    /// Recomputes the current view (reusing cached analyses) and returns its report.
+    pub fn compute(&mut self) -> Result<Report, String> {
+        let fragment = self.fragment();
+        let view = self.state.view;
+        let (report, figures, problem) = match view {
+            View::LoraLinear => lora_linear::compute(&mut self.linear, &self.state.lora_linear)?,
+            View::LoraFnn => lora_fnn::compute(&mut self.fnn, &self.state.lora_fnn),
+            View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
+        };
+        self.figures = figures;
+        self.problem_json = problem;
+        Ok(Report { fragment, view: view.key(), ..report })
+    }
+
+    /// The figures of the last `compute`.
+    pub fn figures(&self) -> &FigureSet {
+        &self.figures
+    }
+
+    /// The last computed problem as `adaptlab solve` JSON, where the lesson has one.
+    pub fn problem_json(&self) -> Option<&str> {
+        self.problem_json.as_deref()
+    }
+}
+
+/// A report with the fields every lesson fills (fragment and view are added by `Lab`).
+fn report(check: String, status: Status, summaries: Vec<(&'static str, String)>, numbers: Vec<Number>) -> Report {
+    Report { fragment: String::new(), view: "", check, status, summaries, numbers }
+}

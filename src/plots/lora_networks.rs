@@ -1,0 +1,93 @@
+//! Figures of the ReLU-network and transformer lessons: the construction's MSE against rank.
+
+use super::curves::{CurveFigure, Mark, Marker, Series};
+use super::figure::{Figure, FigureSet};
+use super::style::okabe_ito;
+use crate::lessons::{lora_fnn, lora_transformer};
+
+fn current_marker(rank: usize) -> Marker {
+    Marker { key: "current_rank", x: rank as f64, label: format!("current R = {rank}"), threshold: false }
+}
+
+/// The FNN lesson's figure `error`: test and calibration MSE of the construction, the L̄ = 1 bound,
+/// the threshold ⌈max_i rank(E_i)/M⌉ and the current rank.
+pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> FigureSet {
+    let points = |f: &dyn Fn(&lora_fnn::RankResult) -> Option<f64>| {
+        analysis.curve.iter().filter_map(|r| f(r).map(|y| (r.rank as f64, y))).collect::<Vec<_>>()
+    };
+    let mut series = vec![
+        Series {
+            key: "mse_test",
+            label: format!("construction, MSE on {} fresh inputs (circles)", lora_fnn::TEST_SIZE),
+            points: points(&|r| r.mse_test),
+            color: okabe_ito::VERMILLION,
+            mark: Mark::Circles,
+        },
+        Series {
+            key: "mse_calibration",
+            label: format!("construction, MSE on the {} calibration inputs", lora_fnn::CALIBRATION_SIZE),
+            points: points(&|r| r.mse_calibration),
+            color: okabe_ito::GREEN,
+            mark: Mark::LineSquares,
+        },
+    ];
+    if params.target_depth == 1 {
+        series.push(Series {
+            key: "bound_single_layer",
+            label: "bound for L̄ = 1: (1/D) Σ_{i>RL} σ_i(E)² (dashed)".into(),
+            points: points(&|r| r.bound),
+            color: okabe_ito::BLUE,
+            mark: Mark::Dashed,
+        });
+    }
+    let curve = CurveFigure {
+        title: format!("ReLU network: target depth L̄ = {}, frozen depth L = {}", params.target_depth, params.depth),
+        x_label: "LoRA rank R (every layer)".into(),
+        y_label: "mean squared error".into(),
+        x_range: (-0.5, params.width as f64 + 0.5),
+        log_y: true,
+        series,
+        markers: vec![
+            Marker {
+                key: "threshold_rank",
+                x: analysis.threshold as f64,
+                label: format!("exact from R = ⌈max rank(E_i)/M⌉ = {}", analysis.threshold),
+                threshold: true,
+            },
+            current_marker(params.rank),
+        ],
+        legend_lower_left: true,
+        integer_x: true,
+    };
+    FigureSet { figures: vec![("error", Figure::Curve(curve))] }
+}
+
+/// The transformer lesson's figure `error`: the construction's MSE, the ⌈D/2⌉ threshold and the current rank.
+pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_transformer::Params) -> FigureSet {
+    let curve = CurveFigure {
+        title: format!("Transformer: L = {} block{}, H = {} heads, N = {}", params.depth, if params.depth > 1 { "s" } else { "" }, params.heads, params.length),
+        x_label: "LoRA rank R (attention, last FFN matrix and output)".into(),
+        y_label: "mean squared error".into(),
+        x_range: (-0.5, params.width as f64 + 0.5),
+        log_y: true,
+        series: vec![Series {
+            key: "mse",
+            label: format!("construction, MSE on {} fresh sequences (circles)", lora_transformer::TEST_SEQUENCES),
+            points: analysis.curve.iter().filter_map(|r| r.mse.map(|y| (r.rank as f64, y))).collect(),
+            color: okabe_ito::VERMILLION,
+            mark: Mark::Circles,
+        }],
+        markers: vec![
+            Marker {
+                key: "threshold_rank",
+                x: analysis.threshold as f64,
+                label: format!("exact from R = ⌈D/2⌉ = {}", analysis.threshold),
+                threshold: true,
+            },
+            current_marker(params.rank),
+        ],
+        legend_lower_left: true,
+        integer_x: true,
+    };
+    FigureSet { figures: vec![("error", Figure::Curve(curve))] }
+}
