@@ -52,7 +52,7 @@ fn computed_lab(fragment: &str) -> Result<Lab, String> {
     for notice in lab.load(fragment) {
         eprintln!("adaptlab: link repaired: {notice}");
     }
-    lab.compute()?;
+    lab.compute_all()?;
     Ok(lab)
 }
 

@@ -334,14 +334,17 @@ pub fn parse(fragment: &str) -> Parsed {
     // First the format version and the view, wherever they stand; then the view's own fields.
     for (key, value) in &pairs {
         match key.as_str() {
-            "v" => {
-                if value.parse::<i64>() != Ok(VERSION) {
-                    notices.push(format!("the link says format version '{}'; it was read as version {VERSION}.", shown(value)));
-                }
+            "v" if value.parse::<i64>() != Ok(VERSION) => {
+                notices.push(format!(
+                    "the link says format version '{}'; it was read as version {VERSION}.",
+                    shown(value)
+                ));
             }
             "view" => match View::from_key(value) {
                 Some(view) => state.view = view,
-                None => notices.push(format!("view = '{}' is not a lesson; showing {}.", shown(value), state.view.key())),
+                None => {
+                    notices.push(format!("view = '{}' is not a lesson; showing {}.", shown(value), state.view.key()))
+                }
             },
             _ => {}
         }

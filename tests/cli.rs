@@ -154,3 +154,46 @@ fn problem_and_solve_agree_with_the_lesson() {
     assert_eq!(answer["optimal"]["frobenius"].as_f64().unwrap(), outcome.optimal.frobenius);
     assert_eq!(answer["discrepancy_rank"], outcome.discrepancy_rank);
 }
+
+#[test]
+fn network_kinds_answer_and_reject_bad_input() {
+    // A problem the page would show, through `adaptlab problem`, then solved.
+    for (state, key) in
+        [("#v=1&view=lora-fnn&D=6&Lbar=2&L=5&R=3", "mse_test"), ("#v=1&view=lora-transformer&D=6&R=3", "mse")]
+    {
+        let problem = run(&["problem", state], "");
+        assert!(problem.status.success());
+        let answer = solve(&String::from_utf8(problem.stdout).unwrap());
+        assert_eq!(answer["threshold_rank"], 3, "{state}");
+        assert!(answer[key].as_f64().unwrap() < 1e-18, "{state}: exact at ⌈D/M⌉ = ⌈D/2⌉ = 3");
+    }
+    let fnn = run(&["problem", "#v=1&view=lora-fnn&D=4&Lbar=2&L=5&R=1"], "");
+    let answer = solve(&String::from_utf8(fnn.stdout).unwrap());
+    assert_eq!(answer["groups"], serde_json::json!([[1, 2], [3, 4, 5]]));
+    let cases = [
+        (
+            r#"{"kind":"lora-fnn","target":{"weights":[[[1,0],[0,1]]],"biases":[[0,0,0]]},"frozen":{"weights":[[[1,0],[0,1]],[[1,0],[0,1]]],"biases":[[0,0],[0,0]]},"rank":1,"relu_on_output":true,"calibration_inputs":[[1,2]],"test_inputs":[[1,2]]}"#,
+            "target.biases[0]: size 3 does not match 2",
+        ),
+        (
+            r#"{"kind":"lora-fnn","target":{"weights":[[[1,0],[0,1]]],"biases":[[0,0]]},"frozen":{"weights":[[[1,0],[0,1]],[[1,0],[0,1]]],"biases":[[0,0],[0,0]]},"rank":1,"relu_on_output":"yes","calibration_inputs":[[1,2]],"test_inputs":[[1,2]]}"#,
+            "relu_on_output: must be true or false",
+        ),
+        (
+            r#"{"kind":"lora-fnn","target":{"weights":[[[1,0],[0,1]]],"biases":[[0,0]]},"frozen":{"weights":[[[1,0],[0,1]],[[1,0],[0,1]]],"biases":[[0,0],[0,0]]},"rank":1,"relu_on_output":true,"calibration_inputs":[[1,2,3]],"test_inputs":[[1,2]]}"#,
+            "calibration_inputs[0]: size 3 does not match 2",
+        ),
+        (
+            r#"{"kind":"lora-transformer","target":{"blocks":[{"wq":[[[1]]],"wk":[],"wv":[[[1]]],"wo":[[[1]]],"w1":[[1]],"b1":[0],"w2":[[1]],"b2":[0]}],"w_out":[[1]]},"frozen":{"blocks":[],"w_out":[[1]]},"rank":1,"inputs":[[[1]]]}"#,
+            "target.blocks[0].wk: size 0 does not match 1",
+        ),
+        (
+            r#"{"kind":"lora-transformer","target":{"blocks":[{"wq":[[[1]]],"wk":[[[1]]],"wv":[[[1]]],"wo":[[[1]]],"w1":[[1]],"b1":[0],"w2":[[1]],"b2":[0]}],"w_out":[[1]]},"frozen":{"blocks":[],"w_out":[[1]]},"rank":1,"inputs":[[[1]]]}"#,
+            "frozen.blocks: 0 is outside",
+        ),
+    ];
+    for (input, expected) in cases {
+        let message = rejected(input);
+        assert!(message.contains(expected), "{input}\n  gave: {message}  expected: {expected}");
+    }
+}

@@ -2,10 +2,12 @@
 // and draw, and writes its texts into the page. No mathematics and no drawing happen here.
 import init, { Lab } from './pkg/adaptlab.js';
 
-const FIGURES = ['spectrum', 'error', 'heatmaps'];
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 let lab = null;
+let working = 0; // id of the scheduled background-work frame, 0 when idle
+
+const section = () => $(`main.lesson[data-view="${lab.view()}"]`);
 
 function showError(error) {
   const banner = $('#error-banner');
@@ -31,15 +33,30 @@ function guarded(action) {
   }
 }
 
+function showView() {
+  const view = lab.view();
+  for (const lesson of $$('main.lesson')) lesson.hidden = lesson.dataset.view !== view;
+  for (const link of $$('[data-view-link]')) {
+    if (link.dataset.viewLink === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `Adaptation Lab — ${$('h1', section()).textContent}`;
+}
+
 function syncControls() {
+  const root = section();
   for (const control of lab.controls()) {
-    for (const input of $$(`[data-key="${control.key}"]`)) {
+    for (const input of $$(`[data-key="${control.key}"]`, root)) {
+      if (input.type === 'checkbox') {
+        input.checked = control.value === '1';
+        continue;
+      }
       if (control.min !== undefined && control.min !== null) input.min = control.min;
       if (control.max !== undefined && control.max !== null) input.max = control.max;
       if (input.value !== control.value) input.value = control.value;
       input.setAttribute('aria-valuetext', `${control.label} ${control.value}`);
     }
-    const output = $(`output[data-for="${control.key}"]`);
+    const output = $(`output[data-for="${control.key}"]`, root);
     if (output) output.textContent = control.value;
     if (control.key === 'ranks') syncLayerRanks(control);
     if (control.key === 'model') $('#q-control').hidden = control.value !== 'lowrank';
@@ -58,8 +75,7 @@ function syncLayerRanks(control) {
       const label = document.createElement('label');
       const input = document.createElement('input');
       input.type = 'number';
-      input.dataset.layer = String(index);
-      input.addEventListener('change', onLayerRankChange);
+      input.addEventListener('change', () => change('ranks', $$('#layer-ranks input').map((i) => i.value).join(',')));
       label.append(`R${String.fromCharCode(0x2081 + index)} `, input);
       return label;
     }));
@@ -69,11 +85,6 @@ function syncLayerRanks(control) {
     input.max = control.max;
     if (input.value !== values[index]) input.value = values[index];
   });
-}
-
-function onLayerRankChange() {
-  const values = $$('#layer-ranks input').map((input) => input.value);
-  change('ranks', values.join(','));
 }
 
 // Backs the canvas at devicePixelRatio; touches its size only when it changes (a resize clears
@@ -91,41 +102,69 @@ function sizeCanvas(canvas, size) {
 
 function drawFigures() {
   const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-  for (const name of FIGURES) {
+  for (const figure of $$('figure[data-figure]', section())) {
     const started = performance.now();
-    const canvas = $(`figure[data-figure="${name}"] canvas`);
-    const ratio = sizeCanvas(canvas, lab.figure_size(name));
-    lab.draw(name, canvas, ratio, dark);
+    const canvas = $('canvas', figure);
+    const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
+    lab.draw(figure.dataset.figure, canvas, ratio, dark);
     canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
   }
 }
 
 function render() {
   const started = performance.now();
-  const text = lab.compute();
+  const report = lab.compute();
   document.body.dataset.computeMs = (performance.now() - started).toFixed(2);
   // Draw before writing text, so measuring the canvases' width does not force a second layout.
   drawFigures();
-  $('#live-check').textContent = text.check;
-  $('#live-check').className = text.assumption_holds ? (text.exact ? 'exact' : 'approximate') : 'failed';
-  const n = text.numbers;
-  const cells = [['#num-optimal', n.optimal_frobenius_sq], ['#num-construction', n.construction_frobenius_sq],
-    ['#num-mse', n.optimal_gaussian_mse], ['#num-spectral', n.optimal_spectral]];
-  cells.forEach(([selector, value], index) => {
-    $(selector).textContent = n.shown[index];
-    $(selector).dataset.value = value === null || value === undefined ? '' : String(value);
-  });
-  FIGURES.forEach((name, index) => { $(`#summary-${name}`).textContent = text.summaries[index]; });
-  if (location.hash.slice(1) !== text.fragment) history.replaceState(null, '', `#${text.fragment}`);
+  const root = section();
+  const check = $('.live-check', root);
+  check.textContent = report.check;
+  check.className = `live-check ${report.status}`;
+  for (const number of report.numbers) {
+    const cell = document.getElementById(number.id);
+    cell.textContent = number.shown;
+    cell.dataset.value = number.value === null || number.value === undefined ? '' : String(number.value);
+  }
+  for (const [key, text] of report.summaries) $(`[data-summary="${key}"]`, root).textContent = text;
+  if (location.hash.slice(1) !== report.fragment) history.replaceState(null, '', `#${report.fragment}`);
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
+}
+
+// Background work (a curve over all ranks) runs one small unit per animation frame, so the page
+// never blocks; the figure refills as results arrive, with the progress shown.
+function scheduleWork() {
+  if (working) cancelAnimationFrame(working);
+  working = requestAnimationFrame(function step() {
+    working = 0;
+    guarded(() => {
+      const progress = lab.advance(1);
+      const bar = $('.progress', section());
+      if (bar) {
+        bar.hidden = progress.done >= progress.total;
+        $('progress', bar).max = progress.total;
+        $('progress', bar).value = progress.done;
+        $('span', bar).textContent = `computing the curve: ${progress.done} of ${progress.total} ranks`;
+      }
+      render();
+      if (progress.done < progress.total) working = requestAnimationFrame(step);
+      else document.body.dataset.settled = '1';
+    });
+  });
+}
+
+function refresh() {
+  delete document.body.dataset.settled;
+  render();
   document.body.dataset.ready = '1';
+  scheduleWork();
 }
 
 function change(key, value) {
   guarded(() => {
     const notices = lab.set(key, value);
     syncControls();
-    render();
+    refresh();
     showNotices(notices, 'Adjusted:');
   });
 }
@@ -133,8 +172,9 @@ function change(key, value) {
 function loadFromHash() {
   guarded(() => {
     const notices = lab.load(location.hash);
+    showView();
     syncControls();
-    render();
+    refresh();
     $('#notice').hidden = true;
     showNotices(notices, 'Link repaired:');
   });
@@ -150,20 +190,24 @@ function download(name, type, text) {
 function wire() {
   for (const input of $$('[data-key]')) {
     const event = input.type === 'range' ? 'input' : 'change';
-    input.addEventListener(event, () => change(input.dataset.key, input.value));
+    input.addEventListener(event, () => change(input.dataset.key, input.type === 'checkbox' ? (input.checked ? '1' : '0') : input.value));
   }
   $('#per-layer-toggle').addEventListener('change', (event) => {
-    const { value: depth } = $('#ctl-L');
-    const { value: rank } = $('#ctl-R');
-    change('ranks', event.target.checked ? Array(Number(depth)).fill(rank).join(',') : '');
+    change('ranks', event.target.checked ? Array(Number($('#ctl-L').value)).fill($('#ctl-R').value).join(',') : '');
   });
-  $('#next-seed').addEventListener('click', () => change('seed', String(Number($('#ctl-seed').value) + 1)));
+  for (const button of $$('.next-seed')) {
+    button.addEventListener('click', () => change('seed', String(Number($('[data-key="seed"]', section()).value) + 1)));
+  }
   $('#notice .dismiss').addEventListener('click', () => { $('#notice').hidden = true; });
   $('#reset-link').addEventListener('click', () => { location.hash = '#v=1'; location.reload(); });
-  $('#download-problem').addEventListener('click', () => guarded(() => download('adaptlab-problem.json', 'application/json', lab.problem_json())));
-  $('#download-csv').addEventListener('click', () => guarded(() => download('adaptlab-series.csv', 'text/csv', lab.csv())));
+  for (const button of $$('.download-problem')) {
+    button.addEventListener('click', () => guarded(() => download('adaptlab-problem.json', 'application/json', lab.problem_json())));
+  }
+  for (const button of $$('.download-csv')) {
+    button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}.csv`, 'text/csv', lab.csv())));
+  }
   for (const button of $$('.svg-export')) {
-    button.addEventListener('click', () => guarded(() => download(`adaptlab-${button.dataset.figure}.svg`, 'image/svg+xml', lab.svg(button.dataset.figure))));
+    button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}-${button.dataset.figure}.svg`, 'image/svg+xml', lab.svg(button.dataset.figure))));
   }
   window.addEventListener('hashchange', loadFromHash);
   let pending = false;

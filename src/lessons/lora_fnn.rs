@@ -5,7 +5,7 @@ use crate::lessons::format::number;
 use crate::lessons::input::{self, InputError};
 use crate::linalg::{Matrix, Vector};
 use crate::lora::fnn::{self, Fnn};
-use crate::lora::linear::ConstructionError;
+use crate::lora::linear::{ConstructionError, Discrepancy};
 use crate::lora::models;
 use crate::rng;
 
@@ -63,10 +63,17 @@ pub struct Problem {
 impl Params {
     /// The seeded problem: models on stream 0, calibration inputs on stream 1, test inputs on stream 2.
     pub fn problem(&self) -> Problem {
-        let (target, frozen) =
-            models::fnn_pair(&mut rng::stream(self.seed, rng::streams::MODELS), self.width, self.target_depth, self.depth);
-        let calibration =
-            models::gaussian_inputs(&mut rng::stream(self.seed, rng::streams::CALIBRATION), self.width, CALIBRATION_SIZE);
+        let (target, frozen) = models::fnn_pair(
+            &mut rng::stream(self.seed, rng::streams::MODELS),
+            self.width,
+            self.target_depth,
+            self.depth,
+        );
+        let calibration = models::gaussian_inputs(
+            &mut rng::stream(self.seed, rng::streams::CALIBRATION),
+            self.width,
+            CALIBRATION_SIZE,
+        );
         let test = models::gaussian_inputs(&mut rng::stream(self.seed, rng::streams::TEST), self.width, TEST_SIZE);
         Problem { target, frozen, rank: self.rank, relu_on_output: self.relu_on_output, calibration, test }
     }
@@ -100,7 +107,12 @@ pub struct RawProblem {
 
 fn check_fnn(field: &str, raw: &RawFnn, width: Option<usize>) -> Result<Fnn, InputError> {
     if raw.weights.is_empty() || raw.weights.len() > 64 {
-        return Err(InputError::OutOfRange { field: format!("{field}.weights"), value: raw.weights.len() as i64, min: 1, max: 64 });
+        return Err(InputError::OutOfRange {
+            field: format!("{field}.weights"),
+            value: raw.weights.len() as i64,
+            min: 1,
+            max: 64,
+        });
     }
     if raw.biases.len() != raw.weights.len() {
         return Err(InputError::SizeMismatch {
@@ -116,7 +128,11 @@ fn check_fnn(field: &str, raw: &RawFnn, width: Option<usize>) -> Result<Fnn, Inp
         let w = input::square_matrix(&format!("{field}.weights[{l}]"), w)?;
         let d = *dim.get_or_insert(w.nrows());
         if w.nrows() != d {
-            return Err(InputError::SizeMismatch { field: format!("{field}.weights[{l}]"), found: w.nrows(), expected: d });
+            return Err(InputError::SizeMismatch {
+                field: format!("{field}.weights[{l}]"),
+                found: w.nrows(),
+                expected: d,
+            });
         }
         weights.push(w);
         biases.push(vector(&format!("{field}.biases[{l}]"), b, d)?);
@@ -178,7 +194,7 @@ pub struct RankResult {
     pub bound: Option<f64>,
 }
 
-/// Everything about the models, for every rank R = 0..=D.
+/// Everything about the models, for every rank R = 0..=D, filled progressively.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     /// rank(E_i) per group.
@@ -187,9 +203,11 @@ pub struct Analysis {
     pub group_sizes: Vec<usize>,
     /// ⌈max_i rank(E_i)/M⌉.
     pub threshold: usize,
-    /// One result per rank.
-    pub curve: Vec<RankResult>,
-    /// Why the construction failed at a rank, if it did (first failure).
+    /// σ(E_1), for the L̄ = 1 bound.
+    singular_values: Vec<f64>,
+    /// One result per rank R = 0..=D; `None` where not computed yet.
+    pub curve: Vec<Option<RankResult>>,
+    /// Why the construction failed at a rank, if it did (first failure seen).
     pub failure: Option<(usize, ConstructionError)>,
 }
 
@@ -197,47 +215,96 @@ pub struct Analysis {
 pub fn evaluate(problem: &Problem, rank: usize) -> Result<(fnn::FnnConstruction, f64, f64), ConstructionError> {
     let built = fnn::construct(&problem.target, &problem.frozen, rank, &problem.calibration, problem.relu_on_output)?;
     let relu = problem.relu_on_output;
-    let mse_calibration =
-        fnn::mse(&built.adapted.forward(&problem.calibration, relu), &problem.target.forward(&problem.calibration, relu));
+    let mse_calibration = fnn::mse(
+        &built.adapted.forward(&problem.calibration, relu),
+        &problem.target.forward(&problem.calibration, relu),
+    );
     let mse_test = fnn::mse(&built.adapted.forward(&problem.test, relu), &problem.target.forward(&problem.test, relu));
     Ok((built, mse_calibration, mse_test))
 }
 
-/// Analyses the problem's models at every rank R = 0..=D.
+/// Analyses the problem's models at every rank R = 0..=D at once.
 pub fn analyse(problem: &Problem) -> Analysis {
-    let width = problem.frozen.width();
-    let (frozen_depth, target_depth) = (problem.frozen.depth(), problem.target.depth());
-    let groups = fnn::uniform_partition(frozen_depth, target_depth);
-    let mut group_ranks = Vec::new();
-    let mut failure = None;
-    let mut singular_values = Vec::new();
-    let curve = (0..=width)
-        .map(|rank| match evaluate(problem, rank) {
-            Ok((built, cal, test)) => {
-                if group_ranks.is_empty() {
-                    group_ranks = built.group_discrepancy_ranks.clone();
-                    singular_values = built.group_singular_values[0].clone();
+    let mut analysis = Analysis::new(problem);
+    analysis.advance(problem, usize::MAX);
+    analysis
+}
+
+impl Analysis {
+    /// The group structure and threshold (from the groups' discrepancies); no rank computed yet.
+    pub fn new(problem: &Problem) -> Self {
+        let (frozen_depth, target_depth) = (problem.frozen.depth(), problem.target.depth());
+        let groups = fnn::uniform_partition(frozen_depth, target_depth);
+        let discrepancies: Vec<Option<Discrepancy>> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Discrepancy::new(&problem.target.weights[i], &problem.frozen.weights[g.clone()]).ok())
+            .collect();
+        let group_ranks: Vec<usize> = discrepancies.iter().map(|d| d.as_ref().map_or(0, |d| d.rank)).collect();
+        let singular_values =
+            discrepancies.first().and_then(|d| d.as_ref()).map_or_else(Vec::new, |d| d.singular_values().to_vec());
+        Analysis {
+            threshold: fnn::threshold_rank(&group_ranks, frozen_depth, target_depth),
+            group_sizes: groups.iter().map(|g| g.len()).collect(),
+            group_ranks,
+            singular_values,
+            curve: vec![None; problem.frozen.width() + 1],
+            failure: None,
+        }
+    }
+
+    /// Computes rank `rank` if it is missing and returns its result.
+    pub fn ensure(&mut self, problem: &Problem, rank: usize) -> Option<RankResult> {
+        let slot = self.curve.get(rank)?;
+        if slot.is_none() {
+            let frozen_depth = problem.frozen.depth();
+            let bound = (problem.target.depth() == 1)
+                .then(|| fnn::single_layer_bound(&self.singular_values, rank, frozen_depth));
+            let result = match evaluate(problem, rank) {
+                Ok((_, cal, test)) => RankResult { rank, mse_calibration: Some(cal), mse_test: Some(test), bound },
+                Err(e) => {
+                    self.failure.get_or_insert((rank, e));
+                    RankResult { rank, mse_calibration: None, mse_test: None, bound }
                 }
-                let bound = (target_depth == 1).then(|| fnn::single_layer_bound(&singular_values, rank, frozen_depth));
-                RankResult { rank, mse_calibration: Some(cal), mse_test: Some(test), bound }
-            }
-            Err(e) => {
-                failure.get_or_insert((rank, e));
-                RankResult { rank, mse_calibration: None, mse_test: None, bound: None }
-            }
-        })
-        .collect();
-    let threshold = fnn::threshold_rank(&group_ranks, frozen_depth, target_depth);
-    Analysis { group_sizes: groups.iter().map(|g| g.len()).collect(), group_ranks, threshold, curve, failure }
+            };
+            self.curve[rank] = Some(result);
+        }
+        self.curve[rank]
+    }
+
+    /// Computes up to `count` missing ranks (lowest first); returns how many are still missing.
+    pub fn advance(&mut self, problem: &Problem, count: usize) -> usize {
+        let missing: Vec<usize> = (0..self.curve.len()).filter(|&r| self.curve[r].is_none()).take(count).collect();
+        for rank in missing {
+            self.ensure(problem, rank);
+        }
+        self.remaining()
+    }
+
+    /// How many ranks are still missing.
+    pub fn remaining(&self) -> usize {
+        self.curve.iter().filter(|r| r.is_none()).count()
+    }
+
+    /// The computed results, in rank order.
+    pub fn computed(&self) -> impl Iterator<Item = &RankResult> {
+        self.curve.iter().flatten()
+    }
 }
 
 impl Analysis {
     /// The live check for rank `rank`.
     pub fn live_check(&self, rank: usize, depth: usize, target_depth: usize) -> String {
         let m = depth / target_depth.max(1);
-        let Some(row) = self.curve.get(rank) else { return String::new() };
-        let exact: Vec<usize> =
-            self.group_sizes.iter().zip(&self.group_ranks).enumerate().filter(|(_, (&s, &r))| rank * s >= r).map(|(i, _)| i + 1).collect();
+        let Some(Some(row)) = self.curve.get(rank) else { return String::new() };
+        let exact: Vec<usize> = self
+            .group_sizes
+            .iter()
+            .zip(&self.group_ranks)
+            .enumerate()
+            .filter(|(_, (&s, &r))| rank * s >= r)
+            .map(|(i, _)| i + 1)
+            .collect();
         let head = format!(
             "M = ⌊L/L̄⌋ = ⌊{depth}/{target_depth}⌋ = {m}, so the threshold is ⌈max_i rank(E_i)/M⌉ = ⌈{}/{m}⌉ = {}",
             self.group_ranks.iter().max().copied().unwrap_or(0),
@@ -252,7 +319,11 @@ impl Analysis {
         } else if exact.is_empty() {
             "no group is exact yet".to_owned()
         } else {
-            format!("group{} {} exact", if exact.len() > 1 { "s" } else { "" }, exact.iter().map(usize::to_string).collect::<Vec<_>>().join(", "))
+            format!(
+                "group{} {} exact",
+                if exact.len() > 1 { "s" } else { "" },
+                exact.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            )
         };
         let verdict = if rank >= self.threshold {
             format!(

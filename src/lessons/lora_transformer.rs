@@ -125,7 +125,9 @@ pub struct RawProblem {
 fn sized(field: &str, rows: &[Vec<f64>], dim: Option<usize>) -> Result<Matrix, InputError> {
     let m = input::square_matrix(field, rows)?;
     match dim {
-        Some(d) if m.nrows() != d => Err(InputError::SizeMismatch { field: field.to_owned(), found: m.nrows(), expected: d }),
+        Some(d) if m.nrows() != d => {
+            Err(InputError::SizeMismatch { field: field.to_owned(), found: m.nrows(), expected: d })
+        }
         _ => Ok(m),
     }
 }
@@ -140,15 +142,29 @@ fn bias(field: &str, values: &[f64], dim: usize) -> Result<Vector, InputError> {
     Ok(Vector::from_column_slice(values))
 }
 
-fn check_network(field: &str, raw: &RawTransformer, dim: Option<usize>, shape: Option<(usize, usize)>) -> Result<Transformer, InputError> {
+fn check_network(
+    field: &str,
+    raw: &RawTransformer,
+    dim: Option<usize>,
+    shape: Option<(usize, usize)>,
+) -> Result<Transformer, InputError> {
     let w_out = sized(&format!("{field}.w_out"), &raw.w_out, dim)?;
     let d = w_out.nrows();
     if raw.blocks.is_empty() || raw.blocks.len() > 8 {
-        return Err(InputError::OutOfRange { field: format!("{field}.blocks"), value: raw.blocks.len() as i64, min: 1, max: 8 });
+        return Err(InputError::OutOfRange {
+            field: format!("{field}.blocks"),
+            value: raw.blocks.len() as i64,
+            min: 1,
+            max: 8,
+        });
     }
     if let Some((blocks, _)) = shape {
         if raw.blocks.len() != blocks {
-            return Err(InputError::SizeMismatch { field: format!("{field}.blocks"), found: raw.blocks.len(), expected: blocks });
+            return Err(InputError::SizeMismatch {
+                field: format!("{field}.blocks"),
+                found: raw.blocks.len(),
+                expected: blocks,
+            });
         }
     }
     let mut blocks = Vec::new();
@@ -156,7 +172,11 @@ fn check_network(field: &str, raw: &RawTransformer, dim: Option<usize>, shape: O
         let path = format!("{field}.blocks[{l}]");
         let heads_wanted = shape.map_or(b.heads.len(), |(_, h)| h);
         if b.heads.is_empty() || b.heads.len() != heads_wanted || b.heads.len() > 16 {
-            return Err(InputError::SizeMismatch { field: format!("{path}.heads"), found: b.heads.len(), expected: heads_wanted.max(1) });
+            return Err(InputError::SizeMismatch {
+                field: format!("{path}.heads"),
+                found: b.heads.len(),
+                expected: heads_wanted.max(1),
+            });
         }
         let heads = b
             .heads
@@ -190,7 +210,12 @@ pub fn check_problem(raw: &RawProblem) -> Result<Problem, InputError> {
     let frozen = check_network("frozen", &raw.frozen, Some(target.width()), Some(shape))?;
     let rank = input::integer_in_range("rank", raw.rank, 0, i64::from(u32::MAX))?;
     if raw.inputs.is_empty() || raw.inputs.len() > 100_000 {
-        return Err(InputError::OutOfRange { field: "inputs".into(), value: raw.inputs.len() as i64, min: 1, max: 100_000 });
+        return Err(InputError::OutOfRange {
+            field: "inputs".into(),
+            value: raw.inputs.len() as i64,
+            min: 1,
+            max: 100_000,
+        });
     }
     let d = target.width();
     let inputs = raw
@@ -229,14 +254,14 @@ pub struct RankResult {
     pub mse: Option<f64>,
 }
 
-/// Everything about the models, for every rank R = 0..=D.
+/// Everything about the models, for every rank R = 0..=D, filled progressively.
 #[derive(Clone, Debug)]
 pub struct Analysis {
-    /// max ⌈G/2⌉ over the matched two-factor problems (⌈D/2⌉ for random models).
+    /// max ⌈G/2⌉ over the matched two-factor problems (⌈D/2⌉ for random models; exact once a rank is computed).
     pub threshold: usize,
-    /// One result per rank.
-    pub curve: Vec<RankResult>,
-    /// The first failure, if any.
+    /// One result per rank; `None` where not computed yet.
+    pub curve: Vec<Option<RankResult>>,
+    /// The first failure seen, if any.
     pub failure: Option<(usize, ConstructionError)>,
 }
 
@@ -246,34 +271,73 @@ pub fn evaluate(problem: &Problem, rank: usize) -> Result<(f64, usize), Construc
     Ok((transformer::mse(&built.adapted, &problem.target, &problem.inputs), built.threshold_rank()))
 }
 
-/// Analyses the problem at every rank R = 0..=D.
+/// Analyses the problem at every rank R = 0..=D at once.
 pub fn analyse(problem: &Problem) -> Analysis {
-    let mut threshold = problem.frozen.width().div_ceil(2);
-    let mut failure = None;
-    let curve = (0..=problem.frozen.width())
-        .map(|rank| match evaluate(problem, rank) {
-            Ok((mse, t)) => {
-                threshold = t;
-                RankResult { rank, mse: Some(mse) }
-            }
-            Err(e) => {
-                failure.get_or_insert((rank, e));
-                RankResult { rank, mse: None }
-            }
-        })
-        .collect();
-    Analysis { threshold, curve, failure }
+    let mut analysis = Analysis::new(problem);
+    analysis.advance(problem, usize::MAX);
+    analysis
 }
 
 impl Analysis {
+    /// No rank computed yet; the threshold starts at ⌈D/2⌉ and is refined by the first construction.
+    pub fn new(problem: &Problem) -> Self {
+        Analysis {
+            threshold: problem.frozen.width().div_ceil(2),
+            curve: vec![None; problem.frozen.width() + 1],
+            failure: None,
+        }
+    }
+
+    /// Computes rank `rank` if it is missing and returns its result.
+    pub fn ensure(&mut self, problem: &Problem, rank: usize) -> Option<RankResult> {
+        let slot = self.curve.get(rank)?;
+        if slot.is_none() {
+            let result = match evaluate(problem, rank) {
+                Ok((mse, threshold)) => {
+                    self.threshold = threshold;
+                    RankResult { rank, mse: Some(mse) }
+                }
+                Err(e) => {
+                    self.failure.get_or_insert((rank, e));
+                    RankResult { rank, mse: None }
+                }
+            };
+            self.curve[rank] = Some(result);
+        }
+        self.curve[rank]
+    }
+
+    /// Computes up to `count` missing ranks (lowest first); returns how many are still missing.
+    pub fn advance(&mut self, problem: &Problem, count: usize) -> usize {
+        let missing: Vec<usize> = (0..self.curve.len()).filter(|&r| self.curve[r].is_none()).take(count).collect();
+        for rank in missing {
+            self.ensure(problem, rank);
+        }
+        self.remaining()
+    }
+
+    /// How many ranks are still missing.
+    pub fn remaining(&self) -> usize {
+        self.curve.iter().filter(|r| r.is_none()).count()
+    }
+
+    /// The computed results, in rank order.
+    pub fn computed(&self) -> impl Iterator<Item = &RankResult> {
+        self.curve.iter().flatten()
+    }
+
     /// The live check for rank `rank` and width `width`.
     pub fn live_check(&self, rank: usize, width: usize) -> String {
         let head = format!("Every matched quantity is a product of two adapted matrices, so rank 2R suffices: the threshold is ⌈D/2⌉ = ⌈{width}/2⌉ = {}", self.threshold);
-        match self.curve.get(rank).and_then(|r| r.mse) {
+        match self.curve.get(rank).copied().flatten().and_then(|r| r.mse) {
             Some(mse) if rank >= self.threshold => {
                 format!("{head}. R = {rank} ≥ {}: the adapted transformer equals the target; its MSE on fresh sequences is {} (zero up to rounding) ✔.", self.threshold, number(mse))
             }
-            Some(mse) => format!("{head}. R = {rank} < {}: the attention scores are not matched, and the MSE on fresh sequences is {}.", self.threshold, number(mse)),
+            Some(mse) => format!(
+                "{head}. R = {rank} < {}: the attention scores are not matched, and the MSE on fresh sequences is {}.",
+                self.threshold,
+                number(mse)
+            ),
             None => {
                 let why = self.failure.as_ref().map_or_else(String::new, |(_, e)| e.to_string());
                 format!("{head}. At R = {rank} the construction cannot be used: {why}.")

@@ -146,7 +146,7 @@ pub fn construct(
             after[k] = &after[k + 1] * &adapted.weights[group.start + k + 1];
         }
         let mut carried = Vector::zeros(dim);
-        for k in 0..len {
+        for (k, after_k) in after.iter().enumerate() {
             let l = group.start + k;
             z = &adapted.weights[l] * &z;
             if k + 1 < len {
@@ -154,7 +154,7 @@ pub fn construct(
                 let shift = 2.0 * (-z.min()).max(0.0);
                 let bias = Vector::from_element(dim, shift);
                 z.add_scalar_mut(shift);
-                carried += &after[k] * &bias;
+                carried += after_k * &bias;
                 adapted.biases[l] = bias;
             } else {
                 // Last layer of the group: cancel the carried biases and add the target's bias.

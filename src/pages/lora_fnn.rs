@@ -1,8 +1,9 @@
-//! The ReLU-network lesson's page: the analysis over all ranks is cached by model parameters.
+//! The ReLU-network lesson's page: the analysis over all ranks is cached by model parameters and
+//! filled progressively (the current rank first).
 
-use super::{report, Number, Report, Status};
+use super::{report, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::lora_fnn::{self, Analysis, Params, Problem};
+use crate::lessons::lora_fnn::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
 use crate::solve::lora_fnn::problem_json;
 
@@ -15,36 +16,49 @@ pub struct Cache {
     analysis: Analysis,
 }
 
-pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet, Option<String>) {
+/// The cache for `params`, rebuilt when the models change.
+fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
     let key = (params.width, params.target_depth, params.depth, params.seed, params.relu_on_output);
-    let cache = match cache {
-        Some(c) if c.key == key => c,
-        _ => {
-            let problem = params.problem();
-            let analysis = lora_fnn::analyse(&problem);
-            cache.insert(Cache { key, problem, analysis })
-        }
-    };
+    if cache.as_ref().is_none_or(|c| c.key != key) {
+        let problem = params.problem();
+        let analysis = Analysis::new(&problem);
+        *cache = Some(Cache { key, problem, analysis });
+    }
+    cache.get_or_insert_with(|| {
+        let problem = params.problem();
+        Cache { key, analysis: Analysis::new(&problem), problem }
+    })
+}
+
+pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
+    let cache = cache_for(cache, params);
     cache.problem.rank = params.rank;
+    let row = cache.analysis.ensure(&cache.problem, params.rank);
     let analysis = &cache.analysis;
-    let row = analysis.curve.get(params.rank).copied();
     let status = match row.and_then(|r| r.mse_test) {
         None => Status::Failed,
         Some(_) if params.rank >= analysis.threshold => Status::Exact,
         Some(_) => Status::Approximate,
     };
-    let built = analysis.curve.iter().filter(|r| r.mse_test.is_some()).count();
+    let at = |rank: usize| analysis.curve.get(rank).copied().flatten().and_then(|r| r.mse_test);
+    let done = analysis.curve.len() - analysis.remaining();
     let summary = format!(
-        "Mean squared error of the constructed adapters against LoRA rank R = 0…{} (L̄ = {}, L = {}, groups of sizes {:?}, rank(E_i) = {:?}): the test MSE falls from {} at R = 0 to {} at R = {} = the threshold; the construction was built at {built} of {} ranks.",
+        "Mean squared error of the constructed adapters against LoRA rank R = 0…{} (L̄ = {}, L = {}; group sizes {}; rank(E_i) = {}){}{}.",
         params.width,
         params.target_depth,
         params.depth,
-        analysis.group_sizes,
-        analysis.group_ranks,
-        number(analysis.curve.first().and_then(|r| r.mse_test).unwrap_or(0.0)),
-        number(analysis.curve.get(analysis.threshold).and_then(|r| r.mse_test).unwrap_or(0.0)),
-        analysis.threshold,
-        analysis.curve.len()
+        join(&analysis.group_sizes),
+        join(&analysis.group_ranks),
+        match (at(0), at(analysis.threshold)) {
+            (Some(start), Some(end)) => format!(
+                ": the test MSE falls from {} at R = 0 to {} at R = {} = the threshold",
+                number(start),
+                number(end),
+                analysis.threshold
+            ),
+            _ => String::new(),
+        },
+        if done < analysis.curve.len() { format!("; {done} of {} ranks computed so far", analysis.curve.len()) } else { String::new() },
     );
     let report = report(
         analysis.live_check(params.rank, params.depth, params.target_depth),
@@ -57,6 +71,21 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
             Number::of("fnn-bound", row.and_then(|r| r.bound)),
         ],
     );
-    let json = problem_json(&cache.problem).to_string();
-    (report, lora_networks::fnn_figures(analysis, params), Some(json))
+    (report, lora_networks::fnn_figures(analysis, params))
+}
+
+/// Computes up to `count` more ranks of the curve.
+pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Progress {
+    let cache = cache_for(cache, params);
+    cache.analysis.advance(&cache.problem, count);
+    Progress { done: cache.analysis.curve.len() - cache.analysis.remaining(), total: cache.analysis.curve.len() }
+}
+
+/// The cached problem as `adaptlab solve` JSON.
+pub fn problem(cache: &Cache) -> String {
+    problem_json(&cache.problem).to_string()
+}
+
+fn join(values: &[usize]) -> String {
+    values.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
 }

@@ -14,7 +14,7 @@ pub struct Cache {
     analysis: Analysis,
 }
 
-pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, FigureSet, Option<String>), String> {
+pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, FigureSet), String> {
     let key = (params.width, params.depth, params.seed, params.model, params.perturbation_rank);
     if cache.as_ref().is_none_or(|c| c.key != key) {
         let problem = params.problem();
@@ -46,5 +46,10 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, Fi
         ],
     );
     let set = figures::figures(&cache.problem, &cache.analysis, &outcome);
-    Ok((report, set, Some(problem_json(&cache.problem).to_string())))
+    Ok((report, set))
+}
+
+/// The cached problem as `adaptlab solve` JSON.
+pub fn problem(cache: &Cache) -> String {
+    problem_json(&cache.problem).to_string()
 }

@@ -1,8 +1,9 @@
-//! The transformer lesson's page: the analysis over all ranks is cached by model parameters.
+//! The transformer lesson's page: the analysis over all ranks is cached by model parameters and
+//! filled progressively (the current rank first).
 
-use super::{report, Number, Report, Status};
+use super::{report, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::lora_transformer::{self, Analysis, Params, Problem};
+use crate::lessons::lora_transformer::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
 use crate::solve::lora_transformer::problem_json;
 
@@ -15,33 +16,51 @@ pub struct Cache {
     analysis: Analysis,
 }
 
-pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet, Option<String>) {
+fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
     let key = (params.width, params.depth, params.heads, params.length, params.seed);
-    let cache = match cache {
-        Some(c) if c.key == key => c,
-        _ => {
-            let problem = params.problem();
-            let analysis = lora_transformer::analyse(&problem);
-            cache.insert(Cache { key, problem, analysis })
-        }
-    };
+    if cache.as_ref().is_none_or(|c| c.key != key) {
+        let problem = params.problem();
+        let analysis = Analysis::new(&problem);
+        *cache = Some(Cache { key, problem, analysis });
+    }
+    cache.get_or_insert_with(|| {
+        let problem = params.problem();
+        Cache { key, analysis: Analysis::new(&problem), problem }
+    })
+}
+
+pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
+    let cache = cache_for(cache, params);
     cache.problem.rank = params.rank;
+    let mse = cache.analysis.ensure(&cache.problem, params.rank).and_then(|r| r.mse);
     let analysis = &cache.analysis;
-    let mse = analysis.curve.get(params.rank).and_then(|r| r.mse);
     let status = match mse {
         None => Status::Failed,
         Some(_) if params.rank >= analysis.threshold => Status::Exact,
         Some(_) => Status::Approximate,
     };
+    let at = |rank: usize| analysis.curve.get(rank).copied().flatten().and_then(|r| r.mse);
+    let done = analysis.curve.len() - analysis.remaining();
     let summary = format!(
-        "Mean squared error of the constructed adapters against LoRA rank R = 0…{} (L = {}, H = {}, N = {}): {} at R = 0, {} at R = {} = ⌈D/2⌉, where the construction becomes exact.",
+        "Mean squared error of the constructed adapters against LoRA rank R = 0…{} (L = {}, H = {}, N = {}){}{}.",
         params.width,
         params.depth,
         params.heads,
         params.length,
-        number(analysis.curve.first().and_then(|r| r.mse).unwrap_or(0.0)),
-        number(analysis.curve.get(analysis.threshold).and_then(|r| r.mse).unwrap_or(0.0)),
-        analysis.threshold
+        match (at(0), at(analysis.threshold)) {
+            (Some(start), Some(end)) => format!(
+                ": {} at R = 0, {} at R = {} = ⌈D/2⌉, where the construction becomes exact",
+                number(start),
+                number(end),
+                analysis.threshold
+            ),
+            _ => String::new(),
+        },
+        if done < analysis.curve.len() {
+            format!("; {done} of {} ranks computed so far", analysis.curve.len())
+        } else {
+            String::new()
+        },
     );
     let report = report(
         analysis.live_check(params.rank, params.width),
@@ -49,6 +68,17 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
         vec![("error", summary)],
         vec![Number::of("tfn-threshold", Some(analysis.threshold as f64)), Number::of("tfn-mse", mse)],
     );
-    let json = problem_json(&cache.problem).to_string();
-    (report, lora_networks::transformer_figures(analysis, params), Some(json))
+    (report, lora_networks::transformer_figures(analysis, params))
+}
+
+/// Computes up to `count` more ranks of the curve.
+pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Progress {
+    let cache = cache_for(cache, params);
+    cache.analysis.advance(&cache.problem, count);
+    Progress { done: cache.analysis.curve.len() - cache.analysis.remaining(), total: cache.analysis.curve.len() }
+}
+
+/// The cached problem as `adaptlab solve` JSON.
+pub fn problem(cache: &Cache) -> String {
+    problem_json(&cache.problem).to_string()
 }

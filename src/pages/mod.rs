@@ -42,6 +42,25 @@ impl Number {
     }
 }
 
+/// How much of the current view's background work (e.g. a curve over all ranks) is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Units done.
+    pub done: usize,
+    /// Units in all.
+    pub total: usize,
+}
+
+impl Progress {
+    /// Nothing left to do.
+    pub const COMPLETE: Progress = Progress { done: 1, total: 1 };
+
+    /// Whether everything is done.
+    pub fn is_complete(&self) -> bool {
+        self.done >= self.total
+    }
+}
+
 /// What the page shows in words for the current view.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
@@ -67,7 +86,6 @@ pub struct Lab {
     fnn: Option<lora_fnn::Cache>,
     transformer: Option<lora_transformer::Cache>,
     figures: FigureSet,
-    problem_json: Option<String>,
 }
 
 impl Lab {
@@ -107,14 +125,32 @@ impl Lab {
     pub fn compute(&mut self) -> Result<Report, String> {
         let fragment = self.fragment();
         let view = self.state.view;
-        let (report, figures, problem) = match view {
+        let (report, figures) = match view {
             View::LoraLinear => lora_linear::compute(&mut self.linear, &self.state.lora_linear)?,
             View::LoraFnn => lora_fnn::compute(&mut self.fnn, &self.state.lora_fnn),
             View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
         };
         self.figures = figures;
-        self.problem_json = problem;
         Ok(Report { fragment, view: view.key(), ..report })
+    }
+
+    /// Does up to `units` more background work for the current view (one unit is one rank of a
+    /// curve: a few milliseconds) and reports the progress; the page calls this between frames.
+    pub fn advance(&mut self, units: usize) -> Progress {
+        match self.state.view {
+            View::LoraLinear => Progress::COMPLETE,
+            View::LoraFnn => lora_fnn::advance(&mut self.fnn, &self.state.lora_fnn, units),
+            View::LoraTransformer => {
+                lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
+            }
+        }
+    }
+
+    /// Computes everything the current view shows (for the command line and tests).
+    pub fn compute_all(&mut self) -> Result<Report, String> {
+        self.compute()?;
+        while !self.advance(usize::MAX).is_complete() {}
+        self.compute()
     }
 
     /// The figures of the last `compute`.
@@ -122,9 +158,13 @@ impl Lab {
         &self.figures
     }
 
-    /// The last computed problem as `adaptlab solve` JSON, where the lesson has one.
-    pub fn problem_json(&self) -> Option<&str> {
-        self.problem_json.as_deref()
+    /// The last computed problem of the current view as `adaptlab solve` JSON.
+    pub fn problem_json(&self) -> Option<String> {
+        match self.state.view {
+            View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
+            View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
+            View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
+        }
     }
 }
 

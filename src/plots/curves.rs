@@ -226,6 +226,16 @@ where
             }
         };
     }
+    let below_floor = figure.log_y && figure.finite_ys().any(|y| y < floor);
+    if below_floor {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "values on the bottom axis: zero to machine precision",
+                (x1 - (x1 - x0) * 0.01, floor * (top / floor).powf(0.03)),
+                theme.text(11.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            )))
+            .map_err(plot_error)?;
+    }
     chart
         .configure_series_labels()
         .position(if figure.legend_lower_left {

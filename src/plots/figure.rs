@@ -54,7 +54,11 @@ impl Figure {
                         for ((i, j), v) in tile.matrix.row_iter().enumerate().flat_map(|(i, r)| {
                             r.iter().copied().enumerate().map(move |(j, v)| ((i, j), v)).collect::<Vec<_>>()
                         }) {
-                            out.push_str(&format!("{key},\"{} [{i},{j}]\",{},{v:e}\n", tile.title, i * tile.matrix.ncols() + j));
+                            out.push_str(&format!(
+                                "{key},\"{} [{i},{j}]\",{},{v:e}\n",
+                                tile.title,
+                                i * tile.matrix.ncols() + j
+                            ));
                         }
                     }
                 }

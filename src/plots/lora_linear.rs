@@ -29,7 +29,10 @@ pub fn figures(problem: &Problem, analysis: &Analysis, outcome: &Outcome) -> Fig
                 .adapters
                 .iter()
                 .enumerate()
-                .map(|(l, a)| Tile { title: format!("ΔW{} (rank {})", subscript(l + 1), a.rank), matrix: a.delta.clone() })
+                .map(|(l, a)| Tile {
+                    title: format!("ΔW{} (rank {})", subscript(l + 1), a.rank),
+                    matrix: a.delta.clone(),
+                })
                 .collect(),
         });
     } else {

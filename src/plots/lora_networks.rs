@@ -13,7 +13,7 @@ fn current_marker(rank: usize) -> Marker {
 /// the threshold ⌈max_i rank(E_i)/M⌉ and the current rank.
 pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> FigureSet {
     let points = |f: &dyn Fn(&lora_fnn::RankResult) -> Option<f64>| {
-        analysis.curve.iter().filter_map(|r| f(r).map(|y| (r.rank as f64, y))).collect::<Vec<_>>()
+        analysis.computed().filter_map(|r| f(r).map(|y| (r.rank as f64, y))).collect::<Vec<_>>()
     };
     let mut series = vec![
         Series {
@@ -65,7 +65,13 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
 /// The transformer lesson's figure `error`: the construction's MSE, the ⌈D/2⌉ threshold and the current rank.
 pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_transformer::Params) -> FigureSet {
     let curve = CurveFigure {
-        title: format!("Transformer: L = {} block{}, H = {} heads, N = {}", params.depth, if params.depth > 1 { "s" } else { "" }, params.heads, params.length),
+        title: format!(
+            "Transformer: L = {} block{}, H = {} heads, N = {}",
+            params.depth,
+            if params.depth > 1 { "s" } else { "" },
+            params.heads,
+            params.length
+        ),
         x_label: "LoRA rank R (attention, last FFN matrix and output)".into(),
         y_label: "mean squared error".into(),
         x_range: (-0.5, params.width as f64 + 0.5),
@@ -73,7 +79,7 @@ pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_
         series: vec![Series {
             key: "mse",
             label: format!("construction, MSE on {} fresh sequences (circles)", lora_transformer::TEST_SEQUENCES),
-            points: analysis.curve.iter().filter_map(|r| r.mse.map(|y| (r.rank as f64, y))).collect(),
+            points: analysis.computed().filter_map(|r| r.mse.map(|y| (r.rank as f64, y))).collect(),
             color: okabe_ito::VERMILLION,
             mark: Mark::Circles,
         }],

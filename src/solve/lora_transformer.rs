@@ -20,7 +20,11 @@ fn raw_network(value: &Value, field: &str) -> Result<RawTransformer, SolveError>
             let (wq, wk, wv, wo) = (per_head("wq")?, per_head("wk")?, per_head("wv")?, per_head("wo")?);
             for (name, list) in [("wk", &wk), ("wv", &wv), ("wo", &wo)] {
                 if list.len() != wq.len() {
-                    return Err(InputError::SizeMismatch { field: format!("{path}.{name}"), found: list.len(), expected: wq.len() });
+                    return Err(InputError::SizeMismatch {
+                        field: format!("{path}.{name}"),
+                        found: list.len(),
+                        expected: wq.len(),
+                    });
                 }
             }
             let heads = (0..wq.len())

@@ -60,7 +60,7 @@ export async function startLab() {
 // A short hash of a canvas's pixels, to tell whether a figure changed.
 export async function canvasHash(page, figure) {
   return page.evaluate((name) => {
-    const canvas = document.querySelector(`figure[data-figure="${name}"] canvas`);
+    const canvas = document.querySelector(`main:not([hidden]) figure[data-figure="${name}"] canvas`);
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     let hash = 2166136261;
     for (let i = 0; i < data.length; i += 7) hash = Math.imul(hash ^ data[i], 16777619) >>> 0;
@@ -71,7 +71,7 @@ export async function canvasHash(page, figure) {
 // How many distinct colours a canvas shows (a blank canvas has one).
 export async function canvasColours(page, figure) {
   return page.evaluate((name) => {
-    const canvas = document.querySelector(`figure[data-figure="${name}"] canvas`);
+    const canvas = document.querySelector(`main:not([hidden]) figure[data-figure="${name}"] canvas`);
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     const seen = new Set();
     for (let i = 0; i < data.length; i += 4 * 13) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);

@@ -1,0 +1,87 @@
+// End-to-end tests of the ReLU-network and transformer lessons.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startLab, canvasHash, canvasColours, ROOT } from './harness.mjs';
+
+const ADAPTLAB = path.join(ROOT, 'target', 'release', 'adaptlab');
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { await lab.close(); });
+
+const value = (page, id) => page.$eval(id, (el) => Number(el.dataset.value));
+const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+async function solveDownloaded(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('main:not([hidden]) .download-problem')]);
+  return JSON.parse(execFileSync(ADAPTLAB, ['solve'], { input: readFileSync(await download.path()), maxBuffer: 1 << 26 }).toString());
+}
+
+test('the ReLU-network lesson fills its curve progressively and agrees with adaptlab solve', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=lora-fnn&Lbar=2&L=5&R=6');
+  assert.equal(await page.isVisible('#lesson-lora-fnn'), true);
+  assert.equal(await page.isHidden('#lesson-lora-linear'), true);
+  await page.waitForSelector('body[data-settled="1"]');
+  assert.ok(await canvasColours(page, 'error') > 8);
+  assert.match(await page.textContent('#lesson-lora-fnn .live-check'), /M = ⌊L\/L̄⌋ = ⌊5\/2⌋ = 2, so the threshold is ⌈max_i rank\(E_i\)\/M⌉ = ⌈16\/2⌉ = 8\. R = 6 < 8/);
+  const answer = await solveDownloaded(page);
+  assert.deepEqual(answer.groups, [[1, 2], [3, 4, 5]]);
+  assert.equal(answer.threshold_rank, await value(page, '#fnn-threshold'));
+  assert.ok(close(answer.mse_test, await value(page, '#fnn-mse-test')), `${answer.mse_test}`);
+  assert.ok(close(answer.mse_calibration, await value(page, '#fnn-mse-calibration')));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the ReLU-network lesson is exact at the threshold and the output-ReLU toggle changes the numbers', async () => {
+  const { page, context } = await lab.open('#v=1&view=lora-fnn&R=8');
+  assert.ok(await value(page, '#fnn-mse-calibration') < 1e-20);
+  assert.match(await page.textContent('#lesson-lora-fnn .live-check'), /every group matches its target layer exactly/);
+  const before = await value(page, '#fnn-mse-test');
+  await page.focus('#fnn-relu');
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => location.hash.includes('relu=0'));
+  const after = await value(page, '#fnn-mse-test');
+  assert.notEqual(after, before);
+  await context.close();
+});
+
+test('the transformer lesson drops to zero at ⌈D/2⌉ and agrees with adaptlab solve', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=lora-transformer&D=8&R=3');
+  await page.waitForSelector('body[data-settled="1"]');
+  assert.ok(await value(page, '#tfn-mse') > 1e-6);
+  const answer = await solveDownloaded(page);
+  assert.equal(answer.threshold_rank, 4);
+  assert.ok(close(answer.mse, await value(page, '#tfn-mse')));
+  const hash = await canvasHash(page, 'error');
+  const slider = await page.$('#tfn-R');
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => !location.hash.includes('R=3'));
+  assert.equal(await page.inputValue('#tfn-R'), '4');
+  assert.ok(await value(page, '#tfn-mse') < 1e-20);
+  assert.notEqual(await canvasHash(page, 'error'), hash);
+  assert.match(await page.textContent('#lesson-lora-transformer .live-check'), /R = 4 ≥ 4/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('navigation switches lessons, marks the current one, and settings of another lesson are reported as unused', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=5');
+  await page.click('[data-view-link="lora-transformer"]');
+  await page.waitForSelector('#lesson-lora-transformer', { state: 'visible' });
+  assert.match(await page.evaluate(() => location.hash), /^#v=1&view=lora-transformer/);
+  assert.equal(await page.getAttribute('[data-view-link="lora-transformer"]', 'aria-current'), 'page');
+  await page.click('[data-view-link="lora-fnn"]');
+  await page.waitForSelector('#lesson-lora-fnn', { state: 'visible' });
+  assert.equal(await page.isHidden('#lesson-lora-transformer'), true);
+  assert.equal(await page.getAttribute('[data-view-link="lora-transformer"]', 'aria-current'), null);
+  assert.match(await page.title(), /ReLU network/);
+  const notice = await lab.open('#v=1&view=lora-fnn&q=3');
+  assert.match(await notice.page.textContent('#notice'), /ignored 'q', which this lesson does not use/);
+  await notice.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
