@@ -30,5 +30,9 @@ fn main() {
         });
         rows.push(format!(r#"{{"kernel":"lesson","width":{width},"ms":{ms}}}"#));
     }
+    let ms = mean_ms(1, || {
+        std::hint::black_box(bench_kernels::lora_training(16, 4, 5000));
+    });
+    rows.push(format!(r#"{{"kernel":"adam_5000_steps","width":16,"ms":{ms}}}"#));
     println!("[{}]", rows.join(","));
 }

@@ -22,3 +22,20 @@ pub fn linear_lesson(width: usize) -> Option<lora_linear::Outcome> {
     let analysis = lora_linear::analyse(&problem).ok()?;
     Some(lora_linear::solve(&problem, &analysis.discrepancy))
 }
+
+/// `steps` Adam steps of the gradient baseline: LoRA rank 4 and biases on a ReLU FNN of width
+/// `width` and depth `depth` (target depth `depth / 2`), batches of 256.
+pub fn lora_training(width: usize, depth: usize, steps: usize) -> f64 {
+    use crate::lora::train::{Activation, AdamConfig, TrainConfig, Trainable, Trainer};
+    let (target, frozen) = crate::lora::models::fnn_pair(&mut crate::rng::stream(1, 0), width, (depth / 2).max(1), depth);
+    let config = TrainConfig {
+        trainable: Trainable::Lora { rank: 4, tune_biases: true },
+        activation: Activation::Relu { relu_on_output: true },
+        adam: AdamConfig::new(1e-3, 0.0),
+        batch_size: 256,
+        lora_init_std: 0.25,
+    };
+    let mut trainer = Trainer::new(target, frozen, config, crate::rng::stream(1, crate::rng::streams::TRAINING));
+    trainer.run(steps);
+    trainer.losses().last().copied().unwrap_or(0.0)
+}

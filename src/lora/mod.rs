@@ -5,4 +5,5 @@
 pub mod fnn;
 pub mod linear;
 pub mod models;
+pub mod train;
 pub mod transformer;

@@ -1,0 +1,385 @@
+//! Gradient training of FNNs (the paper's "Gradient Update" baseline, its "pretrained" frozen
+//! models and final-layer tuning; `lora.md` §4.1–4.2): MSE loss on fresh batches of Gaussian
+//! inputs, Adam, and a hand-written backward pass checked against finite differences.
+//!
+//! LoRA uses the paper code's parameterisation ΔW_l = A_l B_lᵀ with A_l ∈ ℝ^{D×R} initialised to
+//! zero and B_l ∈ ℝ^{D×R} drawn from N(0, 0.25²). (Hu et al. write ΔW = BA with the zero factor
+//! also on the output side; the two conventions are the same up to naming.)
+
+use rand_distr::{Distribution, Normal};
+
+use crate::linalg::{Matrix, Vector};
+use crate::lora::fnn::{affine, Fnn};
+use crate::lora::models;
+use crate::rng::LabRng;
+
+/// The nonlinearity between layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    /// ReLU between layers (and after the last one when `relu_on_output`).
+    Relu {
+        /// ReLU after the output layer, as in the paper's code.
+        relu_on_output: bool,
+    },
+    /// A deep linear model: no nonlinearity and no biases.
+    Linear,
+}
+
+impl Activation {
+    fn applies_after(&self, layer: usize, depth: usize) -> bool {
+        match self {
+            Activation::Relu { relu_on_output } => layer + 1 < depth || *relu_on_output,
+            Activation::Linear => false,
+        }
+    }
+}
+
+/// The network's output for inputs `x` (columns) under `activation`.
+pub fn forward(net: &Fnn, x: &Matrix, activation: Activation) -> Matrix {
+    let depth = net.depth();
+    let mut h = x.clone();
+    for (l, (w, b)) in net.weights.iter().zip(&net.biases).enumerate() {
+        h = affine(w, b, &h);
+        if activation.applies_after(l, depth) {
+            h.iter_mut().for_each(|v| *v = v.max(0.0));
+        }
+    }
+    h
+}
+
+/// Which parameters are trained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trainable {
+    /// LoRA factors A_l, B_l of rank `rank` on every layer, and the biases if `tune_biases`.
+    Lora {
+        /// LoRA rank R.
+        rank: usize,
+        /// Also train the biases.
+        tune_biases: bool,
+    },
+    /// The weights and biases of the last `count` layers (final-layer tuning).
+    FinalLayers {
+        /// How many final layers.
+        count: usize,
+    },
+    /// Every weight and bias (how the paper "pretrains" a frozen model).
+    Everything,
+}
+
+/// Adam's settings (PyTorch's `torch.optim.Adam`: L2 weight decay added to the gradient).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdamConfig {
+    /// Learning rate.
+    pub learning_rate: f64,
+    /// L2 penalty coefficient added to the gradient.
+    pub weight_decay: f64,
+    /// β₁.
+    pub beta1: f64,
+    /// β₂.
+    pub beta2: f64,
+    /// ε.
+    pub epsilon: f64,
+}
+
+impl AdamConfig {
+    /// PyTorch's defaults with the given learning rate and weight decay.
+    pub fn new(learning_rate: f64, weight_decay: f64) -> Self {
+        Self { learning_rate, weight_decay, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
+    }
+}
+
+/// Adam's moment estimates for one parameter tensor.
+#[derive(Clone, Debug)]
+struct Moments {
+    first: Vec<f64>,
+    second: Vec<f64>,
+}
+
+impl Moments {
+    fn new(len: usize) -> Self {
+        Self { first: vec![0.0; len], second: vec![0.0; len] }
+    }
+
+    /// One Adam update of `param` with gradient `grad` at step `t` (1-based).
+    fn update(&mut self, param: &mut [f64], grad: &[f64], t: i32, config: &AdamConfig) {
+        let correction1 = 1.0 - config.beta1.powi(t);
+        let correction2 = 1.0 - config.beta2.powi(t);
+        for (((p, &g), m), v) in param.iter_mut().zip(grad).zip(&mut self.first).zip(&mut self.second) {
+            let g = g + config.weight_decay * *p;
+            *m = config.beta1 * *m + (1.0 - config.beta1) * g;
+            *v = config.beta2 * *v + (1.0 - config.beta2) * g * g;
+            *p -= config.learning_rate * (*m / correction1) / ((*v / correction2).sqrt() + config.epsilon);
+        }
+    }
+}
+
+/// Gradients of the MSE with respect to every effective weight and bias.
+#[derive(Clone, Debug)]
+pub struct Gradients {
+    /// ∂loss/∂W_l for the effective weights (W_l + ΔW_l under LoRA).
+    pub weights: Vec<Matrix>,
+    /// ∂loss/∂b_l.
+    pub biases: Vec<Vector>,
+    /// The loss (mean over samples and output coordinates).
+    pub loss: f64,
+}
+
+/// Loss (1/(D·n)) Σ (f(X) − Y)² and its gradients by backpropagation.
+pub fn loss_and_gradients(net: &Fnn, x: &Matrix, y: &Matrix, activation: Activation) -> Gradients {
+    let depth = net.depth();
+    // Forward, keeping each layer's input and pre-activation.
+    let mut inputs = Vec::with_capacity(depth);
+    let mut pre = Vec::with_capacity(depth);
+    let mut h = x.clone();
+    for (l, (w, b)) in net.weights.iter().zip(&net.biases).enumerate() {
+        let z = affine(w, b, &h);
+        inputs.push(h);
+        h = z.clone();
+        if activation.applies_after(l, depth) {
+            h.iter_mut().for_each(|v| *v = v.max(0.0));
+        }
+        pre.push(z);
+    }
+    let diff = &h - y;
+    let count = diff.len().max(1) as f64;
+    let loss = diff.iter().fold(0.0, |acc, d| acc + d * d) / count;
+    // Backward: d loss / d output = 2 (f(X) − Y) / (D·n).
+    let mut delta = diff * (2.0 / count);
+    let mut weights = vec![Matrix::zeros(0, 0); depth];
+    let mut biases = vec![Vector::zeros(0); depth];
+    for l in (0..depth).rev() {
+        if activation.applies_after(l, depth) {
+            delta.zip_apply(&pre[l], |d, z| {
+                if z <= 0.0 {
+                    *d = 0.0;
+                }
+            });
+        }
+        weights[l] = &delta * inputs[l].transpose();
+        biases[l] = delta.column_sum();
+        if l > 0 {
+            delta = net.weights[l].transpose() * &delta;
+        }
+    }
+    Gradients { weights, biases, loss }
+}
+
+/// A loss this many times the first one counts as divergence.
+pub const DIVERGENCE_FACTOR: f64 = 1e6;
+
+/// How a training run is set up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainConfig {
+    /// What is trained.
+    pub trainable: Trainable,
+    /// The nonlinearity.
+    pub activation: Activation,
+    /// Adam's settings.
+    pub adam: AdamConfig,
+    /// Fresh N(0, I) inputs per step (the paper: 256).
+    pub batch_size: usize,
+    /// Standard deviation of the random LoRA factor B (the paper: 0.25).
+    pub lora_init_std: f64,
+}
+
+/// A training run: the model being trained, its optimiser state and the loss history.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    config: TrainConfig,
+    target: Fnn,
+    /// The frozen weights (LoRA) or the weights being trained (other modes), and the biases.
+    model: Fnn,
+    lora_a: Vec<Matrix>,
+    lora_b: Vec<Matrix>,
+    moments: Vec<Moments>,
+    rng: LabRng,
+    steps: usize,
+    losses: Vec<f64>,
+}
+
+impl Trainer {
+    /// Starts a run from `model` towards `target`, drawing LoRA factors and batches from `rng`.
+    pub fn new(target: Fnn, model: Fnn, config: TrainConfig, mut rng: LabRng) -> Self {
+        let dim = model.width();
+        let depth = model.depth();
+        let (lora_a, lora_b) = match config.trainable {
+            Trainable::Lora { rank, .. } => {
+                // A bad standard deviation (rejected by the lessons' gate) would leave B at zero.
+                let normal = Normal::new(0.0, config.lora_init_std).ok();
+                let b = (0..depth)
+                    .map(|_| Matrix::from_fn(dim, rank, |_, _| normal.as_ref().map_or(0.0, |n| n.sample(&mut rng))))
+                    .collect();
+                ((0..depth).map(|_| Matrix::zeros(dim, rank)).collect(), b)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let mut trainer = Trainer { config, target, model, lora_a, lora_b, moments: Vec::new(), rng, steps: 0, losses: Vec::new() };
+        trainer.moments = trainer.parameter_sizes().into_iter().map(Moments::new).collect();
+        trainer
+    }
+
+    fn parameter_sizes(&self) -> Vec<usize> {
+        let depth = self.model.depth();
+        let dim = self.model.width();
+        match self.config.trainable {
+            Trainable::Lora { tune_biases, .. } => {
+                let mut sizes: Vec<usize> = self.lora_a.iter().chain(&self.lora_b).map(Matrix::len).collect();
+                if tune_biases {
+                    sizes.extend(std::iter::repeat_n(dim, depth));
+                }
+                sizes
+            }
+            Trainable::FinalLayers { count } => {
+                let count = count.min(depth);
+                let mut sizes = vec![dim * dim; count];
+                sizes.extend(std::iter::repeat_n(dim, count));
+                sizes
+            }
+            Trainable::Everything => {
+                let mut sizes = vec![dim * dim; depth];
+                sizes.extend(std::iter::repeat_n(dim, depth));
+                sizes
+            }
+        }
+    }
+
+    /// The network as it currently computes: frozen weights plus A_l B_lᵀ under LoRA.
+    pub fn effective(&self) -> Fnn {
+        match self.config.trainable {
+            Trainable::Lora { .. } => Fnn {
+                weights: self
+                    .model
+                    .weights
+                    .iter()
+                    .zip(self.lora_a.iter().zip(&self.lora_b))
+                    .map(|(w, (a, b))| w + a * b.transpose())
+                    .collect(),
+                biases: self.model.biases.clone(),
+            },
+            _ => self.model.clone(),
+        }
+    }
+
+    /// Runs one step on a fresh batch and returns the loss on that batch before the update
+    /// (use `run`, which refuses to step a diverged run).
+    pub fn step(&mut self) -> f64 {
+        let dim = self.model.width();
+        let x = models::gaussian_inputs(&mut self.rng, dim, self.config.batch_size);
+        let y = forward(&self.target, &x, self.config.activation);
+        let net = self.effective();
+        let grads = loss_and_gradients(&net, &x, &y, self.config.activation);
+        self.steps += 1;
+        let t = i32::try_from(self.steps).unwrap_or(i32::MAX);
+        let adam = self.config.adam;
+        let depth = self.model.depth();
+        let mut slot = self.moments.iter_mut();
+        match self.config.trainable {
+            Trainable::Lora { tune_biases, .. } => {
+                // ΔW = A Bᵀ: ∂/∂A = G B and ∂/∂B = Gᵀ A, with G = ∂loss/∂W (computed before either moves).
+                let grad_a: Vec<Matrix> = grads.weights.iter().zip(&self.lora_b).map(|(g, b)| g * b).collect();
+                let grad_b: Vec<Matrix> = grads.weights.iter().zip(&self.lora_a).map(|(g, a)| g.transpose() * a).collect();
+                for (a, g) in self.lora_a.iter_mut().zip(&grad_a) {
+                    if let Some(m) = slot.next() {
+                        m.update(a.as_mut_slice(), g.as_slice(), t, &adam);
+                    }
+                }
+                for (b, g) in self.lora_b.iter_mut().zip(&grad_b) {
+                    if let Some(m) = slot.next() {
+                        m.update(b.as_mut_slice(), g.as_slice(), t, &adam);
+                    }
+                }
+                if tune_biases && self.config.activation != Activation::Linear {
+                    for (bias, g) in self.model.biases.iter_mut().zip(&grads.biases) {
+                        if let Some(m) = slot.next() {
+                            m.update(bias.as_mut_slice(), g.as_slice(), t, &adam);
+                        }
+                    }
+                }
+            }
+            Trainable::FinalLayers { .. } | Trainable::Everything => {
+                let first = match self.config.trainable {
+                    Trainable::FinalLayers { count } => depth - count.min(depth),
+                    _ => 0,
+                };
+                for l in first..depth {
+                    if let Some(m) = slot.next() {
+                        m.update(self.model.weights[l].as_mut_slice(), grads.weights[l].as_slice(), t, &adam);
+                    }
+                }
+                // Linear models have no biases; their slots are skipped.
+                for l in first..depth {
+                    if let (Some(m), true) = (slot.next(), self.config.activation != Activation::Linear) {
+                        m.update(self.model.biases[l].as_mut_slice(), grads.biases[l].as_slice(), t, &adam);
+                    }
+                }
+            }
+        }
+        self.losses.push(grads.loss);
+        grads.loss
+    }
+
+    /// Runs up to `count` steps; stops early (returning false) once the run has diverged.
+    pub fn run(&mut self, count: usize) -> bool {
+        for _ in 0..count {
+            if self.diverged() {
+                return false;
+            }
+            self.step();
+        }
+        !self.diverged()
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// The training loss at every step so far (each on its own fresh batch).
+    pub fn losses(&self) -> &[f64] {
+        &self.losses
+    }
+
+    /// Whether the run has diverged: a non-finite loss, or one above `DIVERGENCE_FACTOR` times
+    /// the first. A diverged run takes no more steps.
+    pub fn diverged(&self) -> bool {
+        match (self.losses.first(), self.losses.last()) {
+            (Some(&first), Some(&last)) => !last.is_finite() || last > DIVERGENCE_FACTOR * first.max(f64::MIN_POSITIVE),
+            _ => false,
+        }
+    }
+
+    /// MSE of the current model on given inputs (columns).
+    pub fn mse_on(&self, x: &Matrix) -> f64 {
+        let y = forward(&self.target, x, self.config.activation);
+        crate::lora::fnn::mse(&forward(&self.effective(), x, self.config.activation), &y)
+    }
+
+    /// The model being trained (frozen part plus trained parts) as a plain network.
+    pub fn into_model(self) -> Fnn {
+        self.effective()
+    }
+}
+
+
+/// "Pretrains" a frozen model as the paper does (§4.1): Adam (lr 1e-3, no weight decay) on every
+/// weight and bias, fresh batches of 256, until the batch MSE falls below a third of the initial
+/// MSE or 1,000 steps pass. Returns the moved model and the steps taken.
+pub fn pretrain(target: &Fnn, frozen: &Fnn, activation: Activation, rng: LabRng) -> (Fnn, usize) {
+    let config = TrainConfig {
+        trainable: Trainable::Everything,
+        activation,
+        adam: AdamConfig::new(1e-3, 0.0),
+        batch_size: 256,
+        lora_init_std: 0.25,
+    };
+    let mut trainer = Trainer::new(target.clone(), frozen.clone(), config, rng);
+    let initial = trainer.step();
+    while trainer.steps() < 1_000 {
+        let loss = trainer.step();
+        if !loss.is_finite() || loss < initial / 3.0 {
+            break;
+        }
+    }
+    let steps = trainer.steps();
+    (trainer.into_model(), steps)
+}
