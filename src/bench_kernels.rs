@@ -27,7 +27,8 @@ pub fn linear_lesson(width: usize) -> Option<lora_linear::Outcome> {
 /// `width` and depth `depth` (target depth `depth / 2`), batches of 256.
 pub fn lora_training(width: usize, depth: usize, steps: usize) -> f64 {
     use crate::lora::train::{Activation, AdamConfig, TrainConfig, Trainable, Trainer};
-    let (target, frozen) = crate::lora::models::fnn_pair(&mut crate::rng::stream(1, 0), width, (depth / 2).max(1), depth);
+    let (target, frozen) =
+        crate::lora::models::fnn_pair(&mut crate::rng::stream(1, 0), width, (depth / 2).max(1), depth);
     let config = TrainConfig {
         trainable: Trainable::Lora { rank: 4, tune_biases: true },
         activation: Activation::Relu { relu_on_output: true },

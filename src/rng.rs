@@ -33,4 +33,6 @@ pub mod streams {
     pub const TEST: u64 = 2;
     /// Training batches and adapter initialisation.
     pub const TRAINING: u64 = 3;
+    /// Batches of the pretraining that moves a frozen model towards the target.
+    pub const PRETRAINING: u64 = 4;
 }

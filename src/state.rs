@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::lessons::lora_linear::{self, ModelKind, Params};
-use crate::lessons::{lora_fnn, lora_transformer};
+use crate::lessons::{lora_fnn, lora_training, lora_transformer};
 
 /// The current version of the state format, written as `v=1`.
 pub const VERSION: i64 = 1;
@@ -24,11 +24,13 @@ pub enum View {
     LoraFnn,
     /// LoRA on transformers.
     LoraTransformer,
+    /// Training LoRA by gradient descent.
+    LoraTraining,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 3] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer];
+    pub const ALL: [View; 4] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining];
 
     /// The name used in the URL (`view=…`).
     pub fn key(self) -> &'static str {
@@ -36,6 +38,7 @@ impl View {
             View::LoraLinear => "lora-linear",
             View::LoraFnn => "lora-fnn",
             View::LoraTransformer => "lora-transformer",
+            View::LoraTraining => "lora-training",
         }
     }
 
@@ -55,6 +58,8 @@ pub struct State {
     pub lora_fnn: lora_fnn::Params,
     /// Parameters of the transformer lesson.
     pub lora_transformer: lora_transformer::Params,
+    /// Parameters of the training lesson.
+    pub lora_training: lora_training::Params,
 }
 
 impl Default for State {
@@ -64,6 +69,7 @@ impl Default for State {
             lora_linear: Params::default(),
             lora_fnn: lora_fnn::Params::default(),
             lora_transformer: lora_transformer::Params::default(),
+            lora_training: lora_training::Params::default(),
         }
     }
 }
@@ -302,6 +308,114 @@ static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_transformer.seed as i64),
         write: |s, v| s.lora_transformer.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    // Training.
+    Field {
+        key: "model",
+        label: "model",
+        view: View::LoraTraining,
+        spec: Spec::Choice { options: &["relu", "linear"] },
+        read: |s| {
+            Value::Choice(match s.lora_training.model {
+                lora_training::ModelKind::Relu => "relu",
+                lora_training::ModelKind::Linear => "linear",
+            })
+        },
+        write: |s, v| {
+            s.lora_training.model = if v == Value::Choice("linear") {
+                lora_training::ModelKind::Linear
+            } else {
+                lora_training::ModelKind::Relu
+            }
+        },
+    },
+    Field {
+        key: "D",
+        label: "width D",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: lora_fnn::WIDTH_RANGE.0, max: lora_fnn::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_training.width as i64),
+        write: |s, v| s.lora_training.width = as_usize(integer(v)),
+    },
+    Field {
+        key: "Lbar",
+        label: "target depth L̄",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: lora_fnn::TARGET_DEPTH_RANGE.0, max: lora_fnn::TARGET_DEPTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_training.target_depth as i64),
+        write: |s, v| s.lora_training.target_depth = as_usize(integer(v)),
+    },
+    Field {
+        key: "L",
+        label: "frozen depth L",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: lora_fnn::DEPTH_RANGE.0, max: lora_fnn::DEPTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_training.depth as i64),
+        write: |s, v| s.lora_training.depth = as_usize(integer(v)),
+    },
+    Field {
+        key: "R",
+        label: "LoRA rank R",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: 0, max: lora_fnn::WIDTH_RANGE.1 },
+        read: |s| Value::Integer(s.lora_training.rank as i64),
+        write: |s, v| s.lora_training.rank = as_usize(integer(v)),
+    },
+    Field {
+        key: "lr",
+        label: "learning rate",
+        view: View::LoraTraining,
+        spec: Spec::Choice { options: &lora_training::LEARNING_RATES },
+        read: |s| Value::Choice(lora_training::LEARNING_RATES[s.lora_training.learning_rate.min(2)]),
+        write: |s, v| {
+            if let Value::Choice(c) = v {
+                s.lora_training.learning_rate = lora_training::LEARNING_RATES.iter().position(|&o| o == c).unwrap_or(1);
+            }
+        },
+    },
+    Field {
+        key: "wd",
+        label: "weight decay",
+        view: View::LoraTraining,
+        spec: Spec::Choice { options: &lora_training::WEIGHT_DECAYS },
+        read: |s| Value::Choice(lora_training::WEIGHT_DECAYS[s.lora_training.weight_decay.min(3)]),
+        write: |s, v| {
+            if let Value::Choice(c) = v {
+                s.lora_training.weight_decay = lora_training::WEIGHT_DECAYS.iter().position(|&o| o == c).unwrap_or(0);
+            }
+        },
+    },
+    Field {
+        key: "biases",
+        label: "train the biases too (1 = yes)",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: 0, max: 1 },
+        read: |s| Value::Integer(i64::from(s.lora_training.tune_biases)),
+        write: |s, v| s.lora_training.tune_biases = integer(v) == 1,
+    },
+    Field {
+        key: "steps",
+        label: "Adam steps",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: lora_training::STEPS_RANGE.0, max: lora_training::STEPS_RANGE.1 },
+        read: |s| Value::Integer(s.lora_training.steps as i64),
+        write: |s, v| s.lora_training.steps = as_usize(integer(v)),
+    },
+    Field {
+        key: "frozen",
+        label: "frozen model",
+        view: View::LoraTraining,
+        spec: Spec::Choice { options: &["random", "pretrained"] },
+        read: |s| Value::Choice(if s.lora_training.pretrained { "pretrained" } else { "random" }),
+        write: |s, v| s.lora_training.pretrained = v == Value::Choice("pretrained"),
+    },
+    Field {
+        key: "seed",
+        label: "seed",
+        view: View::LoraTraining,
+        spec: Spec::Integer { min: 0, max: MAX_SEED },
+        read: |s| Value::Integer(s.lora_training.seed as i64),
+        write: |s, v| s.lora_training.seed = u64::try_from(integer(v)).unwrap_or(0),
+    },
 ];
 
 /// The field `key` of `view`.
@@ -444,6 +558,7 @@ fn dynamic_max(field: &Field, state: &State) -> Option<i64> {
         View::LoraLinear => state.lora_linear.width,
         View::LoraFnn => state.lora_fnn.width,
         View::LoraTransformer => state.lora_transformer.width,
+        View::LoraTraining => state.lora_training.width,
     };
     matches!(field.key, "R" | "ranks" | "q").then_some(width as i64)
 }
@@ -459,6 +574,15 @@ fn normalise(state: &mut State, notices: &mut Vec<String>) {
     if f.depth <= f.target_depth {
         notices.push(format!("L = {} must exceed L̄ = {}; using L = {}.", f.depth, f.target_depth, f.target_depth + 1));
         f.depth = f.target_depth + 1;
+    }
+    let g = &mut state.lora_training;
+    if g.rank > g.width {
+        notices.push(format!("R = {} exceeds D = {}; using R = {}.", g.rank, g.width, g.width));
+        g.rank = g.width;
+    }
+    if g.depth <= g.target_depth {
+        notices.push(format!("L = {} must exceed L̄ = {}; using L = {}.", g.depth, g.target_depth, g.target_depth + 1));
+        g.depth = g.target_depth + 1;
     }
     let t = &mut state.lora_transformer;
     if t.rank > t.width {

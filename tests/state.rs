@@ -82,6 +82,7 @@ fn any_state() -> impl Strategy<Value = State> {
                 view: View::LoraLinear,
                 lora_fnn: Default::default(),
                 lora_transformer: Default::default(),
+                lora_training: Default::default(),
                 lora_linear: Params {
                     width,
                     depth,

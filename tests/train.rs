@@ -19,7 +19,9 @@ fn loss(net: &Fnn, x: &Matrix, y: &Matrix, activation: Activation) -> f64 {
 
 #[test]
 fn backward_pass_matches_central_differences() {
-    for activation in [Activation::Relu { relu_on_output: true }, Activation::Relu { relu_on_output: false }, Activation::Linear] {
+    for activation in
+        [Activation::Relu { relu_on_output: true }, Activation::Relu { relu_on_output: false }, Activation::Linear]
+    {
         let (target, net) = nets(5, 1, 3, 2);
         let x = models::gaussian_inputs(&mut rng::stream(2, rng::streams::TEST), 5, 40);
         let y = train::forward(&target, &x, activation);
@@ -34,7 +36,10 @@ fn backward_pass_matches_central_differences() {
                 minus.weights[l][(i, j)] -= h;
                 let numeric = (loss(&plus, &x, &y, activation) - loss(&minus, &x, &y, activation)) / (2.0 * h);
                 let analytic = grads.weights[l][(i, j)];
-                assert!((numeric - analytic).abs() <= 1e-7 * (1.0 + analytic.abs()), "{activation:?} W{l}[{i},{j}]: {numeric} vs {analytic}");
+                assert!(
+                    (numeric - analytic).abs() <= 1e-7 * (1.0 + analytic.abs()),
+                    "{activation:?} W{l}[{i},{j}]: {numeric} vs {analytic}"
+                );
             }
             for i in [0, 3] {
                 let mut plus = net.clone();
@@ -42,7 +47,10 @@ fn backward_pass_matches_central_differences() {
                 let mut minus = net.clone();
                 minus.biases[l][i] -= h;
                 let numeric = (loss(&plus, &x, &y, activation) - loss(&minus, &x, &y, activation)) / (2.0 * h);
-                assert!((numeric - grads.biases[l][i]).abs() <= 1e-7 * (1.0 + numeric.abs()), "{activation:?} b{l}[{i}]");
+                assert!(
+                    (numeric - grads.biases[l][i]).abs() <= 1e-7 * (1.0 + numeric.abs()),
+                    "{activation:?} b{l}[{i}]"
+                );
             }
         }
     }
@@ -71,12 +79,16 @@ fn lora_factor_gradients_match_central_differences() {
             let (mut ap, mut am) = (a.clone(), a.clone());
             ap[l][(i, j)] += h;
             am[l][(i, j)] -= h;
-            let numeric = (loss(&effective(&ap, &b), &x, &y, activation) - loss(&effective(&am, &b), &x, &y, activation)) / (2.0 * h);
+            let numeric = (loss(&effective(&ap, &b), &x, &y, activation)
+                - loss(&effective(&am, &b), &x, &y, activation))
+                / (2.0 * h);
             assert!((numeric - grad_a[(i, j)]).abs() <= 1e-7 * (1.0 + numeric.abs()), "A{l}[{i},{j}]");
             let (mut bp, mut bm) = (b.clone(), b.clone());
             bp[l][(i, j)] += h;
             bm[l][(i, j)] -= h;
-            let numeric = (loss(&effective(&a, &bp), &x, &y, activation) - loss(&effective(&a, &bm), &x, &y, activation)) / (2.0 * h);
+            let numeric = (loss(&effective(&a, &bp), &x, &y, activation)
+                - loss(&effective(&a, &bm), &x, &y, activation))
+                / (2.0 * h);
             assert!((numeric - grad_b[(i, j)]).abs() <= 1e-7 * (1.0 + numeric.abs()), "B{l}[{i},{j}]");
         }
     }
@@ -96,7 +108,8 @@ fn lora_config(rank: usize) -> TrainConfig {
 fn lora_training_lowers_the_loss_and_is_deterministic() {
     let (target, frozen) = nets(8, 1, 2, 3);
     let run = || {
-        let mut t = Trainer::new(target.clone(), frozen.clone(), lora_config(2), rng::stream(3, rng::streams::TRAINING));
+        let mut t =
+            Trainer::new(target.clone(), frozen.clone(), lora_config(2), rng::stream(3, rng::streams::TRAINING));
         assert!(t.run(400));
         t
     };
@@ -132,8 +145,10 @@ fn pretraining_stops_at_a_third_of_the_initial_loss() {
     let (moved, steps) = train::pretrain(&target, &frozen, activation, rng::stream(4, rng::streams::TRAINING));
     assert!(steps > 1 && steps < 1_000, "{steps}");
     let x = models::gaussian_inputs(&mut rng::stream(4, rng::streams::TEST), 8, 4000);
-    let before = adaptlab::lora::fnn::mse(&train::forward(&frozen, &x, activation), &train::forward(&target, &x, activation));
-    let after = adaptlab::lora::fnn::mse(&train::forward(&moved, &x, activation), &train::forward(&target, &x, activation));
+    let before =
+        adaptlab::lora::fnn::mse(&train::forward(&frozen, &x, activation), &train::forward(&target, &x, activation));
+    let after =
+        adaptlab::lora::fnn::mse(&train::forward(&moved, &x, activation), &train::forward(&target, &x, activation));
     assert!(after < 0.5 * before, "{before} → {after}");
 }
 

@@ -6,6 +6,8 @@ const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 let lab = null;
 let working = 0; // id of the scheduled background-work frame, 0 when idle
+let units = 1; // work units per frame, adapted so a frame's work stays near 10 ms
+let paused = false; // training runs can be paused; curves always fill in
 
 const section = () => $(`main.lesson[data-view="${lab.view()}"]`);
 
@@ -135,19 +137,25 @@ function render() {
 // never blocks; the figure refills as results arrive, with the progress shown.
 function scheduleWork() {
   if (working) cancelAnimationFrame(working);
+  if (paused && lab.view() === 'lora-training') return;
   working = requestAnimationFrame(function step() {
     working = 0;
     guarded(() => {
-      const progress = lab.advance(1);
+      const started = performance.now();
+      const progress = lab.advance(units);
+      const spent = performance.now() - started;
+      units = spent < 6 ? Math.min(units * 2, 256) : spent > 20 ? Math.max(1, Math.floor(units / 2)) : units;
       const bar = $('.progress', section());
       if (bar) {
         bar.hidden = progress.done >= progress.total;
         $('progress', bar).max = progress.total;
         $('progress', bar).value = progress.done;
-        $('span', bar).textContent = `computing the curve: ${progress.done} of ${progress.total} ranks`;
+        $('span', bar).textContent = lab.view() === 'lora-training'
+          ? `training: step ${progress.done} of ${progress.total}`
+          : `computing the curve: ${progress.done} of ${progress.total} ranks`;
       }
       render();
-      if (progress.done < progress.total) working = requestAnimationFrame(step);
+      if (progress.done < progress.total && !(paused && lab.view() === 'lora-training')) working = requestAnimationFrame(step);
       else document.body.dataset.settled = '1';
     });
   });
@@ -209,6 +217,15 @@ function wire() {
   for (const button of $$('.svg-export')) {
     button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}-${button.dataset.figure}.svg`, 'image/svg+xml', lab.svg(button.dataset.figure))));
   }
+  $('#train-play').addEventListener('click', () => {
+    paused = !paused;
+    $('#train-play').textContent = paused ? 'Play' : 'Pause';
+    $('#train-play').setAttribute('aria-pressed', String(!paused));
+    if (!paused) scheduleWork();
+    else if (working) { cancelAnimationFrame(working); working = 0; }
+  });
+  $('#train-step').addEventListener('click', () => guarded(() => { lab.advance(1); render(); }));
+  $('#train-reset').addEventListener('click', () => guarded(() => { lab.reset(); refresh(); }));
   window.addEventListener('hashchange', loadFromHash);
   let pending = false;
   window.addEventListener('resize', () => {

@@ -8,6 +8,7 @@ pub mod format;
 pub mod input;
 pub mod lora_fnn;
 pub mod lora_linear;
+pub mod lora_training;
 pub mod lora_transformer;
 
 pub use input::InputError;

@@ -213,7 +213,8 @@ impl Trainer {
             }
             _ => (Vec::new(), Vec::new()),
         };
-        let mut trainer = Trainer { config, target, model, lora_a, lora_b, moments: Vec::new(), rng, steps: 0, losses: Vec::new() };
+        let mut trainer =
+            Trainer { config, target, model, lora_a, lora_b, moments: Vec::new(), rng, steps: 0, losses: Vec::new() };
         trainer.moments = trainer.parameter_sizes().into_iter().map(Moments::new).collect();
         trainer
     }
@@ -277,7 +278,8 @@ impl Trainer {
             Trainable::Lora { tune_biases, .. } => {
                 // ΔW = A Bᵀ: ∂/∂A = G B and ∂/∂B = Gᵀ A, with G = ∂loss/∂W (computed before either moves).
                 let grad_a: Vec<Matrix> = grads.weights.iter().zip(&self.lora_b).map(|(g, b)| g * b).collect();
-                let grad_b: Vec<Matrix> = grads.weights.iter().zip(&self.lora_a).map(|(g, a)| g.transpose() * a).collect();
+                let grad_b: Vec<Matrix> =
+                    grads.weights.iter().zip(&self.lora_a).map(|(g, a)| g.transpose() * a).collect();
                 for (a, g) in self.lora_a.iter_mut().zip(&grad_a) {
                     if let Some(m) = slot.next() {
                         m.update(a.as_mut_slice(), g.as_slice(), t, &adam);
@@ -359,7 +361,6 @@ impl Trainer {
         self.effective()
     }
 }
-
 
 /// "Pretrains" a frozen model as the paper does (§4.1): Adam (lr 1e-3, no weight decay) on every
 /// weight and bias, fresh batches of 256, until the batch MSE falls below a third of the initial

@@ -4,6 +4,7 @@
 
 mod lora_fnn;
 mod lora_linear;
+mod lora_training;
 mod lora_transformer;
 
 use serde::Serialize;
@@ -85,6 +86,7 @@ pub struct Lab {
     linear: Option<lora_linear::Cache>,
     fnn: Option<lora_fnn::Cache>,
     transformer: Option<lora_transformer::Cache>,
+    training: Option<lora_training::Cache>,
     figures: FigureSet,
 }
 
@@ -129,13 +131,15 @@ impl Lab {
             View::LoraLinear => lora_linear::compute(&mut self.linear, &self.state.lora_linear)?,
             View::LoraFnn => lora_fnn::compute(&mut self.fnn, &self.state.lora_fnn),
             View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
+            View::LoraTraining => lora_training::compute(&mut self.training, &self.state.lora_training),
         };
         self.figures = figures;
         Ok(Report { fragment, view: view.key(), ..report })
     }
 
-    /// Does up to `units` more background work for the current view (one unit is one rank of a
-    /// curve: a few milliseconds) and reports the progress; the page calls this between frames.
+    /// Does up to `units` more background work for the current view (a unit is one rank of a
+    /// curve or ten training steps: a few milliseconds) and reports the progress; the page calls
+    /// this between frames.
     pub fn advance(&mut self, units: usize) -> Progress {
         match self.state.view {
             View::LoraLinear => Progress::COMPLETE,
@@ -143,6 +147,14 @@ impl Lab {
             View::LoraTransformer => {
                 lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
             }
+            View::LoraTraining => lora_training::advance(&mut self.training, &self.state.lora_training, units),
+        }
+    }
+
+    /// Forgets the current view's running work (a training run restarts from step 0).
+    pub fn reset(&mut self) {
+        if self.state.view == View::LoraTraining {
+            self.training = None;
         }
     }
 
@@ -164,6 +176,7 @@ impl Lab {
             View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
             View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
+            View::LoraTraining => None,
         }
     }
 }

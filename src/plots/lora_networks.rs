@@ -97,3 +97,75 @@ pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_
     };
     FigureSet { figures: vec![("error", Figure::Curve(curve))] }
 }
+
+/// The training lesson's figure `loss`: the per-step training loss (thinned to at most 1,000
+/// points), the construction's MSE and the closed-form reference as horizontal lines, and the
+/// trained model's test MSE once the run is done.
+pub fn training_figures(
+    run: &crate::lessons::lora_training::Run,
+    params: &crate::lessons::lora_training::Params,
+) -> FigureSet {
+    use crate::lessons::lora_training::ModelKind;
+    let losses = run.losses();
+    let stride = losses.len().div_ceil(1_000).max(1);
+    let mut series = vec![Series {
+        key: "training_loss",
+        label: "training loss (each step on a fresh batch of 256)".into(),
+        points: losses
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % stride == 0 || i + 1 == losses.len())
+            .map(|(i, &l)| ((i + 1) as f64, l))
+            .collect(),
+        color: okabe_ito::BLUE,
+        mark: Mark::Line,
+    }];
+    let end = run.planned() as f64;
+    if let Some(c) = run.references.construction {
+        series.push(Series {
+            key: "construction_mse",
+            label: "construction at the same rank (dashed)".into(),
+            points: vec![(0.0, c), (end, c)],
+            color: okabe_ito::VERMILLION,
+            mark: Mark::Dashed,
+        });
+    }
+    if let Some(b) = run.references.closed_form {
+        let label = match params.model {
+            ModelKind::Linear => "optimum (1/D) Σ_{i>RL} σ_i(E)² (closed form)",
+            ModelKind::Relu => "bound for L̄ = 1: (1/D) Σ_{i>RL} σ_i(E)²",
+        };
+        series.push(Series {
+            key: "closed_form",
+            label: label.into(),
+            points: vec![(0.0, b), (end, b)],
+            color: okabe_ito::SKY_BLUE,
+            mark: Mark::Line,
+        });
+    }
+    if let Some(t) = run.final_test_mse {
+        series.push(Series {
+            key: "trained_test_mse",
+            label: "trained adapters, MSE on fresh test inputs (circle)".into(),
+            points: vec![(run.steps() as f64, t)],
+            color: okabe_ito::GREEN,
+            mark: Mark::Circles,
+        });
+    }
+    let curve = CurveFigure {
+        title: format!(
+            "Training LoRA (R = {}) with Adam, learning rate {}",
+            params.rank,
+            crate::lessons::lora_training::LEARNING_RATES.get(params.learning_rate).unwrap_or(&"?")
+        ),
+        x_label: "Adam step".into(),
+        y_label: "mean squared error".into(),
+        x_range: (0.0, end),
+        log_y: true,
+        series,
+        markers: Vec::new(),
+        legend_lower_left: false,
+        integer_x: false,
+    };
+    FigureSet { figures: vec![("loss", Figure::Curve(curve))] }
+}

@@ -71,6 +71,11 @@ impl Lab {
         to_js(&self.inner.advance(units))
     }
 
+    /// Forgets the current view's running work (restarts a training run).
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+
     /// Natural size `[width, height]` in CSS pixels of a figure of the current view.
     pub fn figure_size(&self, key: &str) -> Result<Vec<u32>, JsError> {
         let (w, h) = self.figure(key)?.size();

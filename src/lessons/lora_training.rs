@@ -1,0 +1,267 @@
+//! Lesson: training LoRA by gradient descent (the paper's "Gradient Update" baseline, `lora.md`
+//! §4.2) next to the construction and the closed-form optimum. The run advances in small chunks
+//! so the page stays responsive; the same seed gives the same loss curve however it is chunked.
+
+use crate::lessons::format::number;
+use crate::linalg::Vector;
+use crate::lora::fnn::{self, Fnn};
+use crate::lora::linear::Discrepancy;
+use crate::lora::models;
+use crate::lora::train::{self, Activation, AdamConfig, TrainConfig, Trainable, Trainer};
+use crate::rng;
+
+/// Learning rates of the paper's grid.
+pub const LEARNING_RATES: [&str; 3] = ["1e-2", "1e-3", "1e-4"];
+/// Weight decays of the paper's grid.
+pub const WEIGHT_DECAYS: [&str; 4] = ["0", "1e-4", "1e-3", "1e-2"];
+/// Steps of a run (the paper: 5,000).
+pub const STEPS_RANGE: (i64, i64) = (100, 5_000);
+/// Steps per unit of `advance`.
+pub const STEPS_PER_UNIT: usize = 10;
+/// Fresh inputs on which the final model and the construction are measured.
+pub const TEST_SIZE: usize = 2_000;
+
+/// Linear model or ReLU network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelKind {
+    /// Deep linear model: L̄ = 1, no biases, no nonlinearity.
+    Linear,
+    /// ReLU network (ReLU also on the output layer, as in the paper's code).
+    Relu,
+}
+
+/// The lesson's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Linear or ReLU.
+    pub model: ModelKind,
+    /// Width D.
+    pub width: usize,
+    /// Target depth L̄ (1 for linear models).
+    pub target_depth: usize,
+    /// Frozen depth L.
+    pub depth: usize,
+    /// LoRA rank R.
+    pub rank: usize,
+    /// Index into `LEARNING_RATES`.
+    pub learning_rate: usize,
+    /// Index into `WEIGHT_DECAYS`.
+    pub weight_decay: usize,
+    /// Train the biases too (ReLU networks).
+    pub tune_biases: bool,
+    /// Steps to run.
+    pub steps: usize,
+    /// Start from the paper's "pretrained" frozen model (moved towards the target).
+    pub pretrained: bool,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            model: ModelKind::Relu,
+            width: 16,
+            target_depth: 1,
+            depth: 2,
+            rank: 4,
+            learning_rate: 1,
+            weight_decay: 0,
+            tune_biases: true,
+            steps: 5_000,
+            pretrained: false,
+            seed: 0,
+        }
+    }
+}
+
+impl Params {
+    fn activation(&self) -> Activation {
+        match self.model {
+            ModelKind::Linear => Activation::Linear,
+            ModelKind::Relu => Activation::Relu { relu_on_output: true },
+        }
+    }
+
+    /// The learning rate as a number.
+    pub fn learning_rate_value(&self) -> f64 {
+        LEARNING_RATES.get(self.learning_rate).and_then(|s| s.parse().ok()).unwrap_or(1e-3)
+    }
+
+    /// The weight decay as a number.
+    pub fn weight_decay_value(&self) -> f64 {
+        WEIGHT_DECAYS.get(self.weight_decay).and_then(|s| s.parse().ok()).unwrap_or(0.0)
+    }
+}
+
+/// The seeded target and frozen models of a training setting (linear models get zero biases);
+/// with `pretrained`, the frozen model is first moved towards the target as in the paper (§4.1).
+/// Returns the models and the pretraining steps taken.
+pub fn models(params: &Params) -> (Fnn, Fnn, usize) {
+    let target_depth = if params.model == ModelKind::Linear { 1 } else { params.target_depth };
+    let (mut target, mut frozen) =
+        models::fnn_pair(&mut rng::stream(params.seed, rng::streams::MODELS), params.width, target_depth, params.depth);
+    if params.model == ModelKind::Linear {
+        for b in target.biases.iter_mut().chain(frozen.biases.iter_mut()) {
+            *b = Vector::zeros(params.width);
+        }
+    }
+    let mut pretrain_steps = 0;
+    if params.pretrained {
+        let stream = rng::stream(params.seed, rng::streams::PRETRAINING);
+        (frozen, pretrain_steps) = train::pretrain(&target, &frozen, params.activation(), stream);
+    }
+    (target, frozen, pretrain_steps)
+}
+
+/// The reference errors the training curve is compared with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct References {
+    /// The construction's MSE on the test inputs at rank R (None if it cannot be built).
+    pub construction: Option<f64>,
+    /// Closed form: the optimum (linear) or the L̄ = 1 bound (ReLU, L̄ = 1).
+    pub closed_form: Option<f64>,
+}
+
+/// A training run in progress, with its references.
+pub struct Run {
+    params: Params,
+    trainer: Trainer,
+    test: crate::linalg::Matrix,
+    /// Reference errors.
+    pub references: References,
+    /// Steps the pretraining took (0 for a random frozen model).
+    pub pretrain_steps: usize,
+    /// MSE of the trained model on the test inputs, once the run has finished or diverged.
+    pub final_test_mse: Option<f64>,
+}
+
+impl Run {
+    /// Sets up the run: models, references, and an untrained LoRA.
+    pub fn new(params: &Params) -> Self {
+        let (target, frozen, pretrain_steps) = models(params);
+        let activation = params.activation();
+        let test = models::gaussian_inputs(&mut rng::stream(params.seed, rng::streams::TEST), params.width, TEST_SIZE);
+        let references = references(params, &target, &frozen, &test);
+        let config = TrainConfig {
+            trainable: Trainable::Lora {
+                rank: params.rank,
+                tune_biases: params.tune_biases && params.model == ModelKind::Relu,
+            },
+            activation,
+            adam: AdamConfig::new(params.learning_rate_value(), params.weight_decay_value()),
+            batch_size: 256,
+            lora_init_std: 0.25,
+        };
+        let trainer = Trainer::new(target, frozen, config, rng::stream(params.seed, rng::streams::TRAINING));
+        Run { params: params.clone(), trainer, test, references, pretrain_steps, final_test_mse: None }
+    }
+
+    /// Whether the run has taken all its steps or diverged.
+    pub fn finished(&self) -> bool {
+        self.trainer.steps() >= self.params.steps || self.trainer.diverged()
+    }
+
+    /// Runs up to `units` × `STEPS_PER_UNIT` more steps; measures the test MSE when done.
+    pub fn advance(&mut self, units: usize) {
+        let remaining = self.params.steps.saturating_sub(self.trainer.steps());
+        self.trainer.run(remaining.min(units.saturating_mul(STEPS_PER_UNIT)));
+        if self.finished() && self.final_test_mse.is_none() && !self.trainer.diverged() {
+            self.final_test_mse = Some(self.trainer.mse_on(&self.test));
+        }
+    }
+
+    /// Steps taken.
+    pub fn steps(&self) -> usize {
+        self.trainer.steps()
+    }
+
+    /// Steps planned.
+    pub fn planned(&self) -> usize {
+        self.params.steps
+    }
+
+    /// The per-step training losses so far.
+    pub fn losses(&self) -> &[f64] {
+        self.trainer.losses()
+    }
+
+    /// Whether the run diverged.
+    pub fn diverged(&self) -> bool {
+        self.trainer.diverged()
+    }
+
+    /// The live check in words.
+    pub fn live_check(&self) -> String {
+        let p = &self.params;
+        let construction = self.references.construction.map_or_else(|| "cannot be built here".to_owned(), number);
+        if self.diverged() {
+            return format!(
+                "Training diverged at step {} (learning rate {}): the loss exploded, so the run stopped. Try a smaller learning rate.",
+                self.steps(),
+                LEARNING_RATES.get(p.learning_rate).unwrap_or(&"?")
+            );
+        }
+        let recent = recent_mean(self.losses());
+        match self.final_test_mse {
+            Some(trained) => {
+                let verdict = match self.references.construction {
+                    Some(c) if trained > 10.0 * c.max(1e-12) => "gradient descent falls short of the construction",
+                    Some(_) => "gradient descent comes close to the construction",
+                    None => "the construction cannot be built here for comparison",
+                };
+                format!(
+                    "After {} Adam steps at R = {}, the trained adapters reach a test MSE of {}; the construction reaches {}: {verdict}.",
+                    self.steps(),
+                    p.rank,
+                    number(trained),
+                    construction
+                )
+            }
+            None => format!(
+                "Step {} of {}: the training loss averages {} over the last steps; the construction reaches {} at R = {}.",
+                self.steps(),
+                p.steps,
+                recent.map_or_else(|| "—".to_owned(), number),
+                construction,
+                p.rank
+            ),
+        }
+    }
+}
+
+/// Mean of the last 50 losses.
+pub fn recent_mean(losses: &[f64]) -> Option<f64> {
+    let tail = &losses[losses.len().saturating_sub(50)..];
+    (!tail.is_empty()).then(|| tail.iter().sum::<f64>() / tail.len() as f64)
+}
+
+fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg::Matrix) -> References {
+    match params.model {
+        ModelKind::Linear => {
+            // For x ~ N(0, I) the optimum is exact: (1/D) Σ_{i>RL} σ_i(E)², and the construction attains it.
+            let discrepancy = Discrepancy::new(&target.weights[0], &frozen.weights).ok();
+            let optimum = discrepancy
+                .as_ref()
+                .map(|d| d.optimal_errors((params.rank * params.depth).min(params.width)).gaussian_mse);
+            let construction = discrepancy.as_ref().and_then(|d| {
+                crate::lora::linear::construct(&target.weights[0], &frozen.weights, d, &vec![params.rank; params.depth])
+                    .ok()
+                    .map(|c| c.gaussian_mse())
+            });
+            References { construction, closed_form: optimum }
+        }
+        ModelKind::Relu => {
+            let calibration =
+                models::gaussian_inputs(&mut rng::stream(params.seed, rng::streams::CALIBRATION), params.width, 256);
+            let construction = fnn::construct(target, frozen, params.rank, &calibration, true)
+                .ok()
+                .map(|c| fnn::mse(&c.adapted.forward(test, true), &target.forward(test, true)));
+            let closed_form = (params.target_depth == 1)
+                .then(|| Discrepancy::new(&target.weights[0], &frozen.weights).ok())
+                .flatten()
+                .map(|d| fnn::single_layer_bound(d.singular_values(), params.rank, params.depth));
+            References { construction, closed_form }
+        }
+    }
+}
