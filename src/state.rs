@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::lessons::lora_linear::{self, ModelKind, Params};
+use crate::lessons::paper_figures::Preset;
 use crate::lessons::{lora_fnn, lora_training, lora_transformer};
 
 /// The current version of the state format, written as `v=1`.
@@ -26,11 +27,13 @@ pub enum View {
     LoraTransformer,
     /// Training LoRA by gradient descent.
     LoraTraining,
+    /// The paper's figures as presets.
+    Paper,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 4] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining];
+    pub const ALL: [View; 5] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining, View::Paper];
 
     /// The name used in the URL (`view=…`).
     pub fn key(self) -> &'static str {
@@ -39,6 +42,7 @@ impl View {
             View::LoraFnn => "lora-fnn",
             View::LoraTransformer => "lora-transformer",
             View::LoraTraining => "lora-training",
+            View::Paper => "lora-paper",
         }
     }
 
@@ -60,6 +64,8 @@ pub struct State {
     pub lora_transformer: lora_transformer::Params,
     /// Parameters of the training lesson.
     pub lora_training: lora_training::Params,
+    /// The paper-figure preset shown.
+    pub paper: Preset,
 }
 
 impl Default for State {
@@ -70,6 +76,7 @@ impl Default for State {
             lora_fnn: lora_fnn::Params::default(),
             lora_transformer: lora_transformer::Params::default(),
             lora_training: lora_training::Params::default(),
+            paper: Preset::Figure1,
         }
     }
 }
@@ -416,6 +423,19 @@ static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_training.seed as i64),
         write: |s, v| s.lora_training.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    // The paper's figures.
+    Field {
+        key: "fig",
+        label: "figure",
+        view: View::Paper,
+        spec: Spec::Choice { options: &["1", "2", "tfn", "flt", "bias"] },
+        read: |s| Value::Choice(s.paper.key()),
+        write: |s, v| {
+            if let Value::Choice(key) = v {
+                s.paper = Preset::ALL.into_iter().find(|p| p.key() == key).unwrap_or(Preset::Figure1);
+            }
+        },
+    },
 ];
 
 /// The field `key` of `view`.
@@ -559,6 +579,7 @@ fn dynamic_max(field: &Field, state: &State) -> Option<i64> {
         View::LoraFnn => state.lora_fnn.width,
         View::LoraTransformer => state.lora_transformer.width,
         View::LoraTraining => state.lora_training.width,
+        View::Paper => 16,
     };
     matches!(field.key, "R" | "ranks" | "q").then_some(width as i64)
 }

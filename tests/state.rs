@@ -83,6 +83,7 @@ fn any_state() -> impl Strategy<Value = State> {
                 lora_fnn: Default::default(),
                 lora_transformer: Default::default(),
                 lora_training: Default::default(),
+                paper: adaptlab::lessons::paper_figures::Preset::Figure1,
                 lora_linear: Params {
                     width,
                     depth,

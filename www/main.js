@@ -102,9 +102,11 @@ function sizeCanvas(canvas, size) {
   return ratio;
 }
 
-function drawFigures() {
+function drawFigures(keys) {
   const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
   for (const figure of $$('figure[data-figure]', section())) {
+    figure.hidden = keys !== undefined && !keys.includes(figure.dataset.figure);
+    if (figure.hidden) continue;
     const started = performance.now();
     const canvas = $('canvas', figure);
     const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
@@ -118,7 +120,7 @@ function render() {
   const report = lab.compute();
   document.body.dataset.computeMs = (performance.now() - started).toFixed(2);
   // Draw before writing text, so measuring the canvases' width does not force a second layout.
-  drawFigures();
+  drawFigures(report.figures);
   const root = section();
   const check = $('.live-check', root);
   check.textContent = report.check;
@@ -128,35 +130,48 @@ function render() {
     cell.textContent = number.shown;
     cell.dataset.value = number.value === null || number.value === undefined ? '' : String(number.value);
   }
-  for (const [key, text] of report.summaries) $(`[data-summary="${key}"]`, root).textContent = text;
+  for (const [key, text] of report.summaries) {
+    const target = $(`[data-summary="${key}"]`, root);
+    if (target) target.textContent = text;
+  }
   if (location.hash.slice(1) !== report.fragment) history.replaceState(null, '', `#${report.fragment}`);
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
 }
 
-// Background work (a curve over all ranks) runs one small unit per animation frame, so the page
-// never blocks; the figure refills as results arrive, with the progress shown.
+// Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
+// within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
+// at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
+let lastRender = 0;
 function scheduleWork() {
   if (working) cancelAnimationFrame(working);
   if (paused && lab.view() === 'lora-training') return;
   working = requestAnimationFrame(function step() {
     working = 0;
     guarded(() => {
-      const started = performance.now();
-      const progress = lab.advance(units);
-      const spent = performance.now() - started;
-      units = spent < 6 ? Math.min(units * 2, 256) : spent > 20 ? Math.max(1, Math.floor(units / 2)) : units;
+      const frameStart = performance.now();
+      let progress;
+      do {
+        const started = performance.now();
+        progress = lab.advance(units);
+        const spent = performance.now() - started;
+        units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
+      } while (performance.now() - frameStart < 12 && progress.done < progress.total);
       const bar = $('.progress', section());
       if (bar) {
         bar.hidden = progress.done >= progress.total;
         $('progress', bar).max = progress.total;
         $('progress', bar).value = progress.done;
-        $('span', bar).textContent = lab.view() === 'lora-training'
-          ? `training: step ${progress.done} of ${progress.total}`
-          : `computing the curve: ${progress.done} of ${progress.total} ranks`;
+        const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:' }[lab.view()] || 'computing the curve:';
+        const unit = { 'lora-training': '', 'lora-paper': '' }[lab.view()] ?? ' ranks';
+        $('span', bar).textContent = `${what} ${progress.done} of ${progress.total}${unit}`;
       }
-      render();
-      if (progress.done < progress.total && !(paused && lab.view() === 'lora-training')) working = requestAnimationFrame(step);
-      else document.body.dataset.settled = '1';
+      const complete = progress.done >= progress.total;
+      if (complete || performance.now() - lastRender > 100) {
+        render();
+        lastRender = performance.now();
+      }
+      if (!complete && !(paused && lab.view() === 'lora-training')) working = requestAnimationFrame(step);
+      else if (complete) document.body.dataset.settled = '1';
     });
   });
 }
@@ -231,7 +246,7 @@ function wire() {
   window.addEventListener('resize', () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; guarded(drawFigures); });
+    requestAnimationFrame(() => { pending = false; guarded(() => drawFigures()); });
   });
 }
 

@@ -10,5 +10,6 @@ pub mod lora_fnn;
 pub mod lora_linear;
 pub mod lora_training;
 pub mod lora_transformer;
+pub mod paper_figures;
 
 pub use input::InputError;

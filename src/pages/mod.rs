@@ -6,6 +6,7 @@ mod lora_fnn;
 mod lora_linear;
 mod lora_training;
 mod lora_transformer;
+mod paper_figures;
 
 use serde::Serialize;
 
@@ -77,6 +78,8 @@ pub struct Report {
     pub summaries: Vec<(&'static str, String)>,
     /// Headline numbers.
     pub numbers: Vec<Number>,
+    /// The keys of the figures this view shows now (the page hides its other figures).
+    pub figures: Vec<&'static str>,
 }
 
 /// The lab: state plus per-lesson caches (the expensive analysis depends only on the models).
@@ -87,6 +90,7 @@ pub struct Lab {
     fnn: Option<lora_fnn::Cache>,
     transformer: Option<lora_transformer::Cache>,
     training: Option<lora_training::Cache>,
+    paper: Option<paper_figures::Cache>,
     figures: FigureSet,
 }
 
@@ -132,9 +136,11 @@ impl Lab {
             View::LoraFnn => lora_fnn::compute(&mut self.fnn, &self.state.lora_fnn),
             View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
             View::LoraTraining => lora_training::compute(&mut self.training, &self.state.lora_training),
+            View::Paper => paper_figures::compute(&mut self.paper, self.state.paper),
         };
+        let keys = figures.keys();
         self.figures = figures;
-        Ok(Report { fragment, view: view.key(), ..report })
+        Ok(Report { fragment, view: view.key(), figures: keys, ..report })
     }
 
     /// Does up to `units` more background work for the current view (a unit is one rank of a
@@ -148,13 +154,16 @@ impl Lab {
                 lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
             }
             View::LoraTraining => lora_training::advance(&mut self.training, &self.state.lora_training, units),
+            View::Paper => paper_figures::advance(&mut self.paper, self.state.paper, units),
         }
     }
 
     /// Forgets the current view's running work (a training run restarts from step 0).
     pub fn reset(&mut self) {
-        if self.state.view == View::LoraTraining {
-            self.training = None;
+        match self.state.view {
+            View::LoraTraining => self.training = None,
+            View::Paper => self.paper = None,
+            _ => {}
         }
     }
 
@@ -176,12 +185,12 @@ impl Lab {
             View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
             View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::LoraTraining => None,
+            View::LoraTraining | View::Paper => None,
         }
     }
 }
 
 /// A report with the fields every lesson fills (fragment and view are added by `Lab`).
 fn report(check: String, status: Status, summaries: Vec<(&'static str, String)>, numbers: Vec<Number>) -> Report {
-    Report { fragment: String::new(), view: "", check, status, summaries, numbers }
+    Report { fragment: String::new(), view: "", check, status, summaries, numbers, figures: Vec::new() }
 }

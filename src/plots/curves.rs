@@ -19,6 +19,8 @@ pub enum Mark {
     Circles,
     /// Solid line with filled squares.
     LineSquares,
+    /// Solid line with hollow circles.
+    LineCircles,
 }
 
 /// One plotted series.
@@ -199,6 +201,10 @@ where
             Mark::Circles => {
                 chart.draw_series(points.into_iter().map(|p| Circle::new(p, marker_size, color.stroke_width(width))))
             }
+            Mark::LineCircles => {
+                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
+                chart.draw_series(points.into_iter().map(|p| Circle::new(p, marker_size, color.stroke_width(width))))
+            }
             Mark::LineSquares => {
                 chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
                 let half = theme.offset(3.5);
@@ -218,7 +224,7 @@ where
             Mark::Dashed => {
                 labelled.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(width)))
             }
-            Mark::Circles => {
+            Mark::Circles | Mark::LineCircles => {
                 labelled.legend(move |(x, y)| Circle::new((x + 10, y), marker_size, color.stroke_width(width)))
             }
             Mark::LineSquares => {

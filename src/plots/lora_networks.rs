@@ -169,3 +169,70 @@ pub fn training_figures(
     };
     FigureSet { figures: vec![("loss", Figure::Curve(curve))] }
 }
+
+/// A paper-figure preset's panels: the median over the seeds computed so far of each series.
+pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet {
+    let preset = sweep.preset();
+    let medians = sweep.medians();
+    let names = preset.series();
+    let styles = [(okabe_ito::BLUE, Mark::LineSquares, "series_1"), (okabe_ito::VERMILLION, Mark::LineCircles, "series_2")];
+    let by_parameters = preset.x_label().starts_with('#');
+    let largest_x = medians.iter().flatten().flatten().map(|p| p.0).fold(1.0, f64::max);
+    let keys = ["panel-1", "panel-2"];
+    let figures = preset
+        .panels()
+        .iter()
+        .enumerate()
+        .map(|(panel, title)| {
+            let series = medians[panel]
+                .iter()
+                .enumerate()
+                .map(|(s, points)| {
+                    let (color, mark, key) = styles[s.min(1)];
+                    let seeds = points.iter().map(|p| p.2).min().unwrap_or(0);
+                    let label = match seeds {
+                        0 => format!("{} (not computed yet)", names[s]),
+                        1 => format!("{} (one seed so far)", names[s]),
+                        n => format!("{} (median of {n} seeds)", names[s]),
+                    };
+                    Series {
+                        key,
+                        label,
+                        points: points.iter().map(|&(x, y, _)| (x, y)).collect(),
+                        color,
+                        mark,
+                    }
+                })
+                .collect();
+            let markers = preset
+                .threshold()
+                .map(|t| Marker { key: "threshold_rank", x: t, label: format!("threshold R = {t}"), threshold: true })
+                .into_iter()
+                .collect();
+            let curve = CurveFigure {
+                title: format!("{}: {title}", preset_title(preset)),
+                x_label: preset.x_label().into(),
+                y_label: "MSE".into(),
+                x_range: if by_parameters { (0.0, largest_x * 1.04) } else { (0.5, 16.5) },
+                log_y: true,
+                series,
+                markers,
+                legend_lower_left: true,
+                integer_x: !by_parameters,
+            };
+            (keys[panel.min(1)], Figure::Curve(curve))
+        })
+        .collect();
+    FigureSet { figures }
+}
+
+fn preset_title(preset: crate::lessons::paper_figures::Preset) -> &'static str {
+    use crate::lessons::paper_figures::Preset;
+    match preset {
+        Preset::Figure1 => "Figure 1, linear models",
+        Preset::Figure2 => "Figure 2, ReLU networks",
+        Preset::Transformer => "Transformers",
+        Preset::FinalLayers => "LoRA vs. final layers",
+        Preset::Biases => "Fixed vs. updatable biases",
+    }
+}

@@ -31,3 +31,12 @@ pub fn bench_lesson(width: usize, repetitions: u32) -> f64 {
     }
     (now() - start) / f64::from(repetitions.max(1))
 }
+
+/// Milliseconds for `steps` Adam steps of the gradient baseline (LoRA rank 4 and biases,
+/// width `width`, depth `depth`, batches of 256).
+#[wasm_bindgen]
+pub fn bench_training(width: usize, depth: usize, steps: usize) -> f64 {
+    let start = now();
+    bench_kernels::lora_training(width, depth, steps);
+    now() - start
+}

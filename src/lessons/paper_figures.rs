@@ -1,0 +1,354 @@
+//! The paper's figures as presets (`lora.md` §4.1–4.3): D = 16, R = 1..16, seeds 0–4, the median
+//! over seeds. Each preset is a list of jobs (one construction or one 5,000-step training run per
+//! point and seed) worked through in small chunks, so the figure fills in while the page stays
+//! responsive. Departures from the paper are stated in `Preset::departures`.
+
+use crate::lora::fnn::{self, Fnn};
+use crate::lora::linear::Discrepancy;
+use crate::lora::models;
+use crate::lora::train::{self, Activation, AdamConfig, TrainConfig, Trainable, Trainer};
+use crate::rng;
+
+/// Width of every preset.
+pub const WIDTH: usize = 16;
+/// Seeds 0..SEEDS.
+pub const SEEDS: u64 = 5;
+/// Adam steps per training run (the paper's 5,000).
+pub const STEPS: usize = 5_000;
+/// Steps per unit of `advance`.
+pub const STEPS_PER_UNIT: usize = 25;
+/// Fresh test inputs per measurement.
+pub const TEST_SIZE: usize = 2_000;
+
+/// One of the paper's figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// Figure 1: linear models (L̄ = 1, L = 2), random and pretrained frozen models.
+    Figure1,
+    /// Figure 2: ReLU networks (L̄ = 2, L = 4), random and pretrained.
+    Figure2,
+    /// The transformer figure: L = 1 and L = 2 blocks, H = 2, N = 10 (construction).
+    Transformer,
+    /// LoRA against tuning final layers (L̄ = 1, L = 8), random and pretrained.
+    FinalLayers,
+    /// Fixed against updatable biases (L̄ = 1, L = 2, random).
+    Biases,
+}
+
+impl Preset {
+    /// Every preset, in menu order.
+    pub const ALL: [Preset; 5] = [Preset::Figure1, Preset::Figure2, Preset::Transformer, Preset::FinalLayers, Preset::Biases];
+
+    /// The name used in links (`fig=…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Preset::Figure1 => "1",
+            Preset::Figure2 => "2",
+            Preset::Transformer => "tfn",
+            Preset::FinalLayers => "flt",
+            Preset::Biases => "bias",
+        }
+    }
+
+    /// What the preset reproduces.
+    pub fn description(self) -> &'static str {
+        match self {
+            Preset::Figure1 => "Figure 1: deep linear models (target depth 1, frozen depth 2, width 16, no biases), random and pretrained frozen models; gradient-trained LoRA against the construction for R = 1…16, median over seeds 0–4.",
+            Preset::Figure2 => "Figure 2: ReLU networks (target depth 2, frozen depth 4, width 16, biases tuned), random and pretrained frozen models; gradient-trained LoRA against the construction for R = 1…16, median over seeds 0–4.",
+            Preset::Transformer => "The transformer figure: one and two blocks, two heads, width 16, sequences of length 10; the construction's MSE for R = 1…16, median over seeds 0–4.",
+            Preset::FinalLayers => "LoRA against tuning the final layers (Lemma 4): target depth 1, frozen depth 8, width 16; LoRA with R = 1…16 (256·R parameters) against training the last k = 1…7 layers (256·k parameters), random and pretrained, median over seeds 0–4.",
+            Preset::Biases => "Fixed against updatable biases: target depth 1, frozen depth 2, width 16, random frozen model; gradient-trained LoRA for R = 0…16 with the biases frozen (64·R parameters) or trained (64·R + 32), median over seeds 0–4.",
+        }
+    }
+
+    /// Where the preset departs from the paper's runs.
+    pub fn departures(self) -> &'static str {
+        match self {
+            Preset::Transformer => "The paper also trains transformers by gradient descent; the lab shows the construction only. Errors are measured on 200 fresh sequences per seed.",
+            Preset::Biases => "The paper's plotting notebook takes the first run per rank and seed rather than the best on validation data, so its “updatable biases” curve is in effect the construction's; the lab trains both curves by gradient descent. One learning rate (10⁻³, no weight decay) instead of the paper's 12-setting grid.",
+            _ => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings with the best kept on validation data; errors on 2,000 fresh test inputs instead of 5,000.",
+        }
+    }
+
+    /// Panel titles.
+    pub fn panels(self) -> Vec<&'static str> {
+        match self {
+            Preset::Figure1 | Preset::Figure2 | Preset::FinalLayers => vec!["random frozen model", "pretrained frozen model"],
+            Preset::Transformer => vec!["L = 1 block", "L = 2 blocks"],
+            Preset::Biases => vec!["random frozen model"],
+        }
+    }
+
+    /// Series names, in drawing order.
+    pub fn series(self) -> Vec<&'static str> {
+        match self {
+            Preset::Figure1 | Preset::Figure2 => vec!["Gradient Update", "Our Construction"],
+            Preset::Transformer => vec!["Our Construction"],
+            Preset::FinalLayers => vec!["LoRA", "Tuning Final Layers"],
+            Preset::Biases => vec!["Fixed Biases", "Updatable Biases"],
+        }
+    }
+
+    /// The x-axis.
+    pub fn x_label(self) -> &'static str {
+        match self {
+            Preset::FinalLayers | Preset::Biases => "# tunable parameters",
+            _ => "LoRA rank R",
+        }
+    }
+
+    /// The rank threshold drawn on the figure, if the x-axis is the rank.
+    pub fn threshold(self) -> Option<f64> {
+        match self {
+            Preset::Figure1 | Preset::Figure2 | Preset::Transformer => Some(8.0),
+            _ => None,
+        }
+    }
+}
+
+/// What one job computes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Work {
+    /// The linear construction's exact Gaussian MSE at a rank.
+    LinearConstruction { rank: usize },
+    /// The FNN construction's test MSE at a rank.
+    FnnConstruction { rank: usize },
+    /// The transformer construction's MSE at a rank with `depth` blocks.
+    TransformerConstruction { depth: usize, rank: usize },
+    /// A training run.
+    Training { trainable: Trainable },
+}
+
+/// One point of one series for one seed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Job {
+    panel: usize,
+    series: usize,
+    x: f64,
+    seed: u64,
+    work: Work,
+}
+
+/// The models of a panel for one seed.
+#[derive(Clone, Debug)]
+struct Models {
+    target: Fnn,
+    frozen: Fnn,
+}
+
+/// A preset being computed.
+pub struct Sweep {
+    preset: Preset,
+    jobs: Vec<Job>,
+    results: Vec<Option<f64>>,
+    next: usize,
+    running: Option<Trainer>,
+    models: Vec<Option<Models>>,
+}
+
+impl Preset {
+    fn shape(self) -> (usize, usize, Activation) {
+        match self {
+            Preset::Figure1 => (1, 2, Activation::Linear),
+            Preset::Figure2 => (2, 4, Activation::Relu { relu_on_output: true }),
+            Preset::FinalLayers => (1, 8, Activation::Relu { relu_on_output: true }),
+            Preset::Biases => (1, 2, Activation::Relu { relu_on_output: true }),
+            Preset::Transformer => (1, 1, Activation::Linear),
+        }
+    }
+
+    fn pretrained(self, panel: usize) -> bool {
+        matches!(self, Preset::Figure1 | Preset::Figure2 | Preset::FinalLayers) && panel == 1
+    }
+
+    /// The jobs: fast constructions first, then training runs seed by seed, so a whole curve
+    /// (the median of one seed) appears early and sharpens as seeds arrive.
+    fn jobs(self) -> Vec<Job> {
+        let mut fast = Vec::new();
+        let mut slow = Vec::new();
+        let lora = |rank: usize, tune_biases: bool| Work::Training { trainable: Trainable::Lora { rank, tune_biases } };
+        for seed in 0..SEEDS {
+            for panel in 0..self.panels().len() {
+                for rank in 1..=WIDTH {
+                    let x = rank as f64;
+                    match self {
+                        Preset::Figure1 => {
+                            slow.push(Job { panel, series: 0, x, seed, work: lora(rank, false) });
+                            fast.push(Job { panel, series: 1, x, seed, work: Work::LinearConstruction { rank } });
+                        }
+                        Preset::Figure2 => {
+                            slow.push(Job { panel, series: 0, x, seed, work: lora(rank, true) });
+                            fast.push(Job { panel, series: 1, x, seed, work: Work::FnnConstruction { rank } });
+                        }
+                        Preset::Transformer => {
+                            fast.push(Job { panel, series: 0, x, seed, work: Work::TransformerConstruction { depth: panel + 1, rank } })
+                        }
+                        Preset::FinalLayers => {
+                            slow.push(Job { panel, series: 0, x: 256.0 * x, seed, work: lora(rank, true) });
+                            if rank <= 7 {
+                                let work = Work::Training { trainable: Trainable::FinalLayers { count: rank } };
+                                slow.push(Job { panel, series: 1, x: 256.0 * x, seed, work });
+                            }
+                        }
+                        Preset::Biases => {
+                            slow.push(Job { panel, series: 0, x: 64.0 * x, seed, work: lora(rank, false) });
+                            slow.push(Job { panel, series: 1, x: 64.0 * x + 32.0, seed, work: lora(rank, true) });
+                        }
+                    }
+                }
+            }
+        }
+        fast.extend(slow);
+        fast
+    }
+}
+
+impl Sweep {
+    /// A sweep of `preset` with nothing computed yet.
+    pub fn new(preset: Preset) -> Self {
+        let jobs = preset.jobs();
+        let panels = preset.panels().len();
+        Sweep {
+            preset,
+            results: vec![None; jobs.len()],
+            jobs,
+            next: 0,
+            running: None,
+            models: vec![None; panels * SEEDS as usize],
+        }
+    }
+
+    /// The preset.
+    pub fn preset(&self) -> Preset {
+        self.preset
+    }
+
+    /// (jobs done, jobs in all).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.jobs.len())
+    }
+
+    fn models(&mut self, panel: usize, seed: u64) -> Models {
+        let index = panel * SEEDS as usize + seed as usize;
+        if let Some(Some(m)) = self.models.get(index) {
+            return m.clone();
+        }
+        let (target_depth, depth, activation) = self.preset.shape();
+        let (mut target, mut frozen) = models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
+        if activation == Activation::Linear {
+            for b in target.biases.iter_mut().chain(frozen.biases.iter_mut()) {
+                b.fill(0.0);
+            }
+        }
+        if self.preset.pretrained(panel) {
+            frozen = train::pretrain(&target, &frozen, activation, rng::stream(seed, rng::streams::PRETRAINING)).0;
+        }
+        let m = Models { target, frozen };
+        if let Some(slot) = self.models.get_mut(index) {
+            *slot = Some(m.clone());
+        }
+        m
+    }
+
+    /// Works for about `units` chunks (a construction, or `STEPS_PER_UNIT` training steps, each).
+    pub fn advance(&mut self, units: usize) {
+        let mut budget = units.max(1);
+        while budget > 0 && self.next < self.jobs.len() {
+            let job = self.jobs[self.next];
+            let (_, _, activation) = self.preset.shape();
+            match job.work {
+                Work::Training { trainable } => {
+                    if self.running.is_none() {
+                        let m = self.models(job.panel, job.seed);
+                        let config = TrainConfig { trainable, activation, adam: AdamConfig::new(1e-3, 0.0), batch_size: 256, lora_init_std: 0.25 };
+                        // One independent stream per (series, point) and seed.
+                        let stream = rng::stream(job.seed, 1_000 + 100_000 * job.series as u64 + job.x as u64);
+                        self.running = Some(Trainer::new(m.target, m.frozen, config, stream));
+                    }
+                    if let Some(trainer) = self.running.as_mut() {
+                        let left = STEPS.saturating_sub(trainer.steps());
+                        let chunk = left.min(budget * STEPS_PER_UNIT);
+                        trainer.run(chunk);
+                        budget = budget.saturating_sub(chunk.div_ceil(STEPS_PER_UNIT).max(1));
+                        if trainer.steps() >= STEPS || trainer.diverged() {
+                            let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
+                            let mse = (!trainer.diverged()).then(|| trainer.mse_on(&test));
+                            self.finish(mse);
+                        }
+                    }
+                }
+                work => {
+                    let mse = self.construction(job, work);
+                    self.finish(mse);
+                    budget -= 1;
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, value: Option<f64>) {
+        self.results[self.next] = value.filter(|v| v.is_finite());
+        self.running = None;
+        self.next += 1;
+    }
+
+    fn construction(&mut self, job: Job, work: Work) -> Option<f64> {
+        match work {
+            Work::LinearConstruction { rank } => {
+                let m = self.models(job.panel, job.seed);
+                let d = Discrepancy::new(&m.target.weights[0], &m.frozen.weights).ok()?;
+                crate::lora::linear::construct(&m.target.weights[0], &m.frozen.weights, &d, &vec![rank; m.frozen.depth()])
+                    .ok()
+                    .map(|c| c.gaussian_mse())
+            }
+            Work::FnnConstruction { rank } => {
+                let m = self.models(job.panel, job.seed);
+                let calibration = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
+                let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
+                let built = fnn::construct(&m.target, &m.frozen, rank, &calibration, true).ok()?;
+                Some(fnn::mse(&built.adapted.forward(&test, true), &m.target.forward(&test, true)))
+            }
+            Work::TransformerConstruction { depth, rank } => {
+                let params = crate::lessons::lora_transformer::Params { width: WIDTH, depth, heads: 2, length: 10, rank, seed: job.seed };
+                crate::lessons::lora_transformer::evaluate(&params.problem(), rank).ok().map(|(mse, _)| mse)
+            }
+            Work::Training { .. } => None,
+        }
+    }
+
+    /// The median over the seeds computed so far, per panel and series: points (x, median, seeds used).
+    pub fn medians(&self) -> Vec<Vec<Vec<(f64, f64, usize)>>> {
+        let (panels, series) = (self.preset.panels().len(), self.preset.series().len());
+        let mut out = vec![vec![Vec::new(); series]; panels];
+        let mut xs: Vec<f64> = self.jobs.iter().map(|j| j.x).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        for (panel, per_panel) in out.iter_mut().enumerate() {
+            for (s, points) in per_panel.iter_mut().enumerate() {
+                for &x in &xs {
+                    let mut values: Vec<f64> = self
+                        .jobs
+                        .iter()
+                        .zip(&self.results)
+                        .filter(|(j, _)| j.panel == panel && j.series == s && j.x == x)
+                        .filter_map(|(_, r)| *r)
+                        .collect();
+                    if let Some(m) = median(&mut values) {
+                        points.push((x, m, values.len()));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The median of a list (the mean of the two middle values for an even count).
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 })
+}

@@ -1,0 +1,74 @@
+//! The paper-figure presets' page: one sweep per preset, worked through between frames.
+
+use super::{report, Number, Progress, Report, Status};
+use crate::lessons::format::number;
+use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
+use crate::plots::{lora_networks, FigureSet};
+
+/// The sweep of the current preset.
+pub struct Cache {
+    sweep: Sweep,
+}
+
+fn cache_for(cache: &mut Option<Cache>, preset: Preset) -> &mut Cache {
+    if cache.as_ref().is_none_or(|c| c.sweep.preset() != preset) {
+        *cache = Some(Cache { sweep: Sweep::new(preset) });
+    }
+    cache.get_or_insert_with(|| Cache { sweep: Sweep::new(preset) })
+}
+
+pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet) {
+    let sweep = &cache_for(cache, preset).sweep;
+    let (done, total) = sweep.progress();
+    let medians = sweep.medians();
+    let names = preset.series();
+    let panels = preset.panels();
+    let summaries: Vec<String> = panels
+        .iter()
+        .enumerate()
+        .map(|(p, title)| {
+            let parts: Vec<String> = medians[p]
+                .iter()
+                .enumerate()
+                .filter_map(|(s, points)| {
+                    let first = points.first()?;
+                    let last = points.last()?;
+                    Some(format!(
+                        "{} falls from {} at {} to {} at {}",
+                        names[s],
+                        number(first.1),
+                        number(first.0),
+                        number(last.1),
+                        number(last.0)
+                    ))
+                })
+                .collect();
+            format!("{title}: {}.", if parts.is_empty() { "not computed yet".to_owned() } else { parts.join("; ") })
+        })
+        .collect();
+    let check = if done < total {
+        format!("Computing: {done} of {total} runs done (constructions first, then gradient training seed by seed); each curve shows the median over the seeds finished so far.")
+    } else {
+        format!("Done: all {total} runs, median over {SEEDS} seeds per point.")
+    };
+    let report = report(
+        check,
+        if done < total { Status::Approximate } else { Status::Exact },
+        vec![
+            ("description", preset.description().to_owned()),
+            ("departures", preset.departures().to_owned()),
+            ("panel-1", summaries.first().cloned().unwrap_or_default()),
+            ("panel-2", summaries.get(1).cloned().unwrap_or_default()),
+        ],
+        vec![Number::of("paper-done", Some(done as f64)), Number::of("paper-total", Some(total as f64))],
+    );
+    (report, lora_networks::preset_figures(sweep))
+}
+
+/// Works for `units` chunks.
+pub fn advance(cache: &mut Option<Cache>, preset: Preset, units: usize) -> Progress {
+    let sweep = &mut cache_for(cache, preset).sweep;
+    sweep.advance(units);
+    let (done, total) = sweep.progress();
+    Progress { done, total }
+}
