@@ -33,7 +33,8 @@ pub enum View {
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 5] = [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining, View::Paper];
+    pub const ALL: [View; 5] =
+        [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining, View::Paper];
 
     /// The name used in the URL (`view=…`).
     pub fn key(self) -> &'static str {

@@ -37,7 +37,8 @@ pub enum Preset {
 
 impl Preset {
     /// Every preset, in menu order.
-    pub const ALL: [Preset; 5] = [Preset::Figure1, Preset::Figure2, Preset::Transformer, Preset::FinalLayers, Preset::Biases];
+    pub const ALL: [Preset; 5] =
+        [Preset::Figure1, Preset::Figure2, Preset::Transformer, Preset::FinalLayers, Preset::Biases];
 
     /// The name used in links (`fig=…`).
     pub fn key(self) -> &'static str {
@@ -73,7 +74,9 @@ impl Preset {
     /// Panel titles.
     pub fn panels(self) -> Vec<&'static str> {
         match self {
-            Preset::Figure1 | Preset::Figure2 | Preset::FinalLayers => vec!["random frozen model", "pretrained frozen model"],
+            Preset::Figure1 | Preset::Figure2 | Preset::FinalLayers => {
+                vec!["random frozen model", "pretrained frozen model"]
+            }
             Preset::Transformer => vec!["L = 1 block", "L = 2 blocks"],
             Preset::Biases => vec!["random frozen model"],
         }
@@ -180,9 +183,13 @@ impl Preset {
                             slow.push(Job { panel, series: 0, x, seed, work: lora(rank, true) });
                             fast.push(Job { panel, series: 1, x, seed, work: Work::FnnConstruction { rank } });
                         }
-                        Preset::Transformer => {
-                            fast.push(Job { panel, series: 0, x, seed, work: Work::TransformerConstruction { depth: panel + 1, rank } })
-                        }
+                        Preset::Transformer => fast.push(Job {
+                            panel,
+                            series: 0,
+                            x,
+                            seed,
+                            work: Work::TransformerConstruction { depth: panel + 1, rank },
+                        }),
                         Preset::FinalLayers => {
                             slow.push(Job { panel, series: 0, x: 256.0 * x, seed, work: lora(rank, true) });
                             if rank <= 7 {
@@ -234,7 +241,8 @@ impl Sweep {
             return m.clone();
         }
         let (target_depth, depth, activation) = self.preset.shape();
-        let (mut target, mut frozen) = models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
+        let (mut target, mut frozen) =
+            models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
         if activation == Activation::Linear {
             for b in target.biases.iter_mut().chain(frozen.biases.iter_mut()) {
                 b.fill(0.0);
@@ -260,7 +268,13 @@ impl Sweep {
                 Work::Training { trainable } => {
                     if self.running.is_none() {
                         let m = self.models(job.panel, job.seed);
-                        let config = TrainConfig { trainable, activation, adam: AdamConfig::new(1e-3, 0.0), batch_size: 256, lora_init_std: 0.25 };
+                        let config = TrainConfig {
+                            trainable,
+                            activation,
+                            adam: AdamConfig::new(1e-3, 0.0),
+                            batch_size: 256,
+                            lora_init_std: 0.25,
+                        };
                         // One independent stream per (series, point) and seed.
                         let stream = rng::stream(job.seed, 1_000 + 100_000 * job.series as u64 + job.x as u64);
                         self.running = Some(Trainer::new(m.target, m.frozen, config, stream));
@@ -271,7 +285,11 @@ impl Sweep {
                         trainer.run(chunk);
                         budget = budget.saturating_sub(chunk.div_ceil(STEPS_PER_UNIT).max(1));
                         if trainer.steps() >= STEPS || trainer.diverged() {
-                            let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
+                            let test = models::gaussian_inputs(
+                                &mut rng::stream(job.seed, rng::streams::TEST),
+                                WIDTH,
+                                TEST_SIZE,
+                            );
                             let mse = (!trainer.diverged()).then(|| trainer.mse_on(&test));
                             self.finish(mse);
                         }
@@ -297,19 +315,32 @@ impl Sweep {
             Work::LinearConstruction { rank } => {
                 let m = self.models(job.panel, job.seed);
                 let d = Discrepancy::new(&m.target.weights[0], &m.frozen.weights).ok()?;
-                crate::lora::linear::construct(&m.target.weights[0], &m.frozen.weights, &d, &vec![rank; m.frozen.depth()])
-                    .ok()
-                    .map(|c| c.gaussian_mse())
+                crate::lora::linear::construct(
+                    &m.target.weights[0],
+                    &m.frozen.weights,
+                    &d,
+                    &vec![rank; m.frozen.depth()],
+                )
+                .ok()
+                .map(|c| c.gaussian_mse())
             }
             Work::FnnConstruction { rank } => {
                 let m = self.models(job.panel, job.seed);
-                let calibration = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
+                let calibration =
+                    models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
                 let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
                 let built = fnn::construct(&m.target, &m.frozen, rank, &calibration, true).ok()?;
                 Some(fnn::mse(&built.adapted.forward(&test, true), &m.target.forward(&test, true)))
             }
             Work::TransformerConstruction { depth, rank } => {
-                let params = crate::lessons::lora_transformer::Params { width: WIDTH, depth, heads: 2, length: 10, rank, seed: job.seed };
+                let params = crate::lessons::lora_transformer::Params {
+                    width: WIDTH,
+                    depth,
+                    heads: 2,
+                    length: 10,
+                    rank,
+                    seed: job.seed,
+                };
                 crate::lessons::lora_transformer::evaluate(&params.problem(), rank).ok().map(|(mse, _)| mse)
             }
             Work::Training { .. } => None,

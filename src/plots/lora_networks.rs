@@ -175,7 +175,8 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
     let preset = sweep.preset();
     let medians = sweep.medians();
     let names = preset.series();
-    let styles = [(okabe_ito::BLUE, Mark::LineSquares, "series_1"), (okabe_ito::VERMILLION, Mark::LineCircles, "series_2")];
+    let styles =
+        [(okabe_ito::BLUE, Mark::LineSquares, "series_1"), (okabe_ito::VERMILLION, Mark::LineCircles, "series_2")];
     let by_parameters = preset.x_label().starts_with('#');
     let largest_x = medians.iter().flatten().flatten().map(|p| p.0).fold(1.0, f64::max);
     let keys = ["panel-1", "panel-2"];
@@ -195,13 +196,7 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
                         1 => format!("{} (one seed so far)", names[s]),
                         n => format!("{} (median of {n} seeds)", names[s]),
                     };
-                    Series {
-                        key,
-                        label,
-                        points: points.iter().map(|&(x, y, _)| (x, y)).collect(),
-                        color,
-                        mark,
-                    }
+                    Series { key, label, points: points.iter().map(|&(x, y, _)| (x, y)).collect(), color, mark }
                 })
                 .collect();
             let markers = preset
