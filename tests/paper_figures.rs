@@ -22,8 +22,8 @@ fn constructions_done(preset: Preset) -> Sweep {
 fn figure_2_construction_drops_sharply_at_rank_8() {
     let sweep = constructions_done(Preset::Figure2);
     let medians = sweep.medians();
-    for panel in 0..2 {
-        let construction = &medians[panel][1];
+    for (panel, series) in medians.iter().enumerate() {
+        let construction = &series[1];
         assert_eq!(construction.len(), 16);
         assert!(construction.iter().all(|p| p.2 == 5), "median over 5 seeds");
         let at = |r: usize| construction[r - 1].1;
