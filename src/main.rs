@@ -7,7 +7,7 @@
 //! ```
 //! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use adaptlab::pages::Lab;
@@ -37,12 +37,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes one line to standard output; a closed pipe (e.g. `| head`) is not an error worth a panic.
+fn print_line(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the answer: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn run_solve() -> Result<(), String> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).map_err(|e| format!("cannot read standard input: {e}"))?;
     let answer = solve::solve_text(&input).map_err(|e| e.to_string())?;
-    println!("{answer}");
-    Ok(())
+    print_line(&answer.to_string())
 }
 
 /// A lab at the given link state, computed, with repairs reported on stderr exactly as the
@@ -58,8 +66,7 @@ fn computed_lab(fragment: &str) -> Result<Lab, String> {
 
 fn run_problem(fragment: &str) -> Result<(), String> {
     let lab = computed_lab(fragment)?;
-    println!("{}", lab.problem_json().ok_or("this lesson has no solve problem")?);
-    Ok(())
+    print_line(&lab.problem_json().ok_or("this lesson has no solve problem")?)
 }
 
 fn run_render(fragment: &str, options: &[String]) -> Result<(), String> {

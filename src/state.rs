@@ -120,6 +120,8 @@ struct Field {
 }
 
 const MODEL_OPTIONS: &[&str] = &["random", "uniform", "lowrank"];
+/// A random frozen model, or the paper's "pretrained" one (moved towards the target).
+const FROZEN_OPTIONS: &[&str] = &["random", "pretrained"];
 
 fn model_key(kind: ModelKind) -> &'static str {
     match kind {
@@ -211,6 +213,14 @@ static FIELDS: &[Field] = &[
         write: |s, v| s.lora_linear.perturbation_rank = as_usize(integer(v)),
     },
     Field {
+        key: "frozen",
+        label: "frozen model",
+        view: View::LoraLinear,
+        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_linear.pretrained)]),
+        write: |s, v| s.lora_linear.pretrained = v == Value::Choice("pretrained"),
+    },
+    Field {
         key: "seed",
         label: "seed",
         view: View::LoraLinear,
@@ -258,6 +268,14 @@ static FIELDS: &[Field] = &[
         spec: Spec::Integer { min: 0, max: 1 },
         read: |s| Value::Integer(i64::from(s.lora_fnn.relu_on_output)),
         write: |s, v| s.lora_fnn.relu_on_output = integer(v) == 1,
+    },
+    Field {
+        key: "frozen",
+        label: "frozen model",
+        view: View::LoraFnn,
+        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_fnn.pretrained)]),
+        write: |s, v| s.lora_fnn.pretrained = v == Value::Choice("pretrained"),
     },
     Field {
         key: "seed",
@@ -412,8 +430,8 @@ static FIELDS: &[Field] = &[
         key: "frozen",
         label: "frozen model",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: &["random", "pretrained"] },
-        read: |s| Value::Choice(if s.lora_training.pretrained { "pretrained" } else { "random" }),
+        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_training.pretrained)]),
         write: |s, v| s.lora_training.pretrained = v == Value::Choice("pretrained"),
     },
     Field {

@@ -197,3 +197,20 @@ fn network_kinds_answer_and_reject_bad_input() {
         assert!(message.contains(expected), "{input}\n  gave: {message}  expected: {expected}");
     }
 }
+
+#[test]
+fn lora_train_regenerates_a_gradient_curve() {
+    let input =
+        r#"{"kind":"lora-train","model":"linear","width":6,"rank":1,"steps":400,"learning_rate":0.01,"seed":3}"#;
+    let first = solve(input);
+    assert_eq!(first, solve(input), "deterministic per seed");
+    let losses: Vec<f64> = serde_json::from_value(first["losses"].clone()).unwrap();
+    assert_eq!(losses.len(), 400);
+    assert!(losses[390..].iter().sum::<f64>() < losses[..10].iter().sum::<f64>());
+    // A linear model: the construction attains the closed-form optimum, and training cannot beat it by much.
+    let (construction, optimum) = (first["construction_mse"].as_f64().unwrap(), first["closed_form"].as_f64().unwrap());
+    assert!((construction - optimum).abs() < 1e-9 * optimum);
+    assert!(first["test_mse"].as_f64().unwrap() > 0.8 * optimum);
+    assert!(rejected(r#"{"kind":"lora-train","weight_decay":0.3}"#).contains("weight_decay: 0.3 is not one of"));
+    assert!(rejected(r#"{"kind":"lora-train","rank":40}"#).contains("rank: 40 is outside the allowed range 0..=16"));
+}

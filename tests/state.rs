@@ -92,6 +92,7 @@ fn any_state() -> impl Strategy<Value = State> {
                     seed: u64::from(seed),
                     model,
                     perturbation_rank: q.min(width),
+                    pretrained: seed % 2 == 0,
                 },
             }
         },

@@ -237,7 +237,10 @@ function wire() {
     $('#train-play').textContent = paused ? 'Play' : 'Pause';
     $('#train-play').setAttribute('aria-pressed', String(!paused));
     if (!paused) scheduleWork();
-    else if (working) { cancelAnimationFrame(working); working = 0; }
+    else {
+      if (working) { cancelAnimationFrame(working); working = 0; }
+      guarded(render); // show exactly where the run stopped
+    }
   });
   $('#train-step').addEventListener('click', () => guarded(() => { lab.advance(1); render(); }));
   $('#train-reset').addEventListener('click', () => guarded(() => { lab.reset(); refresh(); }));

@@ -35,11 +35,13 @@ pub struct Params {
     pub seed: u64,
     /// ReLU after the output layer, as in the paper's code.
     pub relu_on_output: bool,
+    /// Move the frozen model towards the target first, as the paper's "pretrained" models (§4.1).
+    pub pretrained: bool,
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Self { width: 16, target_depth: 1, depth: 2, rank: 4, seed: 0, relu_on_output: true }
+        Self { width: 16, target_depth: 1, depth: 2, rank: 4, seed: 0, relu_on_output: true, pretrained: false }
     }
 }
 

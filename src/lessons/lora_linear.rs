@@ -45,6 +45,8 @@ pub struct Params {
     pub model: ModelKind,
     /// Rank q of the perturbation for `ModelKind::LowRank`.
     pub perturbation_rank: usize,
+    /// Move the frozen layers towards the target first, as the paper's "pretrained" models (§4.1).
+    pub pretrained: bool,
 }
 
 impl Default for Params {
@@ -57,6 +59,7 @@ impl Default for Params {
             seed: 7,
             model: ModelKind::Random,
             perturbation_rank: 6,
+            pretrained: false,
         }
     }
 }
@@ -74,7 +77,12 @@ impl Params {
             ModelKind::Uniform => TargetKind::UniformSingularValues,
             ModelKind::LowRank => TargetKind::LowRank { rank: self.perturbation_rank },
         };
-        models::generate(&mut rng::seeded(self.seed), self.width, self.depth, kind)
+        let generated = models::generate(&mut rng::seeded(self.seed), self.width, self.depth, kind);
+        if self.pretrained {
+            pretrain(generated, self.seed)
+        } else {
+            generated
+        }
     }
 
     /// The checked problem: the generated models with this parameter set's ranks.
@@ -82,6 +90,20 @@ impl Params {
         let LinearModels { target, frozen } = self.models();
         Problem { target, frozen, ranks: self.ranks() }
     }
+}
+
+/// The paper's pretraining (§4.1) of a deep linear model: Adam on every frozen layer towards the
+/// target until the loss falls below a third of its start.
+fn pretrain(models: LinearModels, seed: u64) -> LinearModels {
+    use crate::lora::fnn::Fnn;
+    use crate::lora::train::{self, Activation};
+    let dim = models.target.nrows();
+    let zeros = |n: usize| vec![crate::linalg::Vector::zeros(dim); n];
+    let target = Fnn { weights: vec![models.target.clone()], biases: zeros(1) };
+    let frozen = Fnn { biases: zeros(models.frozen.len()), weights: models.frozen };
+    let (moved, _) =
+        train::pretrain(&target, &frozen, Activation::Linear, rng::stream(seed, rng::streams::PRETRAINING));
+    LinearModels { target: models.target, frozen: moved.weights }
 }
 
 /// A linear-LoRA problem as raw nested numbers (from JSON or an imported file).

@@ -265,3 +265,84 @@ fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg:
         }
     }
 }
+
+/// A training setting as raw values (from JSON); `None` means the page's default.
+#[derive(Clone, Debug, Default)]
+pub struct RawParams {
+    /// "relu" or "linear".
+    pub model: Option<String>,
+    /// Width D.
+    pub width: Option<i64>,
+    /// Target depth L̄.
+    pub target_depth: Option<i64>,
+    /// Frozen depth L.
+    pub depth: Option<i64>,
+    /// LoRA rank R.
+    pub rank: Option<i64>,
+    /// One of `LEARNING_RATES`.
+    pub learning_rate: Option<f64>,
+    /// One of `WEIGHT_DECAYS`.
+    pub weight_decay: Option<f64>,
+    /// Train the biases too.
+    pub tune_biases: Option<bool>,
+    /// Steps.
+    pub steps: Option<i64>,
+    /// Pretrained frozen model.
+    pub pretrained: Option<bool>,
+    /// Seed.
+    pub seed: Option<i64>,
+}
+
+/// The gate for a training setting: the same ranges as the page's controls, a learning rate and
+/// weight decay from the paper's grid, R ≤ D and L > L̄.
+pub fn check_params(raw: &RawParams) -> Result<Params, crate::lessons::InputError> {
+    use crate::lessons::input::integer_in_range;
+    use crate::lessons::lora_fnn::{DEPTH_RANGE, TARGET_DEPTH_RANGE, WIDTH_RANGE};
+    use crate::lessons::InputError;
+    let defaults = Params::default();
+    let model = match raw.model.as_deref() {
+        None | Some("relu") => ModelKind::Relu,
+        Some("linear") => ModelKind::Linear,
+        Some(other) => {
+            return Err(InputError::Malformed {
+                field: "model".into(),
+                message: format!("'{other}' is not relu or linear"),
+            })
+        }
+    };
+    let int = |field: &str, value: Option<i64>, default: usize, (min, max): (i64, i64)| {
+        value.map_or(Ok(default), |v| integer_in_range(field, v, min, max))
+    };
+    let width = int("width", raw.width, defaults.width, WIDTH_RANGE)?;
+    let target_depth = int("target_depth", raw.target_depth, defaults.target_depth, TARGET_DEPTH_RANGE)?;
+    let depth = int("depth", raw.depth, defaults.depth, DEPTH_RANGE)?;
+    if depth <= target_depth {
+        return Err(InputError::OutOfRange {
+            field: "depth".into(),
+            value: depth as i64,
+            min: target_depth as i64 + 1,
+            max: DEPTH_RANGE.1,
+        });
+    }
+    let rank = int("rank", raw.rank, defaults.rank, (0, width as i64))?;
+    let grid = |field: &str, value: Option<f64>, options: &[&str], default: usize| match value {
+        None => Ok(default),
+        Some(v) => options.iter().position(|o| o.parse::<f64>().ok() == Some(v)).ok_or_else(|| InputError::Malformed {
+            field: field.into(),
+            message: format!("{v} is not one of {}", options.join(", ")),
+        }),
+    };
+    Ok(Params {
+        model,
+        width,
+        target_depth,
+        depth,
+        rank,
+        learning_rate: grid("learning_rate", raw.learning_rate, &LEARNING_RATES, defaults.learning_rate)?,
+        weight_decay: grid("weight_decay", raw.weight_decay, &WEIGHT_DECAYS, defaults.weight_decay)?,
+        tune_biases: raw.tune_biases.unwrap_or(defaults.tune_biases),
+        steps: int("steps", raw.steps, defaults.steps, (1, 100_000))?,
+        pretrained: raw.pretrained.unwrap_or(false),
+        seed: int("seed", raw.seed, 0, (0, i64::from(u32::MAX)))? as u64,
+    })
+}

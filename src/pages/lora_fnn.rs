@@ -7,7 +7,7 @@ use crate::lessons::lora_fnn::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
 use crate::solve::lora_fnn::problem_json;
 
-type Key = (usize, usize, usize, u64, bool);
+type Key = (usize, usize, usize, u64, bool, bool);
 
 /// The analysis for one model key.
 pub struct Cache {
@@ -18,7 +18,7 @@ pub struct Cache {
 
 /// The cache for `params`, rebuilt when the models change.
 fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
-    let key = (params.width, params.target_depth, params.depth, params.seed, params.relu_on_output);
+    let key = (params.width, params.target_depth, params.depth, params.seed, params.relu_on_output, params.pretrained);
     if cache.as_ref().is_none_or(|c| c.key != key) {
         let problem = params.problem();
         let analysis = Analysis::new(&problem);

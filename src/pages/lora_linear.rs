@@ -5,7 +5,7 @@ use crate::lessons::lora_linear::{self, Analysis, ModelKind, Params, Problem};
 use crate::plots::{lora_linear as figures, FigureSet};
 use crate::solve::lora_linear::problem_json;
 
-type Key = (usize, usize, u64, ModelKind, usize);
+type Key = (usize, usize, u64, ModelKind, usize, bool);
 
 /// The models' analysis for one model key.
 pub struct Cache {
@@ -15,7 +15,7 @@ pub struct Cache {
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, FigureSet), String> {
-    let key = (params.width, params.depth, params.seed, params.model, params.perturbation_rank);
+    let key = (params.width, params.depth, params.seed, params.model, params.perturbation_rank, params.pretrained);
     if cache.as_ref().is_none_or(|c| c.key != key) {
         let problem = params.problem();
         let analysis = lora_linear::analyse(&problem).map_err(|e| e.to_string())?;

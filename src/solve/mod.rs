@@ -5,6 +5,7 @@
 mod json;
 pub mod lora_fnn;
 pub mod lora_linear;
+pub mod lora_train;
 pub mod lora_transformer;
 
 use serde_json::Value;
@@ -29,7 +30,7 @@ pub enum SolveError {
 }
 
 /// The problem kinds `solve` answers.
-pub const KINDS: &[&str] = &["lora-linear", "lora-fnn", "lora-transformer"];
+pub const KINDS: &[&str] = &["lora-linear", "lora-fnn", "lora-transformer", "lora-train"];
 
 /// Parses `text` as a JSON problem and answers it.
 pub fn solve_text(text: &str) -> Result<Value, SolveError> {
@@ -44,6 +45,7 @@ pub fn solve_value(value: &Value) -> Result<Value, SolveError> {
         Some("lora-linear") => lora_linear::solve(value),
         Some("lora-fnn") => lora_fnn::solve(value),
         Some("lora-transformer") => lora_transformer::solve(value),
+        Some("lora-train") => lora_train::solve(value),
         Some(other) => Err(SolveError::UnknownKind(other.to_owned())),
         None => Err(InputError::Malformed { field: "kind".into(), message: "must be a string".into() }.into()),
     }
