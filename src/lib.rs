@@ -8,6 +8,7 @@
 //! only, `web` (the browser boundary). See ARCHITECTURE.md.
 
 pub mod bench_kernels;
+pub mod icl;
 pub mod lessons;
 pub mod linalg;
 pub mod lora;

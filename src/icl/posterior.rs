@@ -1,0 +1,160 @@
+//! The closed-form posterior and the Bayes-optimal in-context predictor (`icl.md` §2.1–2.2).
+//!
+//! Given k labelled examples and the query x_{k+1} (n = k + 1 inputs; the query enters the
+//! μ-part), the posterior over (μ, w) is again a mixture over the same skills: re-weighted
+//! (π̃_β: task retrieval) and shifted towards the data (μ̃_β, w̃_β: task learning). The prediction
+//! is F* = Σ_β π̃_β ⟨x_{k+1}, w̃_β⟩. Computed in the stable form: one Cholesky factor of
+//! A = I + δ_w S, M + 1 solves, log-sum-exp weights.
+
+use nalgebra::Cholesky;
+
+use super::prior::Prior;
+use crate::linalg::{Matrix, Vector};
+
+/// Sufficient statistics of the k context examples (the query excluded).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    /// Number of examples k.
+    pub k: usize,
+    /// Σ_i x_i.
+    pub sum_x: Vector,
+    /// S = Σ_i x_i x_iᵀ.
+    pub sum_xxt: Matrix,
+    /// b = Σ_i y_i x_i.
+    pub sum_xy: Vector,
+}
+
+impl Stats {
+    /// No examples yet, in dimension `dim`.
+    pub fn empty(dim: usize) -> Self {
+        Stats { k: 0, sum_x: Vector::zeros(dim), sum_xxt: Matrix::zeros(dim, dim), sum_xy: Vector::zeros(dim) }
+    }
+
+    /// Adds one example (x, y).
+    pub fn push(&mut self, x: &Vector, y: f64) {
+        self.k += 1;
+        self.sum_x += x;
+        self.sum_xxt += x * x.transpose();
+        self.sum_xy += x * y;
+    }
+
+    /// The statistics of a list of examples.
+    pub fn of(xs: &[Vector], ys: &[f64]) -> Self {
+        let mut stats = Stats::empty(xs.first().map_or(0, Vector::len));
+        for (x, &y) in xs.iter().zip(ys) {
+            stats.push(x, y);
+        }
+        stats
+    }
+}
+
+/// The posterior after some examples, at a query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Posterior {
+    /// π̃_β, summing to 1.
+    pub weights: Vec<f64>,
+    /// μ̃_β = (μ_β + δ_μ(Σx + x_q))/(1 + nδ_μ).
+    pub mu_tilde: Vec<Vector>,
+    /// w̃_β = A⁻¹ w_β + δ_w A⁻¹ b.
+    pub w_tilde: Vec<Vector>,
+    /// F* = Σ_β π̃_β ⟨x_q, w̃_β⟩.
+    pub prediction: f64,
+}
+
+impl Posterior {
+    /// w̃ = Σ_β π̃_β w̃_β.
+    pub fn w_mean(&self) -> Vector {
+        let dim = self.w_tilde.first().map_or(0, Vector::len);
+        self.weights.iter().zip(&self.w_tilde).fold(Vector::zeros(dim), |acc, (p, w)| acc + w * *p)
+    }
+}
+
+/// Why a posterior could not be computed (only for non-finite input; A = I + δ_w S is SPD).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PosteriorError {
+    /// A = I + δ_w S is not positive definite in floating point (non-finite statistics).
+    #[error("I + δ_w S is not positive definite (the statistics are not finite)")]
+    NotPositiveDefinite,
+}
+
+/// The factorisation A = I + δ_w S shared by every query with the same context.
+pub struct Factor {
+    cholesky: Cholesky<f64, nalgebra::Dyn>,
+}
+
+impl Factor {
+    /// Factors A = I + δ_w S.
+    pub fn new(prior: &Prior, stats: &Stats) -> Result<Self, PosteriorError> {
+        let dim = stats.sum_xxt.nrows();
+        let a = Matrix::identity(dim, dim) + &stats.sum_xxt * prior.delta_w();
+        Cholesky::new(a).map(|cholesky| Factor { cholesky }).ok_or(PosteriorError::NotPositiveDefinite)
+    }
+
+    /// λ_min(A), from the diagonal-free bound: the smallest eigenvalue of I + δ_w S.
+    pub fn lambda_min(prior: &Prior, stats: &Stats) -> f64 {
+        let eigen = nalgebra::SymmetricEigen::new(stats.sum_xxt.clone());
+        1.0 + prior.delta_w() * eigen.eigenvalues.iter().copied().fold(f64::INFINITY, f64::min).max(0.0)
+    }
+}
+
+/// The posterior for `stats` (k context examples) at the query `query`.
+pub fn posterior(prior: &Prior, stats: &Stats, query: &Vector) -> Result<Posterior, PosteriorError> {
+    let factor = Factor::new(prior, stats)?;
+    Ok(posterior_with(prior, stats, query, &factor))
+}
+
+/// The posterior with a precomputed factor of A (reuse it across queries with the same context).
+pub fn posterior_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> Posterior {
+    let m = prior.skills();
+    let dim = prior.dim();
+    let n = (stats.k + 1) as f64;
+    let (delta_mu, delta_w) = (prior.delta_mu(), prior.delta_w());
+    let (var_x, var_mu, var_w) = (prior.sigma_x.powi(2), prior.sigma_mu.powi(2), prior.sigma_w.powi(2));
+    // Solve A [r | A⁻¹w_1 … A⁻¹w_M] = [b | w_1 … w_M] with one factorisation.
+    let mut rhs = Matrix::zeros(dim, m + 1);
+    rhs.set_column(0, &stats.sum_xy);
+    for (beta, w) in prior.w.iter().enumerate() {
+        rhs.set_column(beta + 1, w);
+    }
+    let solved = factor.cholesky.solve(&rhs);
+    let r = solved.column(0);
+    let total_x = &stats.sum_x + query;
+    let x_bar = &total_x / n;
+    // Retrieval: score each skill by the distance of its centres to the data estimates.
+    let log_scores: Vec<f64> = (0..m)
+        .map(|beta| {
+            let w = &prior.w[beta];
+            let a_inv_w = solved.column(beta + 1);
+            // ℓ^μ_β = −n‖x̄ − μ_β‖² / (2(σ_x² + nσ_μ²))
+            let l_mu = -n * (&x_bar - &prior.mu[beta]).norm_squared() / (2.0 * (var_x + n * var_mu));
+            // ℓ^w_β = −(w_βᵀw_β − w_βᵀA⁻¹w_β − 2δ_w w_βᵀr) / (2σ_w²), the expanded (stable) form.
+            let l_w = -(w.dot(w) - w.dot(&a_inv_w) - 2.0 * delta_w * w.dot(&r)) / (2.0 * var_w);
+            prior.weights[beta].ln() + l_mu + l_w
+        })
+        .collect();
+    let weights = softmax(&log_scores);
+    // Learning: shift each skill's means towards the data.
+    let w_tilde: Vec<Vector> = (0..m).map(|beta| solved.column(beta + 1) + r * delta_w).collect();
+    let mu_tilde: Vec<Vector> = prior.mu.iter().map(|mu| (mu + &total_x * delta_mu) / (1.0 + n * delta_mu)).collect();
+    let prediction = weights.iter().zip(&w_tilde).map(|(p, w)| p * w.dot(query)).sum();
+    Posterior { weights, mu_tilde, w_tilde, prediction }
+}
+
+/// exp(ℓ_β − logsumexp(ℓ)): weights of −∞ scores (π_β = 0) are exactly 0.
+pub fn softmax(log_scores: &[f64]) -> Vec<f64> {
+    let max = log_scores.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return vec![1.0 / log_scores.len().max(1) as f64; log_scores.len()];
+    }
+    let exps: Vec<f64> = log_scores.iter().map(|l| if l.is_finite() { (l - max).exp() } else { 0.0 }).collect();
+    let total: f64 = exps.iter().sum();
+    exps.into_iter().map(|e| e / total).collect()
+}
+
+/// The Figure 6 upper bound for noiseless labels (`icl.md` §2.4):
+/// B = ‖x_q‖² Σ_β π̃_β ‖w_β − w*‖² / λ_min(I + δ_w S)².
+pub fn upper_bound(prior: &Prior, stats: &Stats, query: &Vector, posterior: &Posterior, w_star: &Vector) -> f64 {
+    let lambda = Factor::lambda_min(prior, stats);
+    let spread: f64 = posterior.weights.iter().zip(&prior.w).map(|(p, w)| p * (w - w_star).norm_squared()).sum();
+    query.norm_squared() * spread / (lambda * lambda)
+}
