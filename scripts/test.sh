@@ -11,10 +11,10 @@ cargo fmt --all -- --check
 echo "== clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-echo "== native tests"
-cargo test
+echo "== native tests (optimised profile 'ci', shared with the adaptlab binary the browser tests call)"
+cargo test --profile ci
 echo "== build: the adaptlab command and the page"
-cargo build --release --bin adaptlab
+cargo build --profile ci --bin adaptlab
 bash scripts/build.sh
 echo "== end-to-end tests in Chromium"
-node --test tests/e2e/
+ADAPTLAB_BIN=target/ci/adaptlab node --test tests/e2e/

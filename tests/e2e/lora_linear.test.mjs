@@ -7,7 +7,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startLab, canvasHash, canvasColours, ROOT } from './harness.mjs';
 
-const ADAPTLAB = path.join(ROOT, 'target', 'release', 'adaptlab');
+// The adaptlab binary to cross-check against (scripts/test.sh builds it with the 'ci' profile).
+const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab.close(); });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLab, canvasHash, canvasColours, ROOT } from './harness.mjs';
 
-const ADAPTLAB = path.join(ROOT, 'target', 'release', 'adaptlab');
+// The adaptlab binary to cross-check against (scripts/test.sh builds it with the 'ci' profile).
+const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab.close(); });
