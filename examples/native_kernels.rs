@@ -49,5 +49,19 @@ fn main() {
         }
     });
     rows.push(format!(r#"{{"kernel":"products_5000_steps","width":16,"ms":{ms}}}"#));
+    for (dim, skills) in [(3, 4), (8, 4), (32, 32)] {
+        let evaluations = if dim == 32 { 2_000 } else { 20_000 };
+        let ms = mean_ms(1, || {
+            std::hint::black_box(bench_kernels::icl_posteriors(dim, skills, evaluations));
+        });
+        rows.push(format!(
+            r#"{{"kernel":"icl_posterior_d{dim}_m{skills}_us","width":{dim},"ms":{}}}"#,
+            ms * 1000.0 / evaluations as f64
+        ));
+    }
+    let ms = mean_ms(1, || {
+        std::hint::black_box(bench_kernels::icl_figure6(10_000));
+    });
+    rows.push(format!(r#"{{"kernel":"icl_figure6_10000_trials","width":8,"ms":{ms}}}"#));
     println!("[{}]", rows.join(","));
 }

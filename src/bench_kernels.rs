@@ -60,3 +60,49 @@ pub fn training_parts(steps: usize) -> (f64, f64) {
     }
     (sampled, product)
 }
+
+/// The paper's Figure 6 at `trials` trials per point: five dimensions (1, 2, 3, 5, 8), k = 0, 1,
+/// 2, 4, …, 2^16, with the upper bound and the mean weights. Returns the sum of the risks.
+pub fn icl_figure6(trials: usize) -> f64 {
+    use crate::icl::{prior, risk};
+    [1, 2, 3, 5, 8]
+        .into_iter()
+        .map(|d| {
+            let (mu, w) = prior::early_ascent_task(d);
+            let mut run = risk::RiskRun::new(risk::RiskSetup {
+                prior: prior::early_ascent(d),
+                task_mu: mu,
+                task_w: w.clone(),
+                label_w: w,
+                label_noise: 0.0,
+                ks: risk::power_grid(16),
+                seed: 0,
+                with_bound: true,
+            });
+            run.advance(trials);
+            run.points.iter().map(|p| p.risk.mean()).sum::<f64>()
+        })
+        .sum()
+}
+
+/// Posterior evaluations of dimension `dim` with `skills` skills: returns the sum of predictions.
+pub fn icl_posteriors(dim: usize, skills: usize, evaluations: usize) -> f64 {
+    use crate::icl::{posterior, prior, sampler};
+    let mut rng = crate::rng::stream(0, 7);
+    let centres: Vec<crate::linalg::Vector> = (0..skills)
+        .map(|b| prior::unit(&(0..dim).map(|i| ((b * 7 + i * 3) % 5) as f64 - 2.0).collect::<Vec<_>>()))
+        .collect();
+    let p = prior::Prior {
+        weights: vec![1.0 / skills as f64; skills],
+        mu: centres.clone(),
+        w: centres.clone(),
+        sigma_x: 1.0,
+        sigma_y: 1.0,
+        sigma_mu: 0.25,
+        sigma_w: 0.25,
+    };
+    let source = sampler::ContextSource { mu: centres[0].clone(), sigma_x: 1.0, w: centres[0].clone(), noise: 0.0 };
+    let stats = source.stats(32, &mut rng);
+    let query = source.input(&mut rng);
+    (0..evaluations).map(|_| posterior::posterior(&p, &stats, &query).map_or(0.0, |post| post.prediction)).sum()
+}

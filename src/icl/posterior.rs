@@ -90,10 +90,13 @@ impl Factor {
         Cholesky::new(a).map(|cholesky| Factor { cholesky }).ok_or(PosteriorError::NotPositiveDefinite)
     }
 
-    /// λ_min(A), from the diagonal-free bound: the smallest eigenvalue of I + δ_w S.
+    /// λ_min(A) = 1 + δ_w λ_min(S), the smallest eigenvalue of I + δ_w S (eigenvalues only).
     pub fn lambda_min(prior: &Prior, stats: &Stats) -> f64 {
-        let eigen = nalgebra::SymmetricEigen::new(stats.sum_xxt.clone());
-        1.0 + prior.delta_w() * eigen.eigenvalues.iter().copied().fold(f64::INFINITY, f64::min).max(0.0)
+        let smallest = match stats.sum_xxt.nrows() {
+            1 => stats.sum_xxt[(0, 0)],
+            _ => stats.sum_xxt.symmetric_eigenvalues().iter().copied().fold(f64::INFINITY, f64::min),
+        };
+        1.0 + prior.delta_w() * smallest.max(0.0)
     }
 }
 
@@ -105,21 +108,43 @@ pub fn posterior(prior: &Prior, stats: &Stats, query: &Vector) -> Result<Posteri
 
 /// The posterior with a precomputed factor of A (reuse it across queries with the same context).
 pub fn posterior_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> Posterior {
+    let (weights, solved) = weights_and_solves(prior, stats, query, factor);
+    let n = (stats.k + 1) as f64;
+    let (delta_mu, delta_w) = (prior.delta_mu(), prior.delta_w());
+    let r = solved.column(0);
+    // Learning: shift each skill's means towards the data.
+    let w_tilde: Vec<Vector> = (0..prior.skills()).map(|beta| solved.column(beta + 1) + r * delta_w).collect();
+    let total_x = &stats.sum_x + query;
+    let mu_tilde: Vec<Vector> = prior.mu.iter().map(|mu| (mu + &total_x * delta_mu) / (1.0 + n * delta_mu)).collect();
+    let prediction = weights.iter().zip(&w_tilde).map(|(p, w)| p * w.dot(query)).sum();
+    Posterior { weights, mu_tilde, w_tilde, prediction }
+}
+
+/// Only the posterior weights and the prediction F* (what a risk curve needs), without building
+/// the shifted means: F* = Σ_β π̃_β (⟨A⁻¹w_β, x_q⟩ + δ_w ⟨A⁻¹b, x_q⟩).
+pub fn predict_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> (Vec<f64>, f64) {
+    let (weights, solved) = weights_and_solves(prior, stats, query, factor);
+    let shift = prior.delta_w() * solved.column(0).dot(query);
+    let prediction = weights.iter().enumerate().map(|(beta, p)| p * (solved.column(beta + 1).dot(query) + shift)).sum();
+    (weights, prediction)
+}
+
+/// π̃ and the solves [A⁻¹b | A⁻¹w_1 … A⁻¹w_M] (one factorisation, M + 1 right-hand sides).
+fn weights_and_solves(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> (Vec<f64>, Matrix) {
     let m = prior.skills();
     let dim = prior.dim();
     let n = (stats.k + 1) as f64;
-    let (delta_mu, delta_w) = (prior.delta_mu(), prior.delta_w());
+    let delta_w = prior.delta_w();
     let (var_x, var_mu, var_w) = (prior.sigma_x.powi(2), prior.sigma_mu.powi(2), prior.sigma_w.powi(2));
-    // Solve A [r | A⁻¹w_1 … A⁻¹w_M] = [b | w_1 … w_M] with one factorisation.
     let mut rhs = Matrix::zeros(dim, m + 1);
     rhs.set_column(0, &stats.sum_xy);
     for (beta, w) in prior.w.iter().enumerate() {
         rhs.set_column(beta + 1, w);
     }
-    let solved = factor.cholesky.solve(&rhs);
+    factor.cholesky.solve_mut(&mut rhs);
+    let solved = rhs;
     let r = solved.column(0);
-    let total_x = &stats.sum_x + query;
-    let x_bar = &total_x / n;
+    let x_bar = (&stats.sum_x + query) / n;
     // Retrieval: score each skill by the distance of its centres to the data estimates.
     let log_scores: Vec<f64> = (0..m)
         .map(|beta| {
@@ -132,12 +157,7 @@ pub fn posterior_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Fac
             prior.weights[beta].ln() + l_mu + l_w
         })
         .collect();
-    let weights = softmax(&log_scores);
-    // Learning: shift each skill's means towards the data.
-    let w_tilde: Vec<Vector> = (0..m).map(|beta| solved.column(beta + 1) + r * delta_w).collect();
-    let mu_tilde: Vec<Vector> = prior.mu.iter().map(|mu| (mu + &total_x * delta_mu) / (1.0 + n * delta_mu)).collect();
-    let prediction = weights.iter().zip(&w_tilde).map(|(p, w)| p * w.dot(query)).sum();
-    Posterior { weights, mu_tilde, w_tilde, prediction }
+    (softmax(&log_scores), solved)
 }
 
 /// exp(ℓ_β − logsumexp(ℓ)): weights of −∞ scores (π_β = 0) are exactly 0.
@@ -153,8 +173,8 @@ pub fn softmax(log_scores: &[f64]) -> Vec<f64> {
 
 /// The Figure 6 upper bound for noiseless labels (`icl.md` §2.4):
 /// B = ‖x_q‖² Σ_β π̃_β ‖w_β − w*‖² / λ_min(I + δ_w S)².
-pub fn upper_bound(prior: &Prior, stats: &Stats, query: &Vector, posterior: &Posterior, w_star: &Vector) -> f64 {
+pub fn upper_bound(prior: &Prior, stats: &Stats, query: &Vector, weights: &[f64], w_star: &Vector) -> f64 {
     let lambda = Factor::lambda_min(prior, stats);
-    let spread: f64 = posterior.weights.iter().zip(&prior.w).map(|(p, w)| p * (w - w_star).norm_squared()).sum();
+    let spread: f64 = weights.iter().zip(&prior.w).map(|(p, w)| p * (w - w_star).norm_squared()).sum();
     query.norm_squared() * spread / (lambda * lambda)
 }

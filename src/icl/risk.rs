@@ -147,13 +147,13 @@ impl RiskRun {
                 let stats = self.source.stats(point.k, rng);
                 let query = self.source.input(rng);
                 let Ok(factor) = Factor::new(prior, &stats) else { continue };
-                let post = posterior::posterior_with(prior, &stats, &query, &factor);
-                point.risk.push((post.prediction - query.dot(&self.setup.task_w)).powi(2));
-                point.retrieval_risk.push((post.prediction - query.dot(w_alpha)).powi(2));
+                let (weights, prediction) = posterior::predict_with(prior, &stats, &query, &factor);
+                point.risk.push((prediction - query.dot(&self.setup.task_w)).powi(2));
+                point.retrieval_risk.push((prediction - query.dot(w_alpha)).powi(2));
                 if self.setup.with_bound {
-                    point.bound.push(posterior::upper_bound(prior, &stats, &query, &post, &self.setup.task_w));
+                    point.bound.push(posterior::upper_bound(prior, &stats, &query, &weights, &self.setup.task_w));
                 }
-                for (mean, p) in point.weights.iter_mut().zip(&post.weights) {
+                for (mean, p) in point.weights.iter_mut().zip(&weights) {
                     mean.push(*p);
                 }
             }
