@@ -1,6 +1,6 @@
 //! The `adaptlab` command: JSON answers, error handling with exit status 2, and rendering.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! The closed-form ICL posterior: the public anchor example, its limits, and brute-force
 //! numerical integration in d = 1.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::icl::posterior::{self, Stats};
 use adaptlab::icl::prior::{self, Prior};

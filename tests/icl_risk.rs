@@ -1,7 +1,7 @@
 //! Monte Carlo risk curves against the independent numpy reproduction in the reference notes, and
 //! the Bayes risk's monotonicity for tasks drawn from the prior.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::icl::posterior;
 use adaptlab::icl::prior::{self, Prior};

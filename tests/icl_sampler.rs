@@ -1,6 +1,6 @@
 //! The sufficient-statistics sampler agrees statistically with direct sampling.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::icl::posterior::Stats;
 use adaptlab::icl::sampler::ContextSource;

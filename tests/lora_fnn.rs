@@ -1,7 +1,7 @@
 //! The FNN construction (uniform partition + large biases): exact at and above the threshold,
 //! the pre-activation identity below it, and the L̄ = 1 bound.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::linalg::{self, Matrix};
 use adaptlab::lora::fnn::{self, Fnn};

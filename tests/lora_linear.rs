@@ -2,7 +2,7 @@
 //! against independent computations: Eckart–Young from a freshly computed SVD, exactness at the
 //! threshold, invariance to the rank allocation, and the failure case of the assumption.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::lessons::lora_linear::{self, ModelKind, Params, RawProblem};
 use adaptlab::linalg::{self, Matrix};

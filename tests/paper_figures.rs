@@ -1,7 +1,7 @@
 //! The paper-figure presets: the qualitative shape of the paper's figures (the sharp drop at
 //! R = 8 for D = 16), medians over seeds, and progressive filling.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::lessons::paper_figures::{median, Preset, Sweep};
 

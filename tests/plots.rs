@@ -1,6 +1,6 @@
 //! The figures rendered natively to SVG strings by the same code that paints the page's canvas.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::lessons::lora_linear::{self, Params};
 use adaptlab::plots::{Figure, FigureSet, Theme};

@@ -1,7 +1,7 @@
 //! Gradient training: the backward pass against central finite differences, the LoRA factor
 //! gradients, Adam lowering the loss, determinism per seed, and the paper's pretraining rule.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)] // tests fail loudly and index parallel arrays
 
 use adaptlab::linalg::Matrix;
 use adaptlab::lora::fnn::Fnn;
