@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::lessons::icl::{self as icl_lesson, LabelChoice, PriorChoice};
+use crate::lessons::icl_figures::IclFigure;
 use crate::lessons::lora_linear::{self, ModelKind, Params};
 use crate::lessons::paper_figures::Preset;
 use crate::lessons::{lora_fnn, lora_training, lora_transformer};
@@ -29,12 +31,23 @@ pub enum View {
     LoraTraining,
     /// The paper's figures as presets.
     Paper,
+    /// ICL: risk against the number of examples.
+    IclRisk,
+    /// ICL: the paper's figures.
+    IclPaper,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 5] =
-        [View::LoraLinear, View::LoraFnn, View::LoraTransformer, View::LoraTraining, View::Paper];
+    pub const ALL: [View; 7] = [
+        View::LoraLinear,
+        View::LoraFnn,
+        View::LoraTransformer,
+        View::LoraTraining,
+        View::Paper,
+        View::IclRisk,
+        View::IclPaper,
+    ];
 
     /// The name used in the URL (`view=…`).
     pub fn key(self) -> &'static str {
@@ -44,6 +57,8 @@ impl View {
             View::LoraTransformer => "lora-transformer",
             View::LoraTraining => "lora-training",
             View::Paper => "lora-paper",
+            View::IclRisk => "icl-risk",
+            View::IclPaper => "icl-paper",
         }
     }
 
@@ -67,6 +82,10 @@ pub struct State {
     pub lora_training: lora_training::Params,
     /// The paper-figure preset shown.
     pub paper: Preset,
+    /// Parameters of the ICL risk lesson.
+    pub icl_risk: icl_lesson::Params,
+    /// The ICL paper figure shown.
+    pub icl_figure: IclFigure,
 }
 
 impl Default for State {
@@ -78,6 +97,8 @@ impl Default for State {
             lora_transformer: lora_transformer::Params::default(),
             lora_training: lora_training::Params::default(),
             paper: Preset::Figure1,
+            icl_risk: icl_lesson::Params::default(),
+            icl_figure: IclFigure::Six,
         }
     }
 }
@@ -455,6 +476,120 @@ static FIELDS: &[Field] = &[
             }
         },
     },
+    // In-context learning: the risk lesson.
+    Field {
+        key: "prior",
+        label: "prior",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &["fig6", "ascent", "regular4"] },
+        read: |s| {
+            Value::Choice(match s.icl_risk.prior {
+                PriorChoice::EarlyAscent => "fig6",
+                PriorChoice::LargeAscent => "ascent",
+                PriorChoice::Regular4 => "regular4",
+            })
+        },
+        write: |s, v| {
+            s.icl_risk.prior = match v {
+                Value::Choice("ascent") => PriorChoice::LargeAscent,
+                Value::Choice("regular4") => PriorChoice::Regular4,
+                _ => PriorChoice::EarlyAscent,
+            }
+        },
+    },
+    Field {
+        key: "d",
+        label: "dimension d (Figure 6 prior)",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &["1", "2", "3", "5", "8"] },
+        read: |s| Value::Choice(["1", "2", "3", "5", "8"][s.icl_risk.dimension.min(4)]),
+        write: |s, v| {
+            if let Value::Choice(c) = v {
+                s.icl_risk.dimension = ["1", "2", "3", "5", "8"].iter().position(|&o| o == c).unwrap_or(0);
+            }
+        },
+    },
+    Field {
+        key: "delta",
+        label: "δ = δ_μ = δ_w (Regular4)",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &icl_lesson::DELTAS },
+        read: |s| Value::Choice(icl_lesson::DELTAS[s.icl_risk.delta.min(4)]),
+        write: |s, v| {
+            if let Value::Choice(c) = v {
+                s.icl_risk.delta = icl_lesson::DELTAS.iter().position(|&o| o == c).unwrap_or(0);
+            }
+        },
+    },
+    Field {
+        key: "r",
+        label: "task closeness r (Regular4)",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &icl_lesson::CLOSENESS },
+        read: |s| Value::Choice(icl_lesson::CLOSENESS[s.icl_risk.closeness.min(3)]),
+        write: |s, v| {
+            if let Value::Choice(c) = v {
+                s.icl_risk.closeness = icl_lesson::CLOSENESS.iter().position(|&o| o == c).unwrap_or(2);
+            }
+        },
+    },
+    Field {
+        key: "labels",
+        label: "in-context labels",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &["correct", "random", "other"] },
+        read: |s| {
+            Value::Choice(match s.icl_risk.labels {
+                LabelChoice::Correct => "correct",
+                LabelChoice::Random => "random",
+                LabelChoice::OtherSkill => "other",
+            })
+        },
+        write: |s, v| {
+            s.icl_risk.labels = match v {
+                Value::Choice("random") => LabelChoice::Random,
+                Value::Choice("other") => LabelChoice::OtherSkill,
+                _ => LabelChoice::Correct,
+            }
+        },
+    },
+    Field {
+        key: "kmax",
+        label: "largest k = 2^kmax",
+        view: View::IclRisk,
+        spec: Spec::Integer { min: 3, max: 16 },
+        read: |s| Value::Integer(i64::from(s.icl_risk.max_power)),
+        write: |s, v| s.icl_risk.max_power = u32::try_from(integer(v)).unwrap_or(16),
+    },
+    Field {
+        key: "trials",
+        label: "trials per k",
+        view: View::IclRisk,
+        spec: Spec::Integer { min: icl_lesson::TRIALS_RANGE.0, max: icl_lesson::TRIALS_RANGE.1 },
+        read: |s| Value::Integer(s.icl_risk.trials as i64),
+        write: |s, v| s.icl_risk.trials = as_usize(integer(v)),
+    },
+    Field {
+        key: "seed",
+        label: "seed",
+        view: View::IclRisk,
+        spec: Spec::Integer { min: 0, max: MAX_SEED },
+        read: |s| Value::Integer(s.icl_risk.seed as i64),
+        write: |s, v| s.icl_risk.seed = u64::try_from(integer(v)).unwrap_or(0),
+    },
+    // In-context learning: the paper's figures.
+    Field {
+        key: "fig",
+        label: "figure",
+        view: View::IclPaper,
+        spec: Spec::Choice { options: &["4", "5", "6", "9", "11"] },
+        read: |s| Value::Choice(s.icl_figure.key()),
+        write: |s, v| {
+            if let Value::Choice(key) = v {
+                s.icl_figure = IclFigure::ALL.into_iter().find(|f| f.key() == key).unwrap_or(IclFigure::Six);
+            }
+        },
+    },
 ];
 
 /// The field `key` of `view`.
@@ -598,7 +733,7 @@ fn dynamic_max(field: &Field, state: &State) -> Option<i64> {
         View::LoraFnn => state.lora_fnn.width,
         View::LoraTransformer => state.lora_transformer.width,
         View::LoraTraining => state.lora_training.width,
-        View::Paper => 16,
+        View::Paper | View::IclRisk | View::IclPaper => 16,
     };
     matches!(field.key, "R" | "ranks" | "q").then_some(width as i64)
 }

@@ -214,3 +214,54 @@ fn lora_train_regenerates_a_gradient_curve() {
     assert!(rejected(r#"{"kind":"lora-train","weight_decay":0.3}"#).contains("weight_decay: 0.3 is not one of"));
     assert!(rejected(r#"{"kind":"lora-train","rank":40}"#).contains("rank: 40 is outside the allowed range 0..=16"));
 }
+
+#[test]
+fn icl_kinds_answer_and_reject_bad_priors() {
+    let prior = r#""prior":{"weights":[0.3,0.7],"mu":[[1],[-1]],"w":[[-1],[1]],"sigma_x":1,"sigma_y":0.5,"sigma_mu":0.5,"sigma_w":0.5}"#;
+    let by_context = solve(&format!(
+        r#"{{"kind":"icl-posterior",{prior},"context":{{"x":[[0.8],[1.5],[0.3]],"y":[0.9,1.4,0.2]}},"query":[1.2]}}"#
+    ));
+    assert!((by_context["prediction"].as_f64().unwrap() - 1.1364441).abs() < 5e-8);
+    assert!((by_context["posterior_weights"][0].as_f64().unwrap() - 0.0553968).abs() < 5e-8);
+    // The same context given by its sufficient statistics: Σx = 2.6, Σx² = 2.98, Σxy = 2.88.
+    let by_stats = solve(&format!(
+        r#"{{"kind":"icl-posterior",{prior},"stats":{{"k":3,"sum_x":[2.6],"sum_xxt":[[2.98]],"sum_xy":[2.88]}},"query":[1.2]}}"#
+    ));
+    assert!((by_stats["prediction"].as_f64().unwrap() - 1.1364441).abs() < 5e-8);
+    let risk = solve(&format!(
+        r#"{{"kind":"icl-risk",{prior},"task":{{"mu":[1],"w":[1]}},"k":[0,4,64],"trials":500,"seed":2}}"#
+    ));
+    assert_eq!(risk["k"], serde_json::json!([0, 4, 64]));
+    let r: Vec<f64> = serde_json::from_value(risk["risk"].clone()).unwrap();
+    assert!(r[2] < r[0], "learning lowers the risk: {r:?}");
+    let cases = [
+        (
+            r#"{"kind":"icl-posterior","prior":{"weights":[0.3,0.6],"mu":[[1],[-1]],"w":[[-1],[1]],"sigma_x":1,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"context":{"x":[],"y":[]},"query":[1]}"#,
+            "prior.weights: the weights sum to 0.9",
+        ),
+        (
+            r#"{"kind":"icl-posterior","prior":{"weights":[1.5,-0.5],"mu":[[1],[-1]],"w":[[-1],[1]],"sigma_x":1,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"context":{"x":[],"y":[]},"query":[1]}"#,
+            "prior.weights[1]: -0.5 is not a non-negative number",
+        ),
+        (
+            r#"{"kind":"icl-posterior","prior":{"weights":[1],"mu":[[1]],"w":[[-1]],"sigma_x":0,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"context":{"x":[],"y":[]},"query":[1]}"#,
+            "prior.sigma_x: 0 is not a positive number",
+        ),
+        (
+            r#"{"kind":"icl-posterior","prior":{"weights":[1],"mu":[[1,2]],"w":[[-1]],"sigma_x":1,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"context":{"x":[],"y":[]},"query":[1,2]}"#,
+            "prior.w[0]: size 1 does not match 2",
+        ),
+        (
+            r#"{"kind":"icl-risk","prior":{"weights":[1],"mu":[[1]],"w":[[-1]],"sigma_x":1,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"task":{"mu":[1],"w":[1]},"k":[-1],"trials":10,"seed":0}"#,
+            "k[0]: -1 is outside",
+        ),
+        (
+            r#"{"kind":"icl-posterior","prior":{"weights":[1],"mu":[[1]],"w":[[-1]],"sigma_x":1,"sigma_y":1,"sigma_mu":1,"sigma_w":1},"context":{"x":[[1]],"y":[1,2]},"query":[1]}"#,
+            "context.y: size 2 does not match 1",
+        ),
+    ];
+    for (input, expected) in cases {
+        let message = rejected(input);
+        assert!(message.contains(expected), "{input}\n  gave: {message}  expected: {expected}");
+    }
+}

@@ -84,6 +84,8 @@ fn any_state() -> impl Strategy<Value = State> {
                 lora_transformer: Default::default(),
                 lora_training: Default::default(),
                 paper: adaptlab::lessons::paper_figures::Preset::Figure1,
+                icl_risk: Default::default(),
+                icl_figure: adaptlab::lessons::icl_figures::IclFigure::Six,
                 lora_linear: Params {
                     width,
                     depth,
@@ -121,4 +123,15 @@ proptest! {
         let parsed = state::parse(&format!("{key}={value}"));
         prop_assert_eq!(state::parse(&state::serialise(&parsed.state)).state, parsed.state);
     }
+}
+
+#[test]
+fn every_lesson_opens_from_its_link() {
+    for key in ["lora-linear", "lora-fnn", "lora-transformer", "lora-training", "lora-paper", "icl-risk", "icl-paper"] {
+        let parsed = state::parse(&format!("v=1&view={key}"));
+        assert!(parsed.notices.is_empty(), "{key}: {:?}", parsed.notices);
+        assert_eq!(parsed.state.view.key(), key);
+        assert_eq!(state::serialise(&parsed.state), format!("v=1&view={key}"));
+    }
+    assert_eq!(View::ALL.len(), 7);
 }

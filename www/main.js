@@ -38,8 +38,11 @@ function guarded(action) {
 function showView() {
   const view = lab.view();
   for (const lesson of $$('main.lesson')) lesson.hidden = lesson.dataset.view !== view;
+  // The current link is the one whose href opens exactly this state, else the lesson's own link.
+  const here = `#${lab.fragment()}`;
+  const exact = $$('[data-view-link]').find((link) => link.getAttribute('href') === here);
   for (const link of $$('[data-view-link]')) {
-    if (link.dataset.viewLink === view) link.setAttribute('aria-current', 'page');
+    if (link === exact || (!exact && link.dataset.viewLink === view)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   document.title = `Adaptation Lab — ${$('h1', section()).textContent}`;
@@ -161,8 +164,8 @@ function scheduleWork() {
         bar.hidden = progress.done >= progress.total;
         $('progress', bar).max = progress.total;
         $('progress', bar).value = progress.done;
-        const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:' }[lab.view()] || 'computing the curve:';
-        const unit = { 'lora-training': '', 'lora-paper': '' }[lab.view()] ?? ' ranks';
+        const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:', 'icl-risk': 'trials done:', 'icl-paper': 'trials done:' }[lab.view()] || 'computing the curve:';
+        const unit = { 'lora-training': '', 'lora-paper': '', 'icl-risk': '', 'icl-paper': '' }[lab.view()] ?? ' ranks';
         $('span', bar).textContent = `${what} ${progress.done} of ${progress.total}${unit}`;
       }
       const complete = progress.done >= progress.total;

@@ -11,6 +11,10 @@ pub fn number(x: f64) -> String {
         return "0".to_owned();
     }
     let magnitude = x.abs();
+    // Whole numbers (counts, ranks, steps) are written out in full.
+    if x.fract() == 0.0 && magnitude < 1e9 {
+        return format!("{}", x as i64);
+    }
     if !(1e-3..1e4).contains(&magnitude) {
         let text = format!("{x:.3e}");
         // Rust writes 3.142e-5; keep that form but drop trailing zeros of the mantissa.
@@ -58,7 +62,9 @@ mod tests {
         assert_eq!(number(3.14159e-5), "3.142e-5");
         assert_eq!(number(0.0), "0");
         assert_eq!(number(f64::NAN), "undefined");
-        assert_eq!(number(-2.5e7), "-2.5e7");
+        assert_eq!(number(-2.5e7), "-25000000");
+        assert_eq!(number(-2.5e9), "-2.5e9");
+        assert_eq!(number(50_000.0), "50000");
     }
 
     #[test]

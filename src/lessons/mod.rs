@@ -5,6 +5,8 @@
 //! files all pass through the `check_*` functions here before any number reaches the mathematics.
 
 pub mod format;
+pub mod icl;
+pub mod icl_figures;
 pub mod input;
 pub mod lora_fnn;
 pub mod lora_linear;

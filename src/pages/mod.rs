@@ -2,6 +2,7 @@
 //! for the current view a `Report` (texts and headline numbers) and its `FigureSet`. The wasm
 //! boundary and the `adaptlab render` command both drive this, so they show the same thing.
 
+mod icl;
 mod lora_fnn;
 mod lora_linear;
 mod lora_training;
@@ -91,6 +92,8 @@ pub struct Lab {
     transformer: Option<lora_transformer::Cache>,
     training: Option<lora_training::Cache>,
     paper: Option<paper_figures::Cache>,
+    icl_risk: Option<icl::RiskCache>,
+    icl_figure: Option<icl::FigureCache>,
     figures: FigureSet,
 }
 
@@ -137,6 +140,8 @@ impl Lab {
             View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
             View::LoraTraining => lora_training::compute(&mut self.training, &self.state.lora_training),
             View::Paper => paper_figures::compute(&mut self.paper, self.state.paper),
+            View::IclRisk => icl::compute_risk(&mut self.icl_risk, &self.state.icl_risk),
+            View::IclPaper => icl::compute_figure(&mut self.icl_figure, self.state.icl_figure),
         };
         let keys = figures.keys();
         self.figures = figures;
@@ -155,6 +160,8 @@ impl Lab {
             }
             View::LoraTraining => lora_training::advance(&mut self.training, &self.state.lora_training, units),
             View::Paper => paper_figures::advance(&mut self.paper, self.state.paper, units),
+            View::IclRisk => icl::advance_risk(&mut self.icl_risk, &self.state.icl_risk, units),
+            View::IclPaper => icl::advance_figure(&mut self.icl_figure, self.state.icl_figure, units),
         }
     }
 
@@ -163,6 +170,8 @@ impl Lab {
         match self.state.view {
             View::LoraTraining => self.training = None,
             View::Paper => self.paper = None,
+            View::IclRisk => self.icl_risk = None,
+            View::IclPaper => self.icl_figure = None,
             _ => {}
         }
     }
@@ -185,7 +194,7 @@ impl Lab {
             View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
             View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::LoraTraining | View::Paper => None,
+            View::LoraTraining | View::Paper | View::IclRisk | View::IclPaper => None,
         }
     }
 }

@@ -70,8 +70,28 @@ pub struct CurveFigure {
     pub markers: Vec<Marker>,
     /// Legend in the lower left (true) or upper right (false).
     pub legend_lower_left: bool,
-    /// Integer ticks on the x-axis (ranks) rather than decimals (steps).
-    pub integer_x: bool,
+    /// How the x-axis is labelled.
+    pub x_axis: XAxis,
+}
+
+/// How the x-axis is labelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XAxis {
+    /// Whole numbers (ranks).
+    Integer,
+    /// Numbers with four significant digits (steps, parameter counts).
+    Decimal,
+    /// Positions 0, 1, 2, … standing for k = 0, 1, 2, 4, …, 2^(x−1) (the paper's categorical k axis).
+    PowersOfTwo,
+}
+
+/// The axis position of k on a `PowersOfTwo` axis: 0 for k = 0, 1 + log₂ k otherwise.
+pub fn power_position(k: usize) -> f64 {
+    if k == 0 {
+        0.0
+    } else {
+        1.0 + (k as f64).log2()
+    }
 }
 
 impl CurveFigure {
@@ -145,10 +165,26 @@ fn style_mesh<DB: DrawingBackend, X, Y>(
         .y_desc(figure.y_label.as_str())
         .label_style(theme.text(12.0))
         .axis_desc_style(theme.text(13.0));
-    if figure.integer_x {
-        mesh.x_labels((span.round() as usize + 1).min(17)).x_label_formatter(&|x| format!("{}", x.round() as i64));
-    } else {
-        mesh.x_labels(8).x_label_formatter(&|x| crate::lessons::format::number(*x));
+    match figure.x_axis {
+        XAxis::Integer => {
+            mesh.x_labels((span.round() as usize + 1).min(17)).x_label_formatter(&|x| format!("{}", x.round() as i64));
+        }
+        XAxis::Decimal => {
+            mesh.x_labels(8).x_label_formatter(&|x| crate::lessons::format::number(*x));
+        }
+        XAxis::PowersOfTwo => {
+            // Label every other power when there are many, as k = 1, 4, 16, … (0 stays 0).
+            mesh.x_labels((span.round() as usize + 1).min(18)).x_label_formatter(&|x| {
+                let p = x.round() as i64;
+                if p <= 0 {
+                    "0".to_owned()
+                } else if p > 12 {
+                    format!("2^{}", p - 1)
+                } else {
+                    format!("{}", 1i64 << (p - 1))
+                }
+            });
+        }
     }
 }
 
@@ -216,6 +252,9 @@ where
             }
         }
         .map_err(plot_error)?;
+        if series.label.is_empty() {
+            continue; // a companion line (e.g. the second standard-error line) has no legend entry
+        }
         let labelled = drawn.label(series.label.as_str());
         match series.mark {
             Mark::Line => {

@@ -1,6 +1,6 @@
 //! The linear LoRA lesson's figures: which data each figure gets from the lesson's results.
 
-use super::curves::{CurveFigure, Mark, Marker, Series};
+use super::curves::{CurveFigure, Mark, Marker, Series, XAxis};
 use super::figure::{Figure, FigureSet};
 use super::heatmaps::{HeatmapData, Tile, TileRow};
 use super::spectrum::SpectrumData;
@@ -98,7 +98,7 @@ fn error_curve(analysis: &Analysis, outcome: &Outcome) -> CurveFigure {
             Marker { key: "current_rank", x: current, label: current_label, threshold: false },
         ],
         legend_lower_left: true,
-        integer_x: true,
+        x_axis: XAxis::Integer,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Figures of the ReLU-network and transformer lessons: the construction's MSE against rank.
 
-use super::curves::{CurveFigure, Mark, Marker, Series};
+use super::curves::{CurveFigure, Mark, Marker, Series, XAxis};
 use super::figure::{Figure, FigureSet};
 use super::style::okabe_ito;
 use crate::lessons::{lora_fnn, lora_transformer};
@@ -57,7 +57,7 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
             current_marker(params.rank),
         ],
         legend_lower_left: true,
-        integer_x: true,
+        x_axis: XAxis::Integer,
     };
     FigureSet { figures: vec![("error", Figure::Curve(curve))] }
 }
@@ -93,7 +93,7 @@ pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_
             current_marker(params.rank),
         ],
         legend_lower_left: true,
-        integer_x: true,
+        x_axis: XAxis::Integer,
     };
     FigureSet { figures: vec![("error", Figure::Curve(curve))] }
 }
@@ -165,7 +165,7 @@ pub fn training_figures(
         series,
         markers: Vec::new(),
         legend_lower_left: false,
-        integer_x: false,
+        x_axis: XAxis::Decimal,
     };
     FigureSet { figures: vec![("loss", Figure::Curve(curve))] }
 }
@@ -213,7 +213,7 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
                 series,
                 markers,
                 legend_lower_left: true,
-                integer_x: !by_parameters,
+                x_axis: if by_parameters { XAxis::Decimal } else { XAxis::Integer },
             };
             (keys[panel.min(1)], Figure::Curve(curve))
         })

@@ -2,6 +2,7 @@
 //! turns JSON into a lesson's raw input, passes it through that lesson's validation gate and
 //! writes the answer. New kinds slot into `solve_value`.
 
+mod icl;
 mod json;
 pub mod lora_fnn;
 pub mod lora_linear;
@@ -30,7 +31,7 @@ pub enum SolveError {
 }
 
 /// The problem kinds `solve` answers.
-pub const KINDS: &[&str] = &["lora-linear", "lora-fnn", "lora-transformer", "lora-train"];
+pub const KINDS: &[&str] = &["lora-linear", "lora-fnn", "lora-transformer", "lora-train", "icl-posterior", "icl-risk"];
 
 /// Parses `text` as a JSON problem and answers it.
 pub fn solve_text(text: &str) -> Result<Value, SolveError> {
@@ -46,6 +47,8 @@ pub fn solve_value(value: &Value) -> Result<Value, SolveError> {
         Some("lora-fnn") => lora_fnn::solve(value),
         Some("lora-transformer") => lora_transformer::solve(value),
         Some("lora-train") => lora_train::solve(value),
+        Some("icl-posterior") => icl::solve_posterior(value),
+        Some("icl-risk") => icl::solve_risk(value),
         Some(other) => Err(SolveError::UnknownKind(other.to_owned())),
         None => Err(InputError::Malformed { field: "kind".into(), message: "must be a string".into() }.into()),
     }

@@ -1,0 +1,282 @@
+//! Lessons on in-context learning's two modes (`icl.md` §2–§4): risk against the number of
+//! in-context examples for a chosen prior, task and labelling, and the paper's figures. Every
+//! curve is a Monte Carlo `RiskRun` refined progressively up to a target number of trials.
+
+use crate::icl::prior::{self, Prior};
+use crate::icl::risk::{self, RiskRun, RiskSetup};
+use crate::linalg::Vector;
+
+/// δ = δ_μ = δ_w choices for the Regular4 prior (Figure 4's columns).
+pub const DELTAS: [&str; 5] = ["1/81", "1/9", "1", "9", "81"];
+/// Task closeness r for Regular4 tasks unit(r·μ₁ + μ₂ + 0.2·μ₃) (Figure 5 uses 1, 5/3, 3; Figure 4 uses 2).
+pub const CLOSENESS: [&str; 4] = ["1", "5/3", "2", "3"];
+/// Dimensions of Figure 6.
+pub const DIMENSIONS: [usize; 5] = [1, 2, 3, 5, 8];
+/// Trials per k (target of the progressive refinement).
+pub const TRIALS_RANGE: (i64, i64) = (100, 20_000);
+/// Trials added per unit of work.
+pub const TRIALS_PER_UNIT: usize = 20;
+
+/// Parses "a/b" or "a".
+pub fn fraction(text: &str) -> f64 {
+    match text.split_once('/') {
+        Some((a, b)) => a.parse::<f64>().unwrap_or(1.0) / b.parse::<f64>().unwrap_or(1.0),
+        None => text.parse().unwrap_or(1.0),
+    }
+}
+
+/// Which pretraining prior.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorChoice {
+    /// Regular4 (d = 3, M = 4), δ from `DELTAS`, task closeness from `CLOSENESS`.
+    Regular4,
+    /// Figure 6's early-ascent prior in dimension d.
+    EarlyAscent,
+    /// A one-dimensional prior with a large early ascent (strong input evidence, weak label evidence).
+    LargeAscent,
+}
+
+/// How the in-context examples are labelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelChoice {
+    /// y = ⟨x, w*⟩ (noiseless, as in the paper's evaluation).
+    Correct,
+    /// y = 0: "random labels" carry no information about w (w_b = 0).
+    Random,
+    /// y = ⟨x, w_γ⟩ with w_γ another pretrained skill's function.
+    OtherSkill,
+}
+
+/// The risk lesson's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Prior.
+    pub prior: PriorChoice,
+    /// Index into `DELTAS` (Regular4).
+    pub delta: usize,
+    /// Index into `CLOSENESS` (Regular4).
+    pub closeness: usize,
+    /// Index into `DIMENSIONS` (early ascent).
+    pub dimension: usize,
+    /// Labelling.
+    pub labels: LabelChoice,
+    /// Largest k = 2^max_power.
+    pub max_power: u32,
+    /// Trials per k to reach.
+    pub trials: usize,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            prior: PriorChoice::EarlyAscent,
+            delta: 0,
+            closeness: 2,
+            dimension: 0,
+            labels: LabelChoice::Correct,
+            max_power: 16,
+            trials: 10_000,
+            seed: 0,
+        }
+    }
+}
+
+/// The large-ascent prior: Figure 6's d = 1 skills (μ = (+1, −1), w = (−1, +1), σ_x = 1, σ_y = 2,
+/// σ_μ = 0.05) but π = (0.01, 0.99) and σ_w = 0.1: the prior is nearly sure of the right skill 2,
+/// so the zero-shot risk is low, until a few examples whose inputs look like the rare skill 1
+/// retrieve it (the risk more than triples) — then task learning (δ_w = 0.0025) brings it down.
+pub fn large_ascent() -> Prior {
+    let mut p = prior::early_ascent(1);
+    p.weights = vec![0.01, 0.99];
+    p.sigma_w = 0.1;
+    p
+}
+
+impl Params {
+    /// The prior, the in-context task (μ*, w*) and the labelling function.
+    pub fn setup(&self) -> RiskSetup {
+        let (prior, task_mu, task_w) = match self.prior {
+            PriorChoice::Regular4 => {
+                let sigma = fraction(DELTAS[self.delta.min(4)]).sqrt();
+                let task = prior::regular4_task(fraction(CLOSENESS[self.closeness.min(3)]));
+                (prior::regular4(sigma), task.clone(), task)
+            }
+            PriorChoice::EarlyAscent => {
+                let d = DIMENSIONS[self.dimension.min(4)];
+                let (mu, w) = prior::early_ascent_task(d);
+                (prior::early_ascent(d), mu, w)
+            }
+            PriorChoice::LargeAscent => {
+                let (mu, w) = prior::early_ascent_task(1);
+                (large_ascent(), mu, w)
+            }
+        };
+        let label_w = match self.labels {
+            LabelChoice::Correct => task_w.clone(),
+            LabelChoice::Random => Vector::zeros(task_w.len()),
+            LabelChoice::OtherSkill => other_skill(&prior, &task_w),
+        };
+        RiskSetup {
+            with_bound: self.labels == LabelChoice::Correct,
+            prior,
+            task_mu,
+            task_w,
+            label_w,
+            label_noise: 0.0,
+            ks: risk::power_grid(self.max_power),
+            seed: self.seed,
+        }
+    }
+}
+
+/// The pretrained function farthest from w* (the most biased labelling among the skills).
+pub fn other_skill(prior: &Prior, w_star: &Vector) -> Vector {
+    prior
+        .w
+        .iter()
+        .max_by(|a, b| (*a - w_star).norm().total_cmp(&(*b - w_star).norm()))
+        .cloned()
+        .unwrap_or_else(|| w_star.clone())
+}
+
+/// One curve of a figure: which panel it goes to, its legend, and its run.
+pub struct Curve {
+    /// Panel index.
+    pub panel: usize,
+    /// Legend text.
+    pub label: String,
+    /// The Monte Carlo run.
+    pub run: RiskRun,
+}
+
+/// A set of curves refined together up to `target_trials` trials per k.
+pub struct Sweep {
+    /// Panel titles.
+    pub panels: Vec<String>,
+    /// The curves.
+    pub curves: Vec<Curve>,
+    /// Trials per k to reach.
+    pub target_trials: usize,
+    /// Plot k on a linear axis (Figures 9–11) rather than at powers of two.
+    pub linear_k: bool,
+}
+
+impl Sweep {
+    /// The lesson's single curve.
+    pub fn single(params: &Params) -> Self {
+        Sweep {
+            panels: vec![String::new()],
+            curves: vec![Curve { panel: 0, label: String::new(), run: RiskRun::new(params.setup()) }],
+            target_trials: params.trials,
+            linear_k: false,
+        }
+    }
+
+    /// Adds trials: each unit is `TRIALS_PER_UNIT` trials of one curve, the least refined first.
+    pub fn advance(&mut self, units: usize) {
+        for _ in 0..units {
+            let Some(curve) = self
+                .curves
+                .iter_mut()
+                .filter(|c| (c.run.trials() as usize) < self.target_trials)
+                .min_by_key(|c| c.run.trials())
+            else {
+                return;
+            };
+            let left = self.target_trials - curve.run.trials() as usize;
+            curve.run.advance(left.min(TRIALS_PER_UNIT));
+        }
+    }
+
+    /// (trials done, trials in all), summed over curves.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.curves.iter().map(|c| (c.run.trials() as usize).min(self.target_trials)).sum();
+        (done, self.target_trials * self.curves.len())
+    }
+}
+
+/// A prior as raw values (from JSON or an imported file).
+#[derive(Clone, Debug, Default)]
+pub struct RawPrior {
+    /// π_β.
+    pub weights: Vec<f64>,
+    /// μ_β.
+    pub mu: Vec<Vec<f64>>,
+    /// w_β.
+    pub w: Vec<Vec<f64>>,
+    /// σ_x, σ_y, σ_μ, σ_w.
+    pub sigmas: [f64; 4],
+}
+
+/// Largest dimension and number of skills accepted from input.
+pub const MAX_DIM: usize = 64;
+
+/// The gate for priors: 1..=64 skills with non-negative weights summing to 1, centres of one
+/// dimension d (1..=64), positive finite σ's.
+pub fn check_prior(raw: &RawPrior) -> Result<Prior, crate::lessons::InputError> {
+    use crate::lessons::InputError;
+    let m = raw.weights.len();
+    if m == 0 || m > MAX_DIM {
+        return Err(InputError::OutOfRange {
+            field: "prior.weights".into(),
+            value: m as i64,
+            min: 1,
+            max: MAX_DIM as i64,
+        });
+    }
+    for (i, &p) in raw.weights.iter().enumerate() {
+        if !p.is_finite() || p < 0.0 {
+            return Err(InputError::Malformed {
+                field: format!("prior.weights[{i}]"),
+                message: format!("{p} is not a non-negative number"),
+            });
+        }
+    }
+    let total: f64 = raw.weights.iter().sum();
+    if (total - 1.0).abs() > 1e-9 {
+        return Err(InputError::Malformed {
+            field: "prior.weights".into(),
+            message: format!("the weights sum to {total}, not 1"),
+        });
+    }
+    let dim = raw.mu.first().map_or(0, Vec::len);
+    if dim == 0 || dim > MAX_DIM {
+        return Err(InputError::OutOfRange {
+            field: "prior.mu[0]".into(),
+            value: dim as i64,
+            min: 1,
+            max: MAX_DIM as i64,
+        });
+    }
+    let vectors = |name: &str, list: &[Vec<f64>]| -> Result<Vec<Vector>, InputError> {
+        if list.len() != m {
+            return Err(InputError::SizeMismatch { field: format!("prior.{name}"), found: list.len(), expected: m });
+        }
+        list.iter().enumerate().map(|(i, v)| vector(&format!("prior.{name}[{i}]"), v, dim)).collect()
+    };
+    let (mu, w) = (vectors("mu", &raw.mu)?, vectors("w", &raw.w)?);
+    for (name, s) in ["sigma_x", "sigma_y", "sigma_mu", "sigma_w"].iter().zip(raw.sigmas) {
+        if !(s.is_finite() && s > 0.0) {
+            return Err(InputError::Malformed {
+                field: format!("prior.{name}"),
+                message: format!("{s} is not a positive number"),
+            });
+        }
+    }
+    let [sigma_x, sigma_y, sigma_mu, sigma_w] = raw.sigmas;
+    Ok(Prior { weights: raw.weights.clone(), mu, w, sigma_x, sigma_y, sigma_mu, sigma_w })
+}
+
+/// A finite vector of dimension `dim`.
+pub fn vector(field: &str, values: &[f64], dim: usize) -> Result<Vector, crate::lessons::InputError> {
+    use crate::lessons::InputError;
+    if values.len() != dim {
+        return Err(InputError::SizeMismatch { field: field.to_owned(), found: values.len(), expected: dim });
+    }
+    if let Some((i, &v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(InputError::NonFinite { field: format!("{field}[{i}]"), value: v });
+    }
+    Ok(Vector::from_column_slice(values))
+}

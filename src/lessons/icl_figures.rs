@@ -1,0 +1,148 @@
+//! The ICL paper's numerical figures as sweeps (`icl.md` §4): Figure 4 (δ), Figure 5 (task
+//! closeness), Figure 6 (early ascent in five dimensions, with the bound and weights), and the
+//! Bayes-optimal curves that Figures 9 and 11 compare trained transformers against.
+
+use super::icl::{fraction, Curve, Sweep, CLOSENESS, DELTAS, DIMENSIONS};
+use crate::icl::prior::{self, Prior};
+use crate::icl::risk::{self, RiskRun, RiskSetup};
+use crate::linalg::Vector;
+
+/// One of the paper's figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IclFigure {
+    /// Figure 4: Regular4, δ ∈ {1/81, 1/9, 1, 9, 81}.
+    Four,
+    /// Figure 5: task closeness r ∈ {1, 5/3, 3} at δ ∈ {1/81, 1/9, 1}.
+    Five,
+    /// Figure 6: early ascent, d ∈ {1, 2, 3, 5, 8}.
+    Six,
+    /// Figure 9's Bayes-optimal curves: Regular4, δ ∈ {1, 1/4, 1/16, 1/64, 1/256}, k = 0…31.
+    Nine,
+    /// Figure 11's Bayes-optimal curves: M = d skills at the unit vectors, d ∈ {2, 4, 8, 16, 32}, δ = 1/16.
+    Eleven,
+}
+
+impl IclFigure {
+    /// Every figure, in menu order.
+    pub const ALL: [IclFigure; 5] =
+        [IclFigure::Four, IclFigure::Five, IclFigure::Six, IclFigure::Nine, IclFigure::Eleven];
+
+    /// The name used in links.
+    pub fn key(self) -> &'static str {
+        match self {
+            IclFigure::Four => "4",
+            IclFigure::Five => "5",
+            IclFigure::Six => "6",
+            IclFigure::Nine => "9",
+            IclFigure::Eleven => "11",
+        }
+    }
+
+    /// What it shows and with what configuration.
+    pub fn description(self) -> &'static str {
+        match self {
+            IclFigure::Four => "Figure 4: the Regular4 prior (d = 3, four skills at the vertices of a tetrahedron) with δ_μ = δ_w ∈ {1/81, 1/9, 1, 9, 81}; task μ* = w* = unit(2μ₁ + μ₂ + 0.2μ₃); risk and the weight of the nearest skill against k, 2,000 trials per point.",
+            IclFigure::Five => "Figure 5: Regular4 with tasks unit(r·μ₁ + μ₂ + 0.2μ₃) for r = 1 (farthest), 5/3 (medium) and 3 (closest), at δ ∈ {1/81, 1/9, 1}; 2,000 trials per point.",
+            IclFigure::Six => "Figure 6: early ascent with correct labels, d ∈ {1, 2, 3, 5, 8}; σ_x = 1, σ_y = 2, σ_μ = σ_w = 0.05; the inputs look like skill 1 (“misleading”) while the function is skill 2's; risk, its upper bound, and the weight of the misleading skill; 10,000 trials per point, k up to 2^16.",
+            IclFigure::Nine => "The Bayes-optimal curves of Figure 9: Regular4 with δ ∈ {1, 1/4, 1/16, 1/64, 1/256}, k = 0…31; risk against the in-context task (learning) and against the retrieved skill (retrieval); 2,000 trials per point.",
+            IclFigure::Eleven => "The Bayes-optimal curves of Figure 11: d skills at the unit vectors e_β (μ_β = w_β = e_β) for d ∈ {2, 4, 8, 16, 32}, δ = 1/16, task unit(3e₁ + e₂), k = 0…31; 1,000 trials per point.",
+        }
+    }
+
+    /// Departures from the paper's runs.
+    pub fn departures(self) -> &'static str {
+        match self {
+            IclFigure::Four | IclFigure::Five => "The paper uses 20,000 (Figure 4) and 80,000 (Figure 5) sequences and evaluates every k on prefixes of one sequence; the lab draws fresh contexts per k (exactly, by their sufficient statistics) with fewer trials, and shows ±2 standard errors where the paper shades ±1 standard deviation.",
+            IclFigure::Six => "As in the paper's code: fresh sequences per k and noiseless labels. Bands are ±2 standard errors (the paper shades ±1 standard deviation).",
+            IclFigure::Nine | IclFigure::Eleven => "Only the Bayes-optimal predictor F* is computed; the trained transformers of the paper (a GPT-2 of 10 layers trained on a GPU) cannot run in a browser. Figure 10 (regular solids) is not reproduced. The paper's `TS_D_d.py` and `TS_D_d_visual.py` disagree on δ for Figure 11 (1/16 and 1/64); the lab uses 1/16.",
+        }
+    }
+}
+
+fn setup(prior: Prior, task_mu: Vector, task_w: Vector, ks: Vec<usize>, with_bound: bool) -> RiskSetup {
+    RiskSetup { prior, task_mu, label_w: task_w.clone(), task_w, label_noise: 0.0, ks, seed: 0, with_bound }
+}
+
+/// The sweep that computes a figure.
+pub fn sweep(figure: IclFigure) -> Sweep {
+    let mut curves = Vec::new();
+    let mut panels = Vec::new();
+    let linear: Vec<usize> = (0..32).collect();
+    let (trials, linear_k) = match figure {
+        IclFigure::Four => {
+            panels.push("risk E[(F* − ⟨x, w*⟩)²] against k".to_owned());
+            for d in DELTAS {
+                let task = prior::regular4_task(2.0);
+                let s = setup(prior::regular4(fraction(d).sqrt()), task.clone(), task, risk::power_grid(7), false);
+                curves.push(Curve { panel: 0, label: format!("δ = {d}"), run: RiskRun::new(s) });
+            }
+            (2_000, false)
+        }
+        IclFigure::Five => {
+            for d in &DELTAS[..3] {
+                panels.push(format!("δ = {d}"));
+            }
+            for (panel, d) in DELTAS[..3].iter().enumerate() {
+                for (r, name) in [
+                    (CLOSENESS[0], "farthest (r = 1)"),
+                    (CLOSENESS[1], "medium (r = 5/3)"),
+                    (CLOSENESS[3], "closest (r = 3)"),
+                ] {
+                    let task = prior::regular4_task(fraction(r));
+                    let s = setup(prior::regular4(fraction(d).sqrt()), task.clone(), task, risk::power_grid(8), false);
+                    curves.push(Curve { panel, label: name.to_owned(), run: RiskRun::new(s) });
+                }
+            }
+            (2_000, false)
+        }
+        IclFigure::Six => {
+            for (panel, &d) in DIMENSIONS.iter().enumerate() {
+                panels.push(format!("d = {d}"));
+                let (mu, w) = prior::early_ascent_task(d);
+                let s = setup(prior::early_ascent(d), mu, w, risk::power_grid(16), true);
+                curves.push(Curve { panel, label: format!("d = {d}"), run: RiskRun::new(s) });
+            }
+            (10_000, false)
+        }
+        IclFigure::Nine => {
+            panels.push("learning: risk against the in-context task".to_owned());
+            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            for a in 0..5 {
+                let delta = 0.25f64.powi(a);
+                let task = prior::regular4_task(2.0);
+                let s = setup(prior::regular4(delta.sqrt()), task.clone(), task, linear.clone(), false);
+                curves.push(Curve { panel: 0, label: format!("δ = 1/{}", 4u32.pow(a as u32)), run: RiskRun::new(s) });
+            }
+            (2_000, true)
+        }
+        IclFigure::Eleven => {
+            panels.push("learning: risk against the in-context task".to_owned());
+            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            for d in [2usize, 4, 8, 16, 32] {
+                let basis: Vec<Vector> =
+                    (0..d).map(|i| Vector::from_fn(d, |j, _| if i == j { 1.0 } else { 0.0 })).collect();
+                let sigma = (1.0f64 / 16.0).sqrt();
+                let p = Prior {
+                    weights: vec![1.0 / d as f64; d],
+                    mu: basis.clone(),
+                    w: basis,
+                    sigma_x: 1.0,
+                    sigma_y: 1.0,
+                    sigma_mu: sigma,
+                    sigma_w: sigma,
+                };
+                let mut t = vec![0.0; d];
+                t[0] = 3.0;
+                t[1] = 1.0;
+                let task = prior::unit(&t);
+                curves.push(Curve {
+                    panel: 0,
+                    label: format!("d = {d}"),
+                    run: RiskRun::new(setup(p, task.clone(), task, linear.clone(), false)),
+                });
+            }
+            (1_000, true)
+        }
+    };
+    Sweep { panels, curves, target_trials: trials, linear_k }
+}

@@ -1,0 +1,189 @@
+//! Figures of the in-context-learning lessons: Monte Carlo risk against k (with ±2 standard-error
+//! lines, the retrieval-target risk and the Figure 6 bound) and the mean posterior weights.
+
+use super::curves::{power_position, CurveFigure, Mark, Marker, Series, XAxis};
+use super::figure::{Figure, FigureSet};
+use super::style::okabe_ito;
+use crate::icl::risk::RiskRun;
+use crate::lessons::icl::Sweep;
+
+const PALETTE: [plotters::style::RGBColor; 5] =
+    [okabe_ito::BLUE, okabe_ito::VERMILLION, okabe_ito::GREEN, okabe_ito::PURPLE, okabe_ito::ORANGE];
+const MARKS: [Mark; 5] = [Mark::LineCircles, Mark::LineSquares, Mark::Line, Mark::Dashed, Mark::LineCircles];
+/// Figure keys in page order.
+pub const KEYS: [&str; 6] = ["panel-1", "panel-2", "panel-3", "panel-4", "panel-5", "panel-6"];
+
+fn x_of(linear: bool, k: usize) -> f64 {
+    if linear {
+        k as f64
+    } else {
+        power_position(k)
+    }
+}
+
+fn axis(linear: bool, run: &RiskRun) -> (XAxis, (f64, f64), String) {
+    let last = run.points.last().map_or(1, |p| p.k);
+    if linear {
+        (XAxis::Integer, (-0.5, last as f64 + 0.5), "number of in-context examples k".into())
+    } else {
+        (XAxis::PowersOfTwo, (-0.3, power_position(last) + 0.3), "number of in-context examples k".into())
+    }
+}
+
+/// The single-curve risk lesson: `risk` and `weights`.
+pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
+    let Some(curve) = sweep.curves.first() else { return FigureSet::default() };
+    let run = &curve.run;
+    let linear = sweep.linear_k;
+    let (x_axis, x_range, x_label) = axis(linear, run);
+    let line = |f: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64| -> Vec<(f64, f64)> {
+        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(linear, p.k), f(p))).collect()
+    };
+    let mut series = vec![
+        Series {
+            key: "risk",
+            label: "risk E[(F* − ⟨x, w*⟩)²] against the in-context task".into(),
+            points: line(&|p| p.risk.mean()),
+            color: okabe_ito::BLUE,
+            mark: Mark::LineCircles,
+        },
+        Series {
+            key: "risk_minus_2se",
+            label: "± 2 standard errors (thin dashed)".into(),
+            points: line(&|p| p.risk.mean() - 2.0 * p.risk.standard_error()),
+            color: okabe_ito::SKY_BLUE,
+            mark: Mark::Dashed,
+        },
+        Series {
+            key: "risk_plus_2se",
+            label: String::new(),
+            points: line(&|p| p.risk.mean() + 2.0 * p.risk.standard_error()),
+            color: okabe_ito::SKY_BLUE,
+            mark: Mark::Dashed,
+        },
+        Series {
+            key: "retrieval_risk",
+            label: format!("risk against the retrieved skill {} (w_α)", run.retrieved_skill() + 1),
+            points: line(&|p| p.retrieval_risk.mean()),
+            color: okabe_ito::VERMILLION,
+            mark: Mark::LineSquares,
+        },
+    ];
+    if run.setup().with_bound {
+        series.push(Series {
+            key: "upper_bound",
+            label: "upper bound E[‖x‖² Σπ̃_β‖w_β − w*‖² / λ_min(I+δ_w S)²]".into(),
+            points: line(&|p| p.bound.mean()),
+            color: okabe_ito::GREEN,
+            mark: Mark::Dashed,
+        });
+    }
+    let markers = best_k
+        .map(|k| Marker { key: "best_k", x: x_of(linear, k), label: format!("best k = {k}"), threshold: true })
+        .into_iter()
+        .collect();
+    let risk = CurveFigure {
+        title: "Risk of the Bayes-optimal in-context predictor".into(),
+        x_label: x_label.clone(),
+        y_label: "squared error".into(),
+        x_range,
+        log_y: true,
+        series,
+        markers,
+        legend_lower_left: true,
+        x_axis,
+    };
+    let weights = CurveFigure {
+        title: "Mean posterior weight of each skill".into(),
+        x_label,
+        y_label: "E[π̃_β]".into(),
+        x_range,
+        log_y: false,
+        series: (0..run.setup().prior.skills())
+            .map(|b| Series {
+                key: "weight",
+                label: format!(
+                    "skill {}{}",
+                    b + 1,
+                    if b == run.retrieved_skill() { " (retrieved by the inputs)" } else { "" }
+                ),
+                points: line(&|p| p.weights[b].mean()),
+                color: PALETTE[b % 5],
+                mark: MARKS[b % 5],
+            })
+            .collect(),
+        markers: Vec::new(),
+        legend_lower_left: false,
+        x_axis,
+    };
+    FigureSet { figures: vec![("risk", Figure::Curve(risk)), ("weights", Figure::Curve(weights))] }
+}
+
+/// A paper figure: one risk panel per panel title (learning and retrieval for Figures 9 and 11),
+/// and for Figures 4 and 6 a panel of the retrieved skill's mean weight.
+pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigure) -> FigureSet {
+    use crate::lessons::icl_figures::IclFigure;
+    let linear = sweep.linear_k;
+    let mut figures = Vec::new();
+    let Some(first) = sweep.curves.first() else { return FigureSet::default() };
+    let (x_axis, x_range, x_label) = axis(linear, &first.run);
+    let panel = |title: String, series: Vec<Series>, log_y: bool| CurveFigure {
+        title,
+        x_label: x_label.clone(),
+        y_label: if log_y { "squared error".into() } else { "E[π̃_α]".into() },
+        x_range,
+        log_y,
+        series,
+        markers: Vec::new(),
+        legend_lower_left: !log_y || figure == IclFigure::Six,
+        x_axis,
+    };
+    let points = |run: &RiskRun, f: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64| -> Vec<(f64, f64)> {
+        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(linear, p.k), f(p))).collect()
+    };
+    let retrieval_split = matches!(figure, IclFigure::Nine | IclFigure::Eleven);
+    for (index, title) in sweep.panels.iter().enumerate() {
+        let in_panel: Vec<(usize, &crate::lessons::icl::Curve)> =
+            sweep.curves.iter().filter(|c| retrieval_split || c.panel == index).enumerate().collect();
+        let mut series = Vec::new();
+        for (i, curve) in in_panel {
+            let risk: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64 =
+                if retrieval_split && index == 1 { &|p| p.retrieval_risk.mean() } else { &|p| p.risk.mean() };
+            series.push(Series {
+                key: "risk",
+                label: curve.label.clone(),
+                points: points(&curve.run, risk),
+                color: PALETTE[i % 5],
+                mark: MARKS[i % 5],
+            });
+            if curve.run.setup().with_bound {
+                series.push(Series {
+                    key: "upper_bound",
+                    label: "upper bound (dashed)".into(),
+                    points: points(&curve.run, &|p| p.bound.mean()),
+                    color: okabe_ito::SKY_BLUE,
+                    mark: Mark::Dashed,
+                });
+            }
+        }
+        figures.push(Figure::Curve(panel(title.clone(), series, true)));
+    }
+    if matches!(figure, IclFigure::Four | IclFigure::Six) {
+        let series = sweep
+            .curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Series {
+                key: "weight_retrieved",
+                label: c.label.clone(),
+                points: points(&c.run, &|p| p.weights[c.run.retrieved_skill()].mean()),
+                color: PALETTE[i % 5],
+                mark: MARKS[i % 5],
+            })
+            .collect();
+        let title =
+            if figure == IclFigure::Six { "weight of the misleading skill 1" } else { "weight of the nearest skill 1" };
+        figures.push(Figure::Curve(panel(title.into(), series, false)));
+    }
+    FigureSet { figures: figures.into_iter().zip(KEYS).map(|(f, k)| (k, f)).collect() }
+}

@@ -1,0 +1,150 @@
+//! The in-context-learning kinds.
+//! `icl-posterior`: `{"kind":"icl-posterior","prior":P,"context":{"x":[v,...],"y":[...]},"query":v}`
+//! (or `"stats":{"k":n,"sum_x":v,"sum_xxt":M,"sum_xy":v}` instead of `context`) →
+//! `{"posterior_weights":[...],"mu_tilde":[v,...],"w_tilde":[v,...],"prediction":x}`.
+//! `icl-risk`: `{"kind":"icl-risk","prior":P,"task":{"mu":v,"w":v},"labels":{"w":v,"noise":s},"k":[...],"trials":T,"seed":n}`
+//! → `{"k":[...],"risk":[...],"se":[...],"mean_posterior_weights":[[...],...]}`.
+//! P = `{"weights":[...],"mu":[v,...],"w":[v,...],"sigma_x":s,"sigma_y":s,"sigma_mu":s,"sigma_w":s}`.
+
+use serde_json::{json, Value};
+
+use super::{json as read, SolveError};
+use crate::icl::posterior::{self, Stats};
+use crate::icl::risk::{RiskRun, RiskSetup};
+use crate::lessons::icl::{check_prior, vector, RawPrior};
+use crate::lessons::input::{integer_in_range, square_matrix};
+use crate::lessons::InputError;
+use crate::linalg::Vector;
+
+fn prior(value: &Value) -> Result<crate::icl::prior::Prior, SolveError> {
+    let p = read::member(value, "prior", "")?;
+    let sigma = |name: &str| read::number(read::member(p, name, "prior")?, &format!("prior.{name}"));
+    let raw = RawPrior {
+        weights: read::vector(read::member(p, "weights", "prior")?, "prior.weights")?,
+        mu: read::vectors(read::member(p, "mu", "prior")?, "prior.mu")?,
+        w: read::vectors(read::member(p, "w", "prior")?, "prior.w")?,
+        sigmas: [sigma("sigma_x")?, sigma("sigma_y")?, sigma("sigma_mu")?, sigma("sigma_w")?],
+    };
+    Ok(check_prior(&raw)?)
+}
+
+fn list(v: &Vector) -> Vec<f64> {
+    v.iter().copied().collect()
+}
+
+/// Answers `icl-posterior`.
+pub fn solve_posterior(value: &Value) -> Result<Value, SolveError> {
+    let prior = prior(value)?;
+    let d = prior.dim();
+    let query = vector("query", &read::vector(read::member(value, "query", "")?, "query")?, d)?;
+    let stats = match (value.get("context"), value.get("stats")) {
+        (Some(context), None) => {
+            let xs = read::vectors(read::member(context, "x", "context")?, "context.x")?;
+            let ys = read::vector(read::member(context, "y", "context")?, "context.y")?;
+            if ys.len() != xs.len() {
+                return Err(InputError::SizeMismatch {
+                    field: "context.y".into(),
+                    found: ys.len(),
+                    expected: xs.len(),
+                }
+                .into());
+            }
+            let xs = xs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| vector(&format!("context.x[{i}]"), x, d))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some((i, y)) = ys.iter().enumerate().find(|(_, y)| !y.is_finite()) {
+                return Err(InputError::NonFinite { field: format!("context.y[{i}]"), value: *y }.into());
+            }
+            Stats::of(&xs, &ys)
+        }
+        (None, Some(stats)) => {
+            let k = read::integer(read::member(stats, "k", "stats")?, "stats.k")?;
+            let k = integer_in_range("stats.k", k, 0, i64::from(u32::MAX))?;
+            let sum_x =
+                vector("stats.sum_x", &read::vector(read::member(stats, "sum_x", "stats")?, "stats.sum_x")?, d)?;
+            let sum_xy =
+                vector("stats.sum_xy", &read::vector(read::member(stats, "sum_xy", "stats")?, "stats.sum_xy")?, d)?;
+            let sum_xxt = square_matrix(
+                "stats.sum_xxt",
+                &read::matrix(read::member(stats, "sum_xxt", "stats")?, "stats.sum_xxt")?,
+            )?;
+            if sum_xxt.nrows() != d {
+                return Err(InputError::SizeMismatch {
+                    field: "stats.sum_xxt".into(),
+                    found: sum_xxt.nrows(),
+                    expected: d,
+                }
+                .into());
+            }
+            if (&sum_xxt - sum_xxt.transpose()).norm() > 1e-9 * sum_xxt.norm().max(1.0) {
+                return Err(InputError::Malformed {
+                    field: "stats.sum_xxt".into(),
+                    message: "must be symmetric".into(),
+                }
+                .into());
+            }
+            Stats { k, sum_x, sum_xxt, sum_xy }
+        }
+        _ => {
+            return Err(InputError::Malformed {
+                field: "context".into(),
+                message: "give exactly one of context or stats".into(),
+            }
+            .into())
+        }
+    };
+    let post = posterior::posterior(&prior, &stats, &query).map_err(|e| SolveError::Numerical(e.to_string()))?;
+    Ok(json!({
+        "posterior_weights": post.weights,
+        "mu_tilde": post.mu_tilde.iter().map(list).collect::<Vec<_>>(),
+        "w_tilde": post.w_tilde.iter().map(list).collect::<Vec<_>>(),
+        "prediction": post.prediction,
+    }))
+}
+
+/// Answers `icl-risk`.
+pub fn solve_risk(value: &Value) -> Result<Value, SolveError> {
+    let prior = prior(value)?;
+    let d = prior.dim();
+    let task = read::member(value, "task", "")?;
+    let task_mu = vector("task.mu", &read::vector(read::member(task, "mu", "task")?, "task.mu")?, d)?;
+    let task_w = vector("task.w", &read::vector(read::member(task, "w", "task")?, "task.w")?, d)?;
+    let (label_w, label_noise) = match value.get("labels") {
+        None | Some(Value::Null) => (task_w.clone(), 0.0),
+        Some(labels) => {
+            let w = vector("labels.w", &read::vector(read::member(labels, "w", "labels")?, "labels.w")?, d)?;
+            let noise = read::number(read::member(labels, "noise", "labels")?, "labels.noise")?;
+            if !(noise.is_finite() && noise >= 0.0) {
+                return Err(InputError::Malformed {
+                    field: "labels.noise".into(),
+                    message: format!("{noise} is not a non-negative number"),
+                }
+                .into());
+            }
+            (w, noise)
+        }
+    };
+    let ks = read::array(read::member(value, "k", "")?, "k")?
+        .iter()
+        .enumerate()
+        .map(|(i, k)| integer_in_range(&format!("k[{i}]"), read::integer(k, &format!("k[{i}]"))?, 0, 1 << 30))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ks.is_empty() || ks.len() > 1000 {
+        return Err(InputError::OutOfRange { field: "k".into(), value: ks.len() as i64, min: 1, max: 1000 }.into());
+    }
+    let trials =
+        integer_in_range("trials", read::integer(read::member(value, "trials", "")?, "trials")?, 1, 10_000_000)?;
+    let seed =
+        integer_in_range("seed", read::integer(read::member(value, "seed", "")?, "seed")?, 0, i64::from(u32::MAX))?
+            as u64;
+    let mut run = RiskRun::new(RiskSetup { prior, task_mu, task_w, label_w, label_noise, ks, seed, with_bound: false });
+    run.advance(trials);
+    Ok(json!({
+        "k": run.points.iter().map(|p| p.k).collect::<Vec<_>>(),
+        "risk": run.points.iter().map(|p| p.risk.mean()).collect::<Vec<_>>(),
+        "se": run.points.iter().map(|p| p.risk.standard_error()).collect::<Vec<_>>(),
+        "mean_posterior_weights": run.points.iter().map(|p| p.weights.iter().map(|w| w.mean()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+    }))
+}
