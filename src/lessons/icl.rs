@@ -238,7 +238,7 @@ pub fn check_prior(raw: &RawPrior) -> Result<Prior, crate::lessons::InputError> 
     if (total - 1.0).abs() > 1e-9 {
         return Err(InputError::Malformed {
             field: "prior.weights".into(),
-            message: format!("the weights sum to {total}, not 1"),
+            message: format!("the weights sum to {}, not 1", crate::lessons::format::number(total)),
         });
     }
     let dim = raw.mu.first().map_or(0, Vec::len);
