@@ -42,4 +42,19 @@ for (const width of [16, 64]) {
   }
   await c.close();
 }
+// In-context learning on the page: time to the first risk curve, and to the whole of Figure 6.
+{
+  const { page: p, context: c } = await lab.open('#v=1&view=icl-risk&d=2');
+  await p.waitForSelector('body[data-first-result-ms]');
+  // Measured in the page from navigation start: HTML, wasm, and the first Monte Carlo chunk drawn.
+  const first = Number(await p.evaluate(() => document.body.dataset.firstResultMs));
+  const ready = await p.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
+  console.log(`ICL risk lesson: first risk curve drawn ${first} ms after navigation (DOM ready at ${ready.toFixed(0)} ms)`);
+  const started = Date.now();
+  await p.evaluate(() => { location.hash = '#v=1&view=icl-paper&fig=6'; });
+  await p.waitForFunction(() => location.hash.includes('fig=6') || location.hash === '#v=1&view=icl-paper');
+  await p.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+  console.log(`ICL Figure 6 (five panels, 10,000 trials per point) complete on the page in ${Date.now() - started} ms`);
+  await c.close();
+}
 await lab.close();

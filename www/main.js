@@ -172,6 +172,8 @@ function scheduleWork() {
       if (complete || performance.now() - lastRender > 100) {
         render();
         lastRender = performance.now();
+        // For the benchmark: when the first figure with background results was drawn, since navigation.
+        if (!document.body.dataset.firstResultMs) document.body.dataset.firstResultMs = lastRender.toFixed(0);
       }
       if (!complete && !(paused && lab.view() === 'lora-training')) working = requestAnimationFrame(step);
       else if (complete) document.body.dataset.settled = '1';

@@ -59,3 +59,19 @@ pub fn bench_training_parts(steps: usize) -> Vec<f64> {
     }
     vec![sampling, now() - start]
 }
+
+/// Microseconds per ICL posterior evaluation in dimension `dim` with `skills` skills.
+#[wasm_bindgen]
+pub fn bench_icl_posterior(dim: usize, skills: usize, evaluations: usize) -> f64 {
+    let start = now();
+    std::hint::black_box(bench_kernels::icl_posteriors(dim, skills, evaluations));
+    (now() - start) * 1000.0 / evaluations.max(1) as f64
+}
+
+/// Milliseconds for the whole of Figure 6 at `trials` trials per point, in one thread.
+#[wasm_bindgen]
+pub fn bench_icl_figure6(trials: usize) -> f64 {
+    let start = now();
+    std::hint::black_box(bench_kernels::icl_figure6(trials));
+    now() - start
+}
