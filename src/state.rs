@@ -35,16 +35,19 @@ pub enum View {
     IclRisk,
     /// ICL: the paper's figures.
     IclPaper,
+    /// ICL: one prompt, step by step.
+    IclPrompt,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::LoraLinear,
         View::LoraFnn,
         View::LoraTransformer,
         View::LoraTraining,
         View::Paper,
+        View::IclPrompt,
         View::IclRisk,
         View::IclPaper,
     ];
@@ -59,6 +62,7 @@ impl View {
             View::Paper => "lora-paper",
             View::IclRisk => "icl-risk",
             View::IclPaper => "icl-paper",
+            View::IclPrompt => "icl-prompt",
         }
     }
 
@@ -86,6 +90,8 @@ pub struct State {
     pub icl_risk: icl_lesson::Params,
     /// The ICL paper figure shown.
     pub icl_figure: IclFigure,
+    /// Parameters of the one-prompt lesson.
+    pub icl_prompt: crate::lessons::icl_prompt::Params,
 }
 
 impl Default for State {
@@ -99,6 +105,7 @@ impl Default for State {
             paper: Preset::Figure1,
             icl_risk: icl_lesson::Params::default(),
             icl_figure: IclFigure::Six,
+            icl_prompt: crate::lessons::icl_prompt::Params::default(),
         }
     }
 }
@@ -577,6 +584,47 @@ static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.icl_risk.seed as i64),
         write: |s, v| s.icl_risk.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    // In-context learning: one prompt, step by step.
+    Field {
+        key: "scenario",
+        label: "prior and task",
+        view: View::IclPrompt,
+        spec: Spec::Choice { options: &["misleading", "near", "regular4", "fig6"] },
+        read: |s| {
+            use crate::lessons::icl_prompt::Scenario;
+            Value::Choice(match s.icl_prompt.scenario {
+                Scenario::PlaneMisleading => "misleading",
+                Scenario::PlaneNear => "near",
+                Scenario::Regular4 => "regular4",
+                Scenario::EarlyAscent => "fig6",
+            })
+        },
+        write: |s, v| {
+            use crate::lessons::icl_prompt::Scenario;
+            s.icl_prompt.scenario = match v {
+                Value::Choice("near") => Scenario::PlaneNear,
+                Value::Choice("regular4") => Scenario::Regular4,
+                Value::Choice("fig6") => Scenario::EarlyAscent,
+                _ => Scenario::PlaneMisleading,
+            }
+        },
+    },
+    Field {
+        key: "k",
+        label: "examples k",
+        view: View::IclPrompt,
+        spec: Spec::Integer { min: 0, max: crate::lessons::icl_prompt::MAX_EXAMPLES as i64 },
+        read: |s| Value::Integer(s.icl_prompt.k as i64),
+        write: |s, v| s.icl_prompt.k = as_usize(integer(v)),
+    },
+    Field {
+        key: "seed",
+        label: "seed",
+        view: View::IclPrompt,
+        spec: Spec::Integer { min: 0, max: MAX_SEED },
+        read: |s| Value::Integer(s.icl_prompt.seed as i64),
+        write: |s, v| s.icl_prompt.seed = u64::try_from(integer(v)).unwrap_or(0),
+    },
     // In-context learning: the paper's figures.
     Field {
         key: "fig",
@@ -733,7 +781,7 @@ fn dynamic_max(field: &Field, state: &State) -> Option<i64> {
         View::LoraFnn => state.lora_fnn.width,
         View::LoraTransformer => state.lora_transformer.width,
         View::LoraTraining => state.lora_training.width,
-        View::Paper | View::IclRisk | View::IclPaper => 16,
+        View::Paper | View::IclRisk | View::IclPaper | View::IclPrompt => 16,
     };
     matches!(field.key, "R" | "ranks" | "q").then_some(width as i64)
 }

@@ -86,6 +86,7 @@ fn any_state() -> impl Strategy<Value = State> {
                 paper: adaptlab::lessons::paper_figures::Preset::Figure1,
                 icl_risk: Default::default(),
                 icl_figure: adaptlab::lessons::icl_figures::IclFigure::Six,
+                icl_prompt: Default::default(),
                 lora_linear: Params {
                     width,
                     depth,
@@ -127,11 +128,20 @@ proptest! {
 
 #[test]
 fn every_lesson_opens_from_its_link() {
-    for key in ["lora-linear", "lora-fnn", "lora-transformer", "lora-training", "lora-paper", "icl-risk", "icl-paper"] {
+    for key in [
+        "lora-linear",
+        "lora-fnn",
+        "lora-transformer",
+        "lora-training",
+        "lora-paper",
+        "icl-prompt",
+        "icl-risk",
+        "icl-paper",
+    ] {
         let parsed = state::parse(&format!("v=1&view={key}"));
         assert!(parsed.notices.is_empty(), "{key}: {:?}", parsed.notices);
         assert_eq!(parsed.state.view.key(), key);
         assert_eq!(state::serialise(&parsed.state), format!("v=1&view={key}"));
     }
-    assert_eq!(View::ALL.len(), 7);
+    assert_eq!(View::ALL.len(), 8);
 }

@@ -138,6 +138,10 @@ function render() {
     if (target) target.textContent = text;
   }
   if (location.hash.slice(1) !== report.fragment) history.replaceState(null, '', `#${report.fragment}`);
+  $('#cli-render').textContent = `adaptlab render '#${report.fragment}' --svg figures.svg --csv series.csv`;
+  const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer'].includes(report.view);
+  $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
+  $('#cli-solve').parentElement.hidden = !solvable;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
 }
 
@@ -228,14 +232,8 @@ function wire() {
   }
   $('#notice .dismiss').addEventListener('click', () => { $('#notice').hidden = true; });
   $('#reset-link').addEventListener('click', () => { location.hash = '#v=1'; location.reload(); });
-  for (const button of $$('.download-problem')) {
-    button.addEventListener('click', () => guarded(() => download('adaptlab-problem.json', 'application/json', lab.problem_json())));
-  }
   for (const button of $$('.download-csv')) {
     button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}.csv`, 'text/csv', lab.csv())));
-  }
-  for (const button of $$('.svg-export')) {
-    button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}-${button.dataset.figure}.svg`, 'image/svg+xml', lab.svg(button.dataset.figure))));
   }
   $('#train-play').addEventListener('click', () => {
     paused = !paused;
@@ -249,6 +247,10 @@ function wire() {
   });
   $('#train-step').addEventListener('click', () => guarded(() => { lab.advance(1); render(); }));
   $('#train-reset').addEventListener('click', () => guarded(() => { lab.reset(); refresh(); }));
+  const promptK = () => Number($('#prompt-k').value);
+  $('#prompt-add').addEventListener('click', () => change('k', String(promptK() + 1)));
+  $('#prompt-double').addEventListener('click', () => change('k', String(Math.max(1, promptK() * 2))));
+  $('#prompt-reset').addEventListener('click', () => change('k', '0'));
   window.addEventListener('hashchange', loadFromHash);
   let pending = false;
   window.addEventListener('resize', () => {

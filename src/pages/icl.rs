@@ -159,3 +159,37 @@ pub fn advance_figure(cache: &mut Option<FigureCache>, figure: IclFigure, units:
     let (done, total) = sweep.progress();
     Progress { done, total }
 }
+
+/// The one-prompt lesson: cheap enough to recompute at every step.
+pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, FigureSet) {
+    let Some(step) = crate::lessons::icl_prompt::step(params) else {
+        return (
+            report("The posterior could not be computed.".into(), Status::Failed, Vec::new(), Vec::new()),
+            FigureSet::default(),
+        );
+    };
+    let weights = step
+        .posterior
+        .weights
+        .iter()
+        .enumerate()
+        .map(|(b, w)| format!("skill {}: {}", b + 1, number(*w)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let report = report(
+        step.mode(),
+        if step.learned_fraction() > 0.8 { Status::Exact } else { Status::Approximate },
+        vec![
+            ("weights", format!("Posterior weights after {} examples: {weights}.", step.examples.len())),
+            ("functions", format!("The skills' functions have moved {:.0} % of the way from their pretrained centres to the task's function w*.", 100.0 * step.learned_fraction())),
+        ],
+        vec![
+            Number::of("prompt-k-shown", Some(step.examples.len() as f64)),
+            Number::of("prompt-prediction", Some(step.posterior.prediction)),
+            Number::of("prompt-truth", Some(step.truth)),
+            Number::of("prompt-leading", Some((step.leading_skill() + 1) as f64)),
+            Number::of("prompt-learned", Some(step.learned_fraction())),
+        ],
+    );
+    (report, crate::plots::icl_prompt::figures(&step))
+}

@@ -142,6 +142,7 @@ impl Lab {
             View::Paper => paper_figures::compute(&mut self.paper, self.state.paper),
             View::IclRisk => icl::compute_risk(&mut self.icl_risk, &self.state.icl_risk),
             View::IclPaper => icl::compute_figure(&mut self.icl_figure, self.state.icl_figure),
+            View::IclPrompt => icl::compute_prompt(&self.state.icl_prompt),
         };
         let keys = figures.keys();
         self.figures = figures;
@@ -153,7 +154,7 @@ impl Lab {
     /// this between frames.
     pub fn advance(&mut self, units: usize) -> Progress {
         match self.state.view {
-            View::LoraLinear => Progress::COMPLETE,
+            View::LoraLinear | View::IclPrompt => Progress::COMPLETE,
             View::LoraFnn => lora_fnn::advance(&mut self.fnn, &self.state.lora_fnn, units),
             View::LoraTransformer => {
                 lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
@@ -194,7 +195,7 @@ impl Lab {
             View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
             View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::LoraTraining | View::Paper | View::IclRisk | View::IclPaper => None,
+            View::LoraTraining | View::Paper | View::IclRisk | View::IclPaper | View::IclPrompt => None,
         }
     }
 }

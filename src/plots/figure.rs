@@ -18,13 +18,18 @@ pub enum Figure {
     Curve(CurveFigure),
     /// Rows of matrices.
     Heatmaps(HeatmapData),
+    /// Prior and posterior weights of the skills.
+    Bars(super::icl_prompt::WeightBars),
+    /// Skills' functions in weight space.
+    WeightSpace(super::icl_prompt::WeightSpace),
 }
 
 impl Figure {
     /// Natural size in CSS pixels (the page keeps this aspect ratio; exports use it as is).
     pub fn size(&self) -> (u32, u32) {
         match self {
-            Figure::Spectrum(_) | Figure::Curve(_) => (760, 380),
+            Figure::Spectrum(_) | Figure::Curve(_) | Figure::Bars(_) => (760, 380),
+            Figure::WeightSpace(_) => (760, 520),
             Figure::Heatmaps(h) => (760, 250 * h.rows.len().max(1) as u32),
         }
     }
@@ -35,6 +40,8 @@ impl Figure {
             Figure::Spectrum(data) => spectrum::draw(area, data, theme),
             Figure::Curve(data) => curves::draw(area, data, theme),
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme),
+            Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme),
+            Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme),
         }
     }
 
@@ -48,6 +55,28 @@ impl Figure {
                 }
             }
             Figure::Curve(data) => curves::write_csv(key, data, out),
+            Figure::Bars(data) => {
+                for (i, (p, q)) in data.prior.iter().zip(&data.posterior).enumerate() {
+                    out.push_str(&format!(
+                        "{key},prior_weight,{},{p:e}\n{key},posterior_weight,{},{q:e}\n",
+                        i + 1,
+                        i + 1
+                    ));
+                }
+            }
+            Figure::WeightSpace(data) => {
+                for (i, ((c, s), _)) in data.centres.iter().zip(&data.shifted).zip(&data.weights).enumerate() {
+                    out.push_str(&format!(
+                        "{key},w_{}_pretrained,{},{}\n{key},w_{}_shifted,{},{}\n",
+                        i + 1,
+                        c.0,
+                        c.1,
+                        i + 1,
+                        s.0,
+                        s.1
+                    ));
+                }
+            }
             Figure::Heatmaps(data) => {
                 for row in &data.rows {
                     for tile in &row.tiles {

@@ -8,6 +8,7 @@ pub mod curves;
 pub mod figure;
 pub mod heatmaps;
 pub mod icl;
+pub mod icl_prompt;
 pub mod lora_linear;
 pub mod lora_networks;
 pub mod spectrum;

@@ -93,19 +93,9 @@ impl Lab {
         area.present().map_err(|e| JsError::new(&format!("{e:?}")))
     }
 
-    /// The figure as an SVG document, drawn by the same code as the canvas.
-    pub fn svg(&self, key: &str) -> Result<String, JsError> {
-        self.inner.figures().svg(&[key], &Theme::default()).map_err(|e| JsError::new(&e.to_string()))
-    }
-
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
-    }
-
-    /// The current problem as `adaptlab solve` JSON, if the lesson has one.
-    pub fn problem_json(&self) -> Option<String> {
-        self.inner.problem_json()
     }
 }
 

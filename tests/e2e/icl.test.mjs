@@ -52,13 +52,30 @@ for (const [fig, panels] of [['4', 2], ['5', 3], ['6', 6], ['9', 2], ['11', 2]])
     assert.equal(await page.inputValue('#iclfig-fig'), fig);
     const visible = await page.$$eval('#lesson-icl-paper figure', (els) => els.filter((e) => !e.hidden).length);
     assert.equal(visible, panels);
-    const before = await canvasHash(page, 'panel-1');
     const total = await value(page, '#iclfig-total');
     await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
-    assert.equal(await value(page, '#iclfig-done'), total);
-    assert.notEqual(await canvasHash(page, 'panel-1'), before, 'the figure filled in');
+    assert.equal(await value(page, '#iclfig-done'), total, 'every trial was computed');
     assert.ok(await canvasColours(page, 'panel-1') > 8);
     assert.deepEqual(problems, []);
     await context.close();
   });
 }
+
+test('adding examples one at a time moves the weights, then the functions', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=icl-prompt');
+  assert.match(await page.textContent('#lesson-icl-prompt .live-check'), /^No examples yet/);
+  const bars = await canvasHash(page, 'weights');
+  await page.click('#prompt-add');
+  await page.waitForFunction(() => location.hash.includes('k=1'));
+  assert.notEqual(await canvasHash(page, 'weights'), bars, 'the weights moved');
+  for (let i = 0; i < 3; i++) await page.click('#prompt-add');
+  await page.waitForFunction(() => location.hash.includes('k=4'));
+  assert.match(await page.textContent('#lesson-icl-prompt .live-check'), /^Retrieving skill 1: .* although its function is not the task's/);
+  assert.equal(await value(page, '#prompt-leading'), 1);
+  for (let i = 0; i < 6; i++) await page.click('#prompt-double');
+  await page.waitForFunction(() => location.hash.includes('k=256'));
+  assert.match(await page.textContent('#lesson-icl-prompt .live-check'), /^Learning: after 256 examples/);
+  assert.ok(await value(page, '#prompt-learned') > 0.8);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
