@@ -3,6 +3,7 @@
 
 use crate::lessons::format::number;
 use crate::lessons::input::{self, InputError};
+use crate::lessons::rank_slots::RankSlots;
 use crate::linalg::{Matrix, Vector};
 use crate::lora::fnn::{self, Fnn};
 use crate::lora::linear::{ConstructionError, Discrepancy};
@@ -207,8 +208,8 @@ pub struct Analysis {
     pub threshold: usize,
     /// σ(E_1), for the L̄ = 1 bound.
     singular_values: Vec<f64>,
-    /// One result per rank R = 0..=D; `None` where not computed yet.
-    pub curve: Vec<Option<RankResult>>,
+    /// One result per rank R = 0..=D, filled progressively.
+    pub curve: RankSlots<RankResult>,
     /// Why the construction failed at a rank, if it did (first failure seen).
     pub failure: Option<(usize, ConstructionError)>,
 }
@@ -250,55 +251,55 @@ impl Analysis {
             group_sizes: groups.iter().map(|g| g.len()).collect(),
             group_ranks,
             singular_values,
-            curve: vec![None; problem.frozen.width() + 1],
+            curve: RankSlots::new(problem.frozen.width() + 1),
             failure: None,
+        }
+    }
+
+    /// The construction's errors at `rank` (the L̄ = 1 bound alongside); records the first failure.
+    fn compute(
+        singular_values: &[f64],
+        failure: &mut Option<(usize, ConstructionError)>,
+        problem: &Problem,
+        rank: usize,
+    ) -> RankResult {
+        let bound = (problem.target.depth() == 1)
+            .then(|| fnn::single_layer_bound(singular_values, rank, problem.frozen.depth()));
+        match evaluate(problem, rank) {
+            Ok((_, cal, test)) => RankResult { rank, mse_calibration: Some(cal), mse_test: Some(test), bound },
+            Err(e) => {
+                failure.get_or_insert((rank, e));
+                RankResult { rank, mse_calibration: None, mse_test: None, bound }
+            }
         }
     }
 
     /// Computes rank `rank` if it is missing and returns its result.
     pub fn ensure(&mut self, problem: &Problem, rank: usize) -> Option<RankResult> {
-        let slot = self.curve.get(rank)?;
-        if slot.is_none() {
-            let frozen_depth = problem.frozen.depth();
-            let bound = (problem.target.depth() == 1)
-                .then(|| fnn::single_layer_bound(&self.singular_values, rank, frozen_depth));
-            let result = match evaluate(problem, rank) {
-                Ok((_, cal, test)) => RankResult { rank, mse_calibration: Some(cal), mse_test: Some(test), bound },
-                Err(e) => {
-                    self.failure.get_or_insert((rank, e));
-                    RankResult { rank, mse_calibration: None, mse_test: None, bound }
-                }
-            };
-            self.curve[rank] = Some(result);
-        }
-        self.curve[rank]
+        let (values, failure) = (&self.singular_values, &mut self.failure);
+        self.curve.ensure(rank, |r| Self::compute(values, failure, problem, r))
     }
 
     /// Computes up to `count` missing ranks (lowest first); returns how many are still missing.
     pub fn advance(&mut self, problem: &Problem, count: usize) -> usize {
-        let missing: Vec<usize> = (0..self.curve.len()).filter(|&r| self.curve[r].is_none()).take(count).collect();
-        for rank in missing {
-            self.ensure(problem, rank);
-        }
-        self.remaining()
+        let (values, failure) = (&self.singular_values, &mut self.failure);
+        self.curve.advance(count, |r| Self::compute(values, failure, problem, r))
     }
 
     /// How many ranks are still missing.
     pub fn remaining(&self) -> usize {
-        self.curve.iter().filter(|r| r.is_none()).count()
+        self.curve.remaining()
     }
 
     /// The computed results, in rank order.
     pub fn computed(&self) -> impl Iterator<Item = &RankResult> {
-        self.curve.iter().flatten()
+        self.curve.computed()
     }
-}
 
-impl Analysis {
     /// The live check for rank `rank`.
     pub fn live_check(&self, rank: usize, depth: usize, target_depth: usize) -> String {
         let m = depth / target_depth.max(1);
-        let Some(Some(row)) = self.curve.get(rank) else { return String::new() };
+        let Some(row) = self.curve.get(rank) else { return String::new() };
         let exact: Vec<usize> = self
             .group_sizes
             .iter()

@@ -3,6 +3,7 @@
 
 use crate::lessons::format::number;
 use crate::lessons::input::{self, InputError};
+use crate::lessons::rank_slots::RankSlots;
 use crate::linalg::{Matrix, Vector};
 use crate::lora::linear::ConstructionError;
 use crate::lora::models;
@@ -259,8 +260,8 @@ pub struct RankResult {
 pub struct Analysis {
     /// max ⌈G/2⌉ over the matched two-factor problems (⌈D/2⌉ for random models; exact once a rank is computed).
     pub threshold: usize,
-    /// One result per rank; `None` where not computed yet.
-    pub curve: Vec<Option<RankResult>>,
+    /// One result per rank, filled progressively.
+    pub curve: RankSlots<RankResult>,
     /// The first failure seen, if any.
     pub failure: Option<(usize, ConstructionError)>,
 }
@@ -283,53 +284,56 @@ impl Analysis {
     pub fn new(problem: &Problem) -> Self {
         Analysis {
             threshold: problem.frozen.width().div_ceil(2),
-            curve: vec![None; problem.frozen.width() + 1],
+            curve: RankSlots::new(problem.frozen.width() + 1),
             failure: None,
+        }
+    }
+
+    /// The construction's MSE at `rank`; refines the threshold and records the first failure.
+    fn compute(
+        threshold: &mut usize,
+        failure: &mut Option<(usize, ConstructionError)>,
+        problem: &Problem,
+        rank: usize,
+    ) -> RankResult {
+        match evaluate(problem, rank) {
+            Ok((mse, t)) => {
+                *threshold = t;
+                RankResult { rank, mse: Some(mse) }
+            }
+            Err(e) => {
+                failure.get_or_insert((rank, e));
+                RankResult { rank, mse: None }
+            }
         }
     }
 
     /// Computes rank `rank` if it is missing and returns its result.
     pub fn ensure(&mut self, problem: &Problem, rank: usize) -> Option<RankResult> {
-        let slot = self.curve.get(rank)?;
-        if slot.is_none() {
-            let result = match evaluate(problem, rank) {
-                Ok((mse, threshold)) => {
-                    self.threshold = threshold;
-                    RankResult { rank, mse: Some(mse) }
-                }
-                Err(e) => {
-                    self.failure.get_or_insert((rank, e));
-                    RankResult { rank, mse: None }
-                }
-            };
-            self.curve[rank] = Some(result);
-        }
-        self.curve[rank]
+        let (threshold, failure) = (&mut self.threshold, &mut self.failure);
+        self.curve.ensure(rank, |r| Self::compute(threshold, failure, problem, r))
     }
 
     /// Computes up to `count` missing ranks (lowest first); returns how many are still missing.
     pub fn advance(&mut self, problem: &Problem, count: usize) -> usize {
-        let missing: Vec<usize> = (0..self.curve.len()).filter(|&r| self.curve[r].is_none()).take(count).collect();
-        for rank in missing {
-            self.ensure(problem, rank);
-        }
-        self.remaining()
+        let (threshold, failure) = (&mut self.threshold, &mut self.failure);
+        self.curve.advance(count, |r| Self::compute(threshold, failure, problem, r))
     }
 
     /// How many ranks are still missing.
     pub fn remaining(&self) -> usize {
-        self.curve.iter().filter(|r| r.is_none()).count()
+        self.curve.remaining()
     }
 
     /// The computed results, in rank order.
     pub fn computed(&self) -> impl Iterator<Item = &RankResult> {
-        self.curve.iter().flatten()
+        self.curve.computed()
     }
 
     /// The live check for rank `rank` and width `width`.
     pub fn live_check(&self, rank: usize, width: usize) -> String {
         let head = format!("Every matched quantity is a product of two adapted matrices, so rank 2R suffices: the threshold is ⌈D/2⌉ = ⌈{width}/2⌉ = {}", self.threshold);
-        match self.curve.get(rank).copied().flatten().and_then(|r| r.mse) {
+        match self.curve.get(rank).and_then(|r| r.mse) {
             Some(mse) if rank >= self.threshold => {
                 format!("{head}. R = {rank} ≥ {}: the adapted transformer equals the target; its MSE on fresh sequences is {} (zero up to rounding) ✔.", self.threshold, number(mse))
             }

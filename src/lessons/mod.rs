@@ -14,5 +14,6 @@ pub mod lora_linear;
 pub mod lora_training;
 pub mod lora_transformer;
 pub mod paper_figures;
+pub mod rank_slots;
 
 pub use input::InputError;

@@ -40,7 +40,7 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
         Some(_) if params.rank >= analysis.threshold => Status::Exact,
         Some(_) => Status::Approximate,
     };
-    let at = |rank: usize| analysis.curve.get(rank).copied().flatten().and_then(|r| r.mse_test);
+    let at = |rank: usize| analysis.curve.get(rank).and_then(|r| r.mse_test);
     let done = analysis.curve.len() - analysis.remaining();
     let summary = format!(
         "Mean squared error of the constructed adapters against LoRA rank R = 0…{} (L̄ = {}, L = {}; group sizes {}; rank(E_i) = {}){}{}.",
