@@ -1,23 +1,17 @@
 //! The in-context-learning pages: the risk lesson (one Monte Carlo curve) and the paper's figures
 //! (several), refined progressively.
 
-use super::{report, Number, Progress, Report, Status};
+use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::icl::{LabelChoice, Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
 use crate::plots::{icl as figures, FigureSet};
 
 /// The risk lesson's sweep, for the parameters that made it.
-pub struct RiskCache {
-    params: Params,
-    sweep: Sweep,
-}
+pub type RiskCache = Keyed<Params, Sweep>;
 
-fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut RiskCache {
-    if cache.as_ref().is_none_or(|c| &c.params != params) {
-        *cache = Some(RiskCache { params: params.clone(), sweep: Sweep::single(params) });
-    }
-    cache.get_or_insert_with(|| RiskCache { params: params.clone(), sweep: Sweep::single(params) })
+fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut Sweep {
+    cached(cache, params.clone(), || Sweep::single(params))
 }
 
 /// What the curve says, in words: early ascent, bounded efficacy, or plain decrease.
@@ -67,7 +61,7 @@ fn reading(sweep: &Sweep, labels: LabelChoice) -> (String, Option<usize>, [Optio
 }
 
 pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, FigureSet) {
-    let sweep = &risk_cache(cache, params).sweep;
+    let sweep = &*risk_cache(cache, params);
     let (text, best_k, values) = reading(sweep, params.labels);
     let (done, total) = sweep.progress();
     let trials = sweep.curves.first().map_or(0, |c| c.run.trials());
@@ -90,27 +84,21 @@ pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, 
 }
 
 pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize) -> Progress {
-    let sweep = &mut risk_cache(cache, params).sweep;
+    let sweep = risk_cache(cache, params);
     sweep.advance(units);
     let (done, total) = sweep.progress();
     Progress { done, total }
 }
 
 /// A paper figure's sweep.
-pub struct FigureCache {
-    figure: IclFigure,
-    sweep: Sweep,
-}
+pub type FigureCache = Keyed<IclFigure, Sweep>;
 
-fn figure_cache(cache: &mut Option<FigureCache>, figure: IclFigure) -> &mut FigureCache {
-    if cache.as_ref().is_none_or(|c| c.figure != figure) {
-        *cache = Some(FigureCache { figure, sweep: icl_figures::sweep(figure) });
-    }
-    cache.get_or_insert_with(|| FigureCache { figure, sweep: icl_figures::sweep(figure) })
+fn figure_cache(cache: &mut Option<FigureCache>, figure: IclFigure) -> &mut Sweep {
+    cached(cache, figure, || icl_figures::sweep(figure))
 }
 
 pub fn compute_figure(cache: &mut Option<FigureCache>, figure: IclFigure) -> (Report, FigureSet) {
-    let sweep = &figure_cache(cache, figure).sweep;
+    let sweep = &*figure_cache(cache, figure);
     let (done, total) = sweep.progress();
     let check = if done < total {
         format!("Computing: {done} of {total} trials done; the curves refine as trials arrive.")
@@ -154,7 +142,7 @@ pub fn compute_figure(cache: &mut Option<FigureCache>, figure: IclFigure) -> (Re
 }
 
 pub fn advance_figure(cache: &mut Option<FigureCache>, figure: IclFigure, units: usize) -> Progress {
-    let sweep = &mut figure_cache(cache, figure).sweep;
+    let sweep = figure_cache(cache, figure);
     sweep.advance(units);
     let (done, total) = sweep.progress();
     Progress { done, total }

@@ -1,7 +1,7 @@
 //! The ReLU-network lesson's page: the analysis over all ranks is cached by model parameters and
 //! filled progressively (the current rank first).
 
-use super::{report, Number, Progress, Report, Status};
+use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::lora_fnn::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
@@ -9,24 +9,21 @@ use crate::solve::lora_fnn::problem_json;
 
 type Key = (usize, usize, usize, u64, bool, bool);
 
-/// The analysis for one model key.
-pub struct Cache {
-    key: Key,
+/// The problem and its analysis for one model key.
+pub struct Data {
     problem: Problem,
     analysis: Analysis,
 }
 
-/// The cache for `params`, rebuilt when the models change.
-fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
+/// The cached data, keyed by the model parameters.
+pub type Cache = Keyed<Key, Data>;
+
+/// The data for `params`, rebuilt when the models change.
+fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Data {
     let key = (params.width, params.target_depth, params.depth, params.seed, params.relu_on_output, params.pretrained);
-    if cache.as_ref().is_none_or(|c| c.key != key) {
+    cached(cache, key, || {
         let problem = params.problem();
-        let analysis = Analysis::new(&problem);
-        *cache = Some(Cache { key, problem, analysis });
-    }
-    cache.get_or_insert_with(|| {
-        let problem = params.problem();
-        Cache { key, analysis: Analysis::new(&problem), problem }
+        Data { analysis: Analysis::new(&problem), problem }
     })
 }
 
@@ -83,7 +80,7 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Prog
 
 /// The cached problem as `adaptlab solve` JSON.
 pub fn problem(cache: &Cache) -> String {
-    problem_json(&cache.problem).to_string()
+    problem_json(&cache.value().problem).to_string()
 }
 
 fn join(values: &[usize]) -> String {

@@ -1,25 +1,20 @@
 //! The training lesson's page: one run per setting, advanced in chunks between frames.
 
-use super::{report, Number, Progress, Report, Status};
+use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::lora_training::{recent_mean, Params, Run};
 use crate::plots::{lora_networks, FigureSet};
 
 /// The run for one setting.
-pub struct Cache {
-    params: Params,
-    run: Run,
-}
+pub type Cache = Keyed<Params, Run>;
 
-fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
-    if cache.as_ref().is_none_or(|c| &c.params != params) {
-        *cache = Some(Cache { params: params.clone(), run: Run::new(params) });
-    }
-    cache.get_or_insert_with(|| Cache { params: params.clone(), run: Run::new(params) })
+/// The run for `params`, restarted when any setting changes.
+fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Run {
+    cached(cache, params.clone(), || Run::new(params))
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
-    let run = &cache_for(cache, params).run;
+    let run = &*cache_for(cache, params);
     let status = if run.diverged() {
         Status::Failed
     } else if run.finished() {
@@ -58,7 +53,7 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
 
 /// Runs up to `units` chunks of steps.
 pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Progress {
-    let run = &mut cache_for(cache, params).run;
+    let run = cache_for(cache, params);
     run.advance(units);
     let total = run.planned();
     Progress { done: if run.finished() { total } else { run.steps() }, total }

@@ -1,24 +1,20 @@
 //! The paper-figure presets' page: one sweep per preset, worked through between frames.
 
-use super::{report, Number, Progress, Report, Status};
+use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
 use crate::plots::{lora_networks, FigureSet};
 
 /// The sweep of the current preset.
-pub struct Cache {
-    sweep: Sweep,
-}
+pub type Cache = Keyed<Preset, Sweep>;
 
-fn cache_for(cache: &mut Option<Cache>, preset: Preset) -> &mut Cache {
-    if cache.as_ref().is_none_or(|c| c.sweep.preset() != preset) {
-        *cache = Some(Cache { sweep: Sweep::new(preset) });
-    }
-    cache.get_or_insert_with(|| Cache { sweep: Sweep::new(preset) })
+/// The sweep of `preset`, restarted when the preset changes.
+fn cache_for(cache: &mut Option<Cache>, preset: Preset) -> &mut Sweep {
+    cached(cache, preset, || Sweep::new(preset))
 }
 
 pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet) {
-    let sweep = &cache_for(cache, preset).sweep;
+    let sweep = &*cache_for(cache, preset);
     let (done, total) = sweep.progress();
     let medians = sweep.medians();
     let names = preset.series();
@@ -67,7 +63,7 @@ pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet)
 
 /// Works for `units` chunks.
 pub fn advance(cache: &mut Option<Cache>, preset: Preset, units: usize) -> Progress {
-    let sweep = &mut cache_for(cache, preset).sweep;
+    let sweep = cache_for(cache, preset);
     sweep.advance(units);
     let (done, total) = sweep.progress();
     Progress { done, total }
