@@ -1,0 +1,102 @@
+//! Reading one value of the table from text (with the repair sentences), writing it back, and
+//! quoting or decoding user text safely.
+
+use super::fields::{Field, Spec, Value};
+
+/// Parses one value for `field`; on failure reports and returns `fallback`.
+pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: &mut Vec<String>) -> Value {
+    let key = field.key;
+    match field.spec {
+        Spec::Integer { min, max } => match text.trim().parse::<i64>() {
+            Ok(n) => Value::Integer(clamp(key, n, min, max, notices)),
+            Err(_) => {
+                notices.push(format!(
+                    "{key} = '{}' is not a whole number; using {key} = {}.",
+                    shown(text),
+                    value_text(fallback)
+                ));
+                fallback.clone()
+            }
+        },
+        Spec::Choice { options } => match options.iter().find(|&&o| o == text.trim()) {
+            Some(&option) => Value::Choice(option),
+            None => {
+                notices.push(format!(
+                    "{key} = '{}' is not one of {}; using {key} = {}.",
+                    shown(text),
+                    options.join(", "),
+                    value_text(fallback)
+                ));
+                fallback.clone()
+            }
+        },
+        Spec::IntegerList { min, max } => {
+            if text.trim().is_empty() {
+                return Value::IntegerList(Vec::new());
+            }
+            let parsed: Result<Vec<i64>, _> = text.split(',').map(|t| t.trim().parse::<i64>()).collect();
+            match parsed {
+                Ok(list) => Value::IntegerList(list.into_iter().map(|n| clamp(key, n, min, max, notices)).collect()),
+                Err(_) => {
+                    notices.push(format!("{key} = '{}' is not a list of whole numbers; ignoring it.", shown(text)));
+                    fallback.clone()
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn clamp(key: &str, n: i64, min: i64, max: i64, notices: &mut Vec<String>) -> i64 {
+    if n < min {
+        notices.push(format!("{key} = {n} is below the minimum {min}; using {key} = {min}."));
+        min
+    } else if n > max {
+        notices.push(format!("{key} = {n} is above the maximum {max}; using {key} = {max}."));
+        max
+    } else {
+        n
+    }
+}
+
+pub(super) fn value_text(value: &Value) -> String {
+    match value {
+        Value::Integer(n) => n.to_string(),
+        Value::Choice(s) => (*s).to_owned(),
+        Value::IntegerList(list) => list.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// User text quoted back in a message: at most 40 characters, control characters removed.
+pub(super) fn shown(text: &str) -> String {
+    let clean: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
+    if text.chars().count() > 40 {
+        format!("{clean}…")
+    } else {
+        clean
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as space); invalid escapes are kept literally.
+pub(super) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
