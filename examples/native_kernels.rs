@@ -34,19 +34,12 @@ fn main() {
         std::hint::black_box(bench_kernels::lora_training(16, 4, 5000));
     });
     rows.push(format!(r#"{{"kernel":"adam_5000_steps","width":16,"ms":{ms}}}"#));
-    let mut r = adaptlab::rng::stream(1, 3);
     let ms = mean_ms(1, || {
-        for _ in 0..5000 {
-            std::hint::black_box(adaptlab::lora::models::gaussian_inputs(&mut r, 16, 256));
-        }
+        std::hint::black_box(bench_kernels::sample_batches(5000));
     });
     rows.push(format!(r#"{{"kernel":"sampling_5000_batches","width":16,"ms":{ms}}}"#));
-    let x = adaptlab::lora::models::gaussian_inputs(&mut r, 16, 256);
-    let w = adaptlab::lora::models::gaussian_inputs(&mut r, 16, 16);
     let ms = mean_ms(1, || {
-        for _ in 0..5000 * 11 {
-            std::hint::black_box(&w * &x);
-        }
+        std::hint::black_box(bench_kernels::layer_products(5000));
     });
     rows.push(format!(r#"{{"kernel":"products_5000_steps","width":16,"ms":{ms}}}"#));
     for (dim, skills) in [(3, 4), (8, 4), (32, 32)] {

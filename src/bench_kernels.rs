@@ -41,24 +41,19 @@ pub fn lora_training(width: usize, depth: usize, steps: usize) -> f64 {
     trainer.losses().last().copied().unwrap_or(0.0)
 }
 
-/// The parts of one training step, each repeated `steps` times (for profiling): drawing a batch
-/// of 256 Gaussian inputs of width 16, and eleven 16×16 by 16×256 matrix products (the step's
-/// forward and backward products at depth 4 with a depth-2 target).
-pub fn training_parts(steps: usize) -> (f64, f64) {
+/// Part of a training step, `steps` times: drawing a batch of 256 Gaussian inputs of width 16.
+pub fn sample_batches(steps: usize) -> f64 {
     let mut r = crate::rng::stream(1, 3);
-    let mut sampled = 0.0;
-    for _ in 0..steps {
-        sampled += crate::lora::models::gaussian_inputs(&mut r, 16, 256)[(0, 0)];
-    }
+    (0..steps).map(|_| crate::lora::models::gaussian_inputs(&mut r, 16, 256)[(0, 0)]).sum()
+}
+
+/// Part of a training step, `steps` times: eleven 16×16 by 16×256 matrix products (the step's
+/// forward and backward products at depth 4 with a depth-2 target).
+pub fn layer_products(steps: usize) -> f64 {
+    let mut r = crate::rng::stream(1, 3);
     let x = crate::lora::models::gaussian_inputs(&mut r, 16, 256);
     let w = crate::lora::models::gaussian_inputs(&mut r, 16, 16);
-    let mut product = 0.0;
-    for _ in 0..steps {
-        for _ in 0..11 {
-            product += (&w * &x)[(0, 0)];
-        }
-    }
-    (sampled, product)
+    (0..steps * 11).map(|_| (&w * &x)[(0, 0)]).sum()
 }
 
 /// The paper's Figure 6 at `trials` trials per point: five dimensions (1, 2, 3, 5, 8), k = 0, 1,

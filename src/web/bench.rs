@@ -45,18 +45,10 @@ pub fn bench_training(width: usize, depth: usize, steps: usize) -> f64 {
 #[wasm_bindgen]
 pub fn bench_training_parts(steps: usize) -> Vec<f64> {
     let start = now();
-    let mut r = crate::rng::stream(1, 3);
-    for _ in 0..steps {
-        std::hint::black_box(crate::lora::models::gaussian_inputs(&mut r, 16, 256));
-    }
+    std::hint::black_box(bench_kernels::sample_batches(steps));
     let sampling = now() - start;
     let start = now();
-    bench_kernels::training_parts(0);
-    let x = crate::lora::models::gaussian_inputs(&mut r, 16, 256);
-    let w = crate::lora::models::gaussian_inputs(&mut r, 16, 16);
-    for _ in 0..steps * 11 {
-        std::hint::black_box(&w * &x);
-    }
+    std::hint::black_box(bench_kernels::layer_products(steps));
     vec![sampling, now() - start]
 }
 
