@@ -87,6 +87,7 @@ fn any_state() -> impl Strategy<Value = State> {
                 icl_risk: Default::default(),
                 icl_figure: adaptlab::lessons::icl_figures::IclFigure::Six,
                 icl_prompt: Default::default(),
+                display: Default::default(),
                 lora_linear: Params {
                     width,
                     depth,
@@ -120,7 +121,7 @@ proptest! {
     }
 
     #[test]
-    fn parse_survives_plausible_garbage(key in "(D|L|R|ranks|seed|model|q|v|view|x)", value in "[-0-9a-z,%]{0,12}") {
+    fn parse_survives_plausible_garbage(key in "(D|L|R|ranks|seed|model|q|v|view|x|embed|figure|controls)", value in "[-0-9a-z,%]{0,12}") {
         let parsed = state::parse(&format!("{key}={value}"));
         prop_assert_eq!(state::parse(&state::serialise(&parsed.state)).state, parsed.state);
     }
@@ -144,4 +145,83 @@ fn every_lesson_opens_from_its_link() {
         assert_eq!(state::serialise(&parsed.state), format!("v=1&view={key}"));
     }
     assert_eq!(View::ALL.len(), 8);
+}
+
+#[test]
+fn embed_links_name_one_figure_and_its_controls() {
+    let parsed = state::parse("#v=1&view=lora-linear&R=5&embed=1&figure=error&controls=R,L");
+    assert!(parsed.notices.is_empty(), "{:?}", parsed.notices);
+    let display = &parsed.state.display;
+    assert!(display.embed);
+    assert_eq!(display.figure, Some("error"));
+    // Canonical order is the table's (L before R), whatever order the link gave.
+    assert_eq!(display.controls.as_deref(), Some(&["R", "L"][..]));
+    assert_eq!(state::serialise(&parsed.state), "v=1&view=lora-linear&R=5&embed=1&figure=error&controls=R,L");
+    assert_eq!(state::full_fragment(&parsed.state), "v=1&view=lora-linear&R=5");
+}
+
+#[test]
+fn bad_display_settings_are_repaired_with_notices() {
+    let parsed = state::parse("#v=1&view=icl-risk&embed=yes&figure=heatmaps&controls=k,delta,<b>");
+    assert!(!parsed.state.display.embed);
+    assert_eq!(parsed.state.display.figure, None);
+    assert_eq!(parsed.state.display.controls.as_deref(), Some(&["delta"][..]));
+    let text = parsed.notices.join(" ");
+    assert!(text.contains("embed = 'yes' must be 1 or 0"), "{text}");
+    assert!(text.contains("figure = 'heatmaps' is not a figure of this lesson (it has risk, weights)"), "{text}");
+    assert!(text.contains("controls: 'k' is not a setting of this lesson"), "{text}");
+    assert!(text.contains("controls: '<b>'"), "{text}");
+}
+
+#[test]
+fn an_embed_fragment_keeps_the_settings_and_names_the_figure() {
+    let mut s = state::parse("#v=1&view=lora-fnn&R=3&seed=9").state;
+    assert_eq!(
+        state::embed_fragment(&s, "error", Some("R")),
+        "v=1&view=lora-fnn&R=3&seed=9&embed=1&figure=error&controls=R"
+    );
+    assert_eq!(state::embed_fragment(&s, "error", None), "v=1&view=lora-fnn&R=3&seed=9&embed=1&figure=error");
+    // Switching lesson drops a figure and controls that the new lesson does not have.
+    s.display = state::parse("#v=1&view=lora-fnn&figure=error&controls=R").state.display;
+    state::set(&mut s, "view", "icl-prompt");
+    assert_eq!(s.display.figure, None);
+    assert_eq!(s.display.controls.as_deref(), Some(&[][..]));
+}
+
+#[test]
+fn every_lesson_names_its_figures() {
+    for view in View::ALL {
+        assert!(!view.figure_keys().is_empty(), "{}", view.key());
+        let link = format!("v=1&view={}&embed=1&figure={}", view.key(), view.figure_keys().last().unwrap());
+        let parsed = state::parse(&link);
+        assert!(parsed.notices.is_empty(), "{link}: {:?}", parsed.notices);
+        assert_eq!(state::serialise(&parsed.state), link);
+    }
+}
+
+/// Links written by every version of the state format keep opening, unrepaired, to the same state.
+/// Add the links of a new format version to `tests/fixtures/links-v<N>.txt` when it is introduced.
+#[test]
+fn links_from_every_format_version_keep_opening() {
+    let fixtures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).unwrap();
+    let mut checked = 0;
+    for file in fixtures {
+        let path = file.unwrap().path();
+        if !path.file_name().unwrap().to_string_lossy().starts_with("links-v") {
+            continue;
+        }
+        for link in std::fs::read_to_string(&path).unwrap().lines().filter(|l| l.starts_with("#v=")) {
+            let parsed = state::parse(link);
+            assert!(parsed.notices.is_empty(), "{link}: {:?}", parsed.notices);
+            let canonical = state::serialise(&parsed.state);
+            assert_eq!(
+                state::parse(&canonical).state,
+                parsed.state,
+                "{link} ({}) no longer round-trips",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} fixture links");
 }

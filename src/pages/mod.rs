@@ -81,6 +81,21 @@ pub struct Report {
     pub numbers: Vec<Number>,
     /// The keys of the figures this view shows now (the page hides its other figures).
     pub figures: Vec<&'static str>,
+    /// How the page presents itself (full lab or one embedded figure).
+    pub presentation: Presentation,
+}
+
+/// The display settings of the link, resolved for the page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Presentation {
+    /// Show one figure with its own controls.
+    pub embed: bool,
+    /// The figure an embed shows.
+    pub figure: &'static str,
+    /// The controls an embed shows (`None`: all).
+    pub controls: Option<Vec<&'static str>>,
+    /// The same lesson and settings in the full lab (the embed's "open in the full lab" link).
+    pub full_fragment: String,
 }
 
 /// The lab: state plus per-lesson caches (the expensive analysis depends only on the models).
@@ -125,6 +140,11 @@ impl Lab {
         state::serialise(&self.state)
     }
 
+    /// The fragment embedding one figure of the current view with the given controls.
+    pub fn embed_fragment(&self, figure: &str, controls: Option<&str>) -> String {
+        state::embed_fragment(&self.state, figure, controls)
+    }
+
     /// The current view's controls.
     pub fn controls(&self) -> Vec<Control> {
         state::controls(&self.state)
@@ -146,7 +166,14 @@ impl Lab {
         };
         let keys = figures.keys();
         self.figures = figures;
-        Ok(Report { fragment, view: view.key(), figures: keys, ..report })
+        let display = &self.state.display;
+        let presentation = Presentation {
+            embed: display.embed,
+            figure: display.figure_or_first(view),
+            controls: display.controls.clone(),
+            full_fragment: state::full_fragment(&self.state),
+        };
+        Ok(Report { fragment, view: view.key(), figures: keys, presentation, ..report })
     }
 
     /// Does up to `units` more background work for the current view (a unit is one rank of a
@@ -223,5 +250,14 @@ fn cached<K: PartialEq, V>(slot: &mut Option<Keyed<K, V>>, key: K, build: impl F
 
 /// A report with the fields every lesson fills (fragment and view are added by `Lab`).
 fn report(check: String, status: Status, summaries: Vec<(&'static str, String)>, numbers: Vec<Number>) -> Report {
-    Report { fragment: String::new(), view: "", check, status, summaries, numbers, figures: Vec::new() }
+    Report {
+        fragment: String::new(),
+        view: "",
+        check,
+        status,
+        summaries,
+        numbers,
+        figures: Vec::new(),
+        presentation: Presentation::default(),
+    }
 }

@@ -7,8 +7,11 @@
 //! Serialising is canonical: `v` and `view` first, then the view's fields in table order, with
 //! defaults omitted. The seed is part of the state, so a link reproduces exactly what its author saw.
 
+mod display;
 mod fields;
 mod values;
+
+pub use display::Display;
 
 use serde::Serialize;
 
@@ -98,6 +101,8 @@ pub struct State {
     pub icl_figure: IclFigure,
     /// Parameters of the one-prompt lesson.
     pub icl_prompt: crate::lessons::icl_prompt::Params,
+    /// How the page presents the lesson (full lab or a single embedded figure).
+    pub display: Display,
 }
 
 impl Default for State {
@@ -112,6 +117,7 @@ impl Default for State {
             icl_risk: icl_lesson::Params::default(),
             icl_figure: IclFigure::Six,
             icl_prompt: crate::lessons::icl_prompt::Params::default(),
+            display: Display::default(),
         }
     }
 }
@@ -157,6 +163,9 @@ pub fn parse(fragment: &str) -> Parsed {
         }
     }
     for (key, value) in pairs.iter().filter(|(k, _)| k != "v" && k != "view") {
+        if state.display.read(state.view, key, value, &mut notices) {
+            continue;
+        }
         match field(state.view, key) {
             Some(field) => {
                 let parsed = parse_value(field, value, &(field.read)(&State::default()), &mut notices);
@@ -178,9 +187,15 @@ pub fn set(state: &mut State, key: &str, value: &str) -> Vec<String> {
     let mut notices = Vec::new();
     if key == "view" {
         match View::from_key(value) {
-            Some(view) => state.view = view,
+            Some(view) => {
+                state.view = view;
+                state.display.retarget(view);
+            }
             None => notices.push(format!("view = '{}' is not a lesson.", shown(value))),
         }
+        return notices;
+    }
+    if state.display.read(state.view, key, value, &mut notices) {
         return notices;
     }
     match field(state.view, key) {
@@ -208,7 +223,26 @@ pub fn serialise(state: &State) -> String {
             out.push_str(&value_text(&value));
         }
     }
+    out.push_str(&state.display.serialise());
     out
+}
+
+/// The fragment of an embed of one figure of the current lesson, with the given controls
+/// (`None`: all of them); `figure` must be one of the lesson's figures.
+pub fn embed_fragment(state: &State, figure: &str, controls: Option<&str>) -> String {
+    let mut embedded = state.clone();
+    let mut notices = Vec::new();
+    embedded.display = Display { embed: true, ..Display::default() };
+    embedded.display.read(state.view, "figure", figure, &mut notices);
+    if let Some(controls) = controls {
+        embedded.display.read(state.view, "controls", controls, &mut notices);
+    }
+    serialise(&embedded)
+}
+
+/// The fragment of the same lesson and settings in the full lab (what an embed links to).
+pub fn full_fragment(state: &State) -> String {
+    serialise(&State { display: Display::default(), ..state.clone() })
 }
 
 /// A control as the page needs it: key, label, current value and the range allowed right now.

@@ -51,6 +51,12 @@ impl Lab {
         self.inner.fragment()
     }
 
+    /// The fragment embedding figure `figure` of the current view; `controls` is a
+    /// comma-separated whitelist, or empty for all of the lesson's controls.
+    pub fn embed_fragment(&self, figure: &str, controls: &str) -> String {
+        self.inner.embed_fragment(figure, (!controls.is_empty()).then_some(controls))
+    }
+
     /// The current view's key.
     pub fn view(&self) -> String {
         self.inner.state().view.key().to_owned()
@@ -91,6 +97,15 @@ impl Lab {
         let area = backend.into_drawing_area();
         figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
         area.present().map_err(|e| JsError::new(&format!("{e:?}")))
+    }
+
+    /// One figure of the current view as an SVG document, drawn by the same plotting code as the
+    /// canvas through plotters' SVG backend. Only in the export build (feature `svg-export`):
+    /// the page loads that build lazily, keeping the first load within its size budget.
+    #[cfg(feature = "svg-export")]
+    pub fn svg(&self, key: &str, dark: bool) -> Result<String, JsError> {
+        self.figure(key)?;
+        self.inner.figures().svg(&[key], &Theme { scale: 1.0, dark }).map_err(|e| JsError::new(&e.to_string()))
     }
 
     /// The current view's plotted series as CSV.
