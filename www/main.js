@@ -1,39 +1,21 @@
 // Adaptation Lab page wiring: reads controls, asks the Rust core (via wasm) to validate, compute
 // and draw, and writes its texts into the page. No mathematics and no drawing happen here.
+// The classroom features (share, embed, present, keys) and export live in their own modules and
+// drive the page through the small interface built at the end of this file.
 import init, { Lab } from './pkg/adaptlab.js';
+import { $, $$, guarded, showError, showNotices, isDark } from './dom.js';
+import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
+import { wireExport } from './export.js';
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 let lab = null;
 let working = 0; // id of the scheduled background-work frame, 0 when idle
 let units = 1; // work units per frame, adapted so a frame's work stays near 10 ms
-let paused = false; // training runs can be paused; curves always fill in
+let paused = false; // training runs and prompt playback can be paused; curves always fill in
+let offscreen = false; // an embed scrolled out of view (or a hidden tab) computes nothing
+let progress = { done: 1, total: 1 };
 
 const section = () => $(`main.lesson[data-view="${lab.view()}"]`);
-
-function showError(error) {
-  const banner = $('#error-banner');
-  $('.message', banner).textContent = String(error && error.message ? error.message : error);
-  banner.hidden = false;
-  document.body.dataset.error = '1';
-}
-
-function showNotices(notices, prefix) {
-  const box = $('#notice');
-  if (!notices.length) return;
-  $('.message', box).textContent = `${prefix} ${notices.join(' ')}`;
-  box.hidden = false;
-}
-
-// Every call into wasm goes through here, so a panic or error becomes a visible message.
-function guarded(action) {
-  try {
-    return action();
-  } catch (error) {
-    showError(error);
-    return undefined;
-  }
-}
+const pausable = () => ['lora-training', 'icl-prompt'].includes(lab.view());
 
 function showView() {
   const view = lab.view();
@@ -59,7 +41,8 @@ function syncControls() {
       if (control.min !== undefined && control.min !== null) input.min = control.min;
       if (control.max !== undefined && control.max !== null) input.max = control.max;
       if (input.value !== control.value) input.value = control.value;
-      input.setAttribute('aria-valuetext', `${control.label} ${control.value}`);
+      const shown = input.tagName === 'SELECT' ? input.selectedOptions[0]?.textContent ?? control.value : control.value;
+      input.setAttribute('aria-valuetext', `${control.label}: ${shown}`);
     }
     const output = $(`output[data-for="${control.key}"]`, root);
     if (output) output.textContent = control.value;
@@ -105,15 +88,18 @@ function sizeCanvas(canvas, size) {
   return ratio;
 }
 
-function drawFigures(keys) {
-  const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+let shownFigures; // the keys of the figures the current view shows (from the last report)
+function drawFigures() {
+  const dark = isDark();
   for (const figure of $$('figure[data-figure]', section())) {
-    figure.hidden = keys !== undefined && !keys.includes(figure.dataset.figure);
+    const embedded = document.body.dataset.embedFigure;
+    figure.hidden = (shownFigures !== undefined && !shownFigures.includes(figure.dataset.figure))
+      || (embedded !== undefined && figure.dataset.figure !== embedded);
     if (figure.hidden) continue;
     const started = performance.now();
     const canvas = $('canvas', figure);
     const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
-    lab.draw(figure.dataset.figure, canvas, ratio, dark);
+    lab.draw(figure.dataset.figure, canvas, ratio * presenterScale(), dark);
     canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
   }
 }
@@ -122,8 +108,10 @@ function render() {
   const started = performance.now();
   const report = lab.compute();
   document.body.dataset.computeMs = (performance.now() - started).toFixed(2);
+  shownFigures = report.figures;
+  applyPresentation(report.presentation, section());
   // Draw before writing text, so measuring the canvases' width does not force a second layout.
-  drawFigures(report.figures);
+  drawFigures();
   const root = section();
   const check = $('.live-check', root);
   check.textContent = report.check;
@@ -143,35 +131,44 @@ function render() {
   $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
   $('#cli-solve').parentElement.hidden = !solvable;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
+  document.dispatchEvent(new CustomEvent('adaptlab:rendered'));
+}
+
+function showProgress() {
+  const bar = $('.progress', section());
+  if (!bar) return;
+  bar.hidden = progress.done >= progress.total;
+  $('progress', bar).max = progress.total;
+  $('progress', bar).value = progress.done;
+  const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:', 'icl-risk': 'trials done:', 'icl-paper': 'trials done:' }[lab.view()];
+  $('span', bar).textContent = what ? `${what} ${progress.done} of ${progress.total}` : `computing the curve: ${progress.done} of ${progress.total} ranks`;
 }
 
 // Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
 // within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
 // at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
 let lastRender = 0;
-function scheduleWork() {
+function stopWork() {
   if (working) cancelAnimationFrame(working);
-  if (paused && lab.view() === 'lora-training') return;
+  working = 0;
+  document.body.dataset.computing = '0';
+}
+
+function scheduleWork() {
+  stopWork();
+  if ((paused && lab.view() === 'lora-training') || offscreen || document.hidden) return;
+  document.body.dataset.computing = '1';
   working = requestAnimationFrame(function step() {
     working = 0;
     guarded(() => {
       const frameStart = performance.now();
-      let progress;
       do {
         const started = performance.now();
         progress = lab.advance(units);
         const spent = performance.now() - started;
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
       } while (performance.now() - frameStart < 12 && progress.done < progress.total);
-      const bar = $('.progress', section());
-      if (bar) {
-        bar.hidden = progress.done >= progress.total;
-        $('progress', bar).max = progress.total;
-        $('progress', bar).value = progress.done;
-        const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:', 'icl-risk': 'trials done:', 'icl-paper': 'trials done:' }[lab.view()] || 'computing the curve:';
-        const unit = { 'lora-training': '', 'lora-paper': '', 'icl-risk': '', 'icl-paper': '' }[lab.view()] ?? ' ranks';
-        $('span', bar).textContent = `${what} ${progress.done} of ${progress.total}${unit}`;
-      }
+      showProgress();
       const complete = progress.done >= progress.total;
       if (complete || performance.now() - lastRender > 100) {
         render();
@@ -179,8 +176,11 @@ function scheduleWork() {
         // For the benchmark: when the first figure with background results was drawn, since navigation.
         if (!document.body.dataset.firstResultMs) document.body.dataset.firstResultMs = lastRender.toFixed(0);
       }
-      if (!complete && !(paused && lab.view() === 'lora-training')) working = requestAnimationFrame(step);
-      else if (complete) document.body.dataset.settled = '1';
+      if (!complete) working = requestAnimationFrame(step);
+      else {
+        document.body.dataset.settled = '1';
+        document.body.dataset.computing = '0';
+      }
     });
   });
 }
@@ -212,12 +212,30 @@ function loadFromHash() {
   });
 }
 
-function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: name });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+// Training: play / pause the run; the prompt lesson: play adds one example every 0.6 s.
+let promptTimer = 0;
+function setPlaying(playing) {
+  if (lab.view() === 'icl-prompt') {
+    clearInterval(promptTimer);
+    promptTimer = playing ? setInterval(() => {
+      const k = Number($('#prompt-k').value);
+      if (k >= Number($('#prompt-k').max)) setPlaying(false);
+      else change('k', String(k + 1));
+    }, 600) : 0;
+    $('#prompt-play').textContent = playing ? 'Pause' : 'Play';
+    $('#prompt-play').setAttribute('aria-pressed', String(playing));
+    return;
+  }
+  paused = !playing;
+  $('#train-play').textContent = paused ? 'Play' : 'Pause';
+  $('#train-play').setAttribute('aria-pressed', String(!paused));
+  if (!paused) scheduleWork();
+  else {
+    stopWork();
+    guarded(render); // show exactly where the run stopped
+  }
 }
+const isPlaying = () => (lab.view() === 'icl-prompt' ? promptTimer !== 0 : !paused);
 
 function wire() {
   for (const input of $$('[data-key]')) {
@@ -231,34 +249,53 @@ function wire() {
     button.addEventListener('click', () => change('seed', String(Number($('[data-key="seed"]', section()).value) + 1)));
   }
   $('#notice .dismiss').addEventListener('click', () => { $('#notice').hidden = true; });
-  $('#reset-link').addEventListener('click', () => { location.hash = '#v=1'; location.reload(); });
-  for (const button of $$('.download-csv')) {
-    button.addEventListener('click', () => guarded(() => download(`adaptlab-${lab.view()}.csv`, 'text/csv', lab.csv())));
-  }
-  $('#train-play').addEventListener('click', () => {
-    paused = !paused;
-    $('#train-play').textContent = paused ? 'Play' : 'Pause';
-    $('#train-play').setAttribute('aria-pressed', String(!paused));
-    if (!paused) scheduleWork();
-    else {
-      if (working) { cancelAnimationFrame(working); working = 0; }
-      guarded(render); // show exactly where the run stopped
-    }
+  $('#reset-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    location.hash = '#v=1';
+    location.reload();
   });
+  $('#train-play').addEventListener('click', () => setPlaying(paused));
   $('#train-step').addEventListener('click', () => guarded(() => { lab.advance(1); render(); }));
   $('#train-reset').addEventListener('click', () => guarded(() => { lab.reset(); refresh(); }));
   const promptK = () => Number($('#prompt-k').value);
+  $('#prompt-play').addEventListener('click', () => setPlaying(promptTimer === 0));
   $('#prompt-add').addEventListener('click', () => change('k', String(promptK() + 1)));
   $('#prompt-double').addEventListener('click', () => change('k', String(Math.max(1, promptK() * 2))));
-  $('#prompt-reset').addEventListener('click', () => change('k', '0'));
+  $('#prompt-reset').addEventListener('click', () => { setPlaying(false); change('k', '0'); });
   window.addEventListener('hashchange', loadFromHash);
   let pending = false;
-  window.addEventListener('resize', () => {
+  const redraw = () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; guarded(() => drawFigures()); });
-  });
+    requestAnimationFrame(() => { pending = false; guarded(drawFigures); });
+  };
+  window.addEventListener('resize', redraw);
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
+  document.addEventListener('visibilitychange', () => (document.hidden ? stopWork() : scheduleWork()));
 }
+
+// What the classroom and export modules may do with the page.
+const page = {
+  lab: () => lab,
+  section,
+  change,
+  render: () => guarded(render),
+  redraw: () => guarded(drawFigures),
+  progress: () => progress,
+  isPlaying,
+  setPlaying,
+  step: () => guarded(() => {
+    if (lab.view() === 'lora-training') { lab.advance(1); render(); } else if (lab.view() === 'icl-prompt') change('k', String(Number($('#prompt-k').value) + 1));
+  }),
+  stepBack: () => { if (lab.view() === 'icl-prompt') change('k', String(Math.max(0, Number($('#prompt-k').value) - 1))); },
+  restart: () => guarded(() => {
+    if (lab.view() === 'lora-training') { lab.reset(); refresh(); } else location.hash = `#v=1&view=${lab.view()}`;
+  }),
+  setOffscreen(value) {
+    offscreen = value;
+    if (offscreen) stopWork(); else if (!document.body.dataset.settled) scheduleWork();
+  },
+};
 
 async function main() {
   try {
@@ -269,6 +306,8 @@ async function main() {
     return;
   }
   wire();
+  wireExport(page);
+  wireClassroom(page);
   loadFromHash();
 }
 

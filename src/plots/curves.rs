@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::legend::{self, Corner, Swatch};
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 
 /// How a series is drawn (the redundant, colour-independent encoding).
@@ -220,13 +221,14 @@ where
             .draw_series(std::iter::once(Text::new(marker.label.clone(), (x, label_y), theme.text(12.0).pos(anchor))))
             .map_err(plot_error)?;
     }
+    let mut entries = Vec::new();
     for series in &figure.series {
         let points: Vec<(f64, f64)> =
             series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
         let color = series.color;
         let width = theme.px(2.0);
         let marker_size = theme.px(4.5);
-        let drawn = match series.mark {
+        match series.mark {
             Mark::Line => chart.draw_series(LineSeries::new(points, color.stroke_width(width))),
             Mark::Dashed => chart.draw_series(DashedLineSeries::new(
                 points,
@@ -255,21 +257,7 @@ where
         if series.label.is_empty() {
             continue; // a companion line (e.g. the second standard-error line) has no legend entry
         }
-        let labelled = drawn.label(series.label.as_str());
-        match series.mark {
-            Mark::Line => {
-                labelled.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width)))
-            }
-            Mark::Dashed => {
-                labelled.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], color.stroke_width(width)))
-            }
-            Mark::Circles | Mark::LineCircles => {
-                labelled.legend(move |(x, y)| Circle::new((x + 10, y), marker_size, color.stroke_width(width)))
-            }
-            Mark::LineSquares => {
-                labelled.legend(move |(x, y)| Rectangle::new([(x + 6, y - 4), (x + 14, y + 4)], color.filled()))
-            }
-        };
+        entries.push((series.label.clone(), swatch(series.mark, color)));
     }
     let below_floor = figure.log_y && figure.finite_ys().any(|y| y < floor);
     if below_floor {
@@ -281,18 +269,18 @@ where
             )))
             .map_err(plot_error)?;
     }
-    chart
-        .configure_series_labels()
-        .position(if figure.legend_lower_left {
-            SeriesLabelPosition::LowerLeft
-        } else {
-            SeriesLabelPosition::UpperRight
-        })
-        .background_style(theme.background().mix(0.9))
-        .border_style(theme.grid())
-        .label_font(theme.text(12.0))
-        .draw()
-        .map_err(plot_error)
+    let corner = if figure.legend_lower_left { Corner::LowerLeft } else { Corner::UpperRight };
+    legend::draw(&chart.plotting_area().strip_coord_spec(), &entries, corner, theme)
+}
+
+/// The legend's swatch for a series: its colour and its second encoding.
+fn swatch(mark: Mark, color: RGBColor) -> Swatch {
+    match mark {
+        Mark::Line => Swatch::Line(color),
+        Mark::Dashed => Swatch::Dashed(color),
+        Mark::Circles | Mark::LineCircles => Swatch::Circle(color),
+        Mark::LineSquares => Swatch::Square(color),
+    }
 }
 
 /// Appends the figure's series and markers to a long-form CSV (`figure,series,x,y`).

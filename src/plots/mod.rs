@@ -9,6 +9,7 @@ pub mod figure;
 pub mod heatmaps;
 pub mod icl;
 pub mod icl_prompt;
+pub mod legend;
 pub mod lora_linear;
 pub mod lora_networks;
 pub mod spectrum;

@@ -4,6 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::{self, Corner, Swatch};
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
 
@@ -65,9 +66,7 @@ pub fn draw<DB: DrawingBackend>(
                 .take(data.absorbed)
                 .map(|(i, &s)| Rectangle::new(bar(i, s), absorbed_style)),
         )
-        .map_err(plot_error)?
-        .label(format!("absorbed by the adapters ({} bars)", data.absorbed))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], absorbed_style));
+        .map_err(plot_error)?;
     chart
         .draw_series(
             data.sigma_squared
@@ -76,9 +75,7 @@ pub fn draw<DB: DrawingBackend>(
                 .skip(data.absorbed)
                 .map(|(i, &s)| Rectangle::new(bar(i, s), remaining_style)),
         )
-        .map_err(plot_error)?
-        .label("remaining error (hollow)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], remaining_style));
+        .map_err(plot_error)?;
 
     // The boundary the student moves with R, labelled on the plot itself.
     let boundary = data.absorbed as f64 + 0.5;
@@ -103,13 +100,9 @@ pub fn draw<DB: DrawingBackend>(
         .draw_series(std::iter::once(Text::new(format!("k = {}", data.absorbed), (label_x, top * 0.97), style)))
         .map_err(plot_error)?;
 
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(theme.background().mix(0.9))
-        .border_style(theme.grid())
-        .label_font(theme.text(12.0))
-        .draw()
-        .map_err(plot_error)?;
-    Ok(())
+    let entries = [
+        (format!("absorbed by the adapters ({} bars)", data.absorbed), Swatch::Square(okabe_ito::BLUE)),
+        ("remaining error (hollow)".to_owned(), Swatch::HollowSquare(okabe_ito::VERMILLION)),
+    ];
+    legend::draw(&chart.plotting_area().strip_coord_spec(), &entries, Corner::UpperRight, theme)
 }

@@ -3,11 +3,14 @@
 //! progress); matrices never cross. Every method is a thin wrapper.
 
 mod bench;
+mod measured;
 
+use measured::Measured;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::plots::{Figure, Theme};
 
@@ -92,9 +95,10 @@ impl Lab {
     /// devicePixelRatio (type and lines scale with it).
     pub fn draw(&self, key: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
         let figure = self.figure(key)?;
+        let context = context_of(&canvas)?;
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
+        let area = Measured::new(backend, context).into_drawing_area();
         figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
         area.present().map_err(|e| JsError::new(&format!("{e:?}")))
     }
@@ -104,14 +108,37 @@ impl Lab {
     /// the page loads that build lazily, keeping the first load within its size budget.
     #[cfg(feature = "svg-export")]
     pub fn svg(&self, key: &str, dark: bool) -> Result<String, JsError> {
-        self.figure(key)?;
-        self.inner.figures().svg(&[key], &Theme { scale: 1.0, dark }).map_err(|e| JsError::new(&e.to_string()))
+        let figure = self.figure(key)?;
+        let scratch: HtmlCanvasElement = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| JsError::new("no document to measure text in"))?
+            .create_element("canvas")
+            .map_err(|_| JsError::new("cannot create a canvas to measure text"))?
+            .unchecked_into();
+        let mut out = String::new();
+        {
+            let backend = plotters::prelude::SVGBackend::with_string(&mut out, figure.size());
+            let area = Measured::new(backend, context_of(&scratch)?).into_drawing_area();
+            figure.draw(&area, &Theme { scale: 1.0, dark }).map_err(|e| JsError::new(&e.to_string()))?;
+            area.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+        }
+        Ok(out)
     }
 
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
     }
+}
+
+/// The 2D context of a canvas (the same object the canvas backend draws with).
+fn context_of(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| JsError::new("canvas has no 2D context"))
 }
 
 impl Lab {

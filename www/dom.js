@@ -1,0 +1,68 @@
+// Small DOM helpers shared by the page's modules. Text only ever enters the page through
+// textContent, never as HTML, so nothing from a link or an imported file can become markup.
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+export function showError(error) {
+  const banner = $('#error-banner');
+  $('.message', banner).textContent = String(error && error.message ? error.message : error);
+  banner.hidden = false;
+  document.body.dataset.error = '1';
+}
+
+export function showNotices(notices, prefix) {
+  const box = $('#notice');
+  if (!notices.length) return;
+  $('.message', box).textContent = `${prefix} ${notices.join(' ')}`;
+  box.hidden = false;
+}
+
+// Every call into wasm goes through here, so a panic or error becomes a visible message.
+export function guarded(action) {
+  try {
+    return action();
+  } catch (error) {
+    showError(error);
+    return undefined;
+  }
+}
+
+// A short-lived status line in the toolbar ("Link copied", "Saved figure.png").
+export function announce(text) {
+  const status = $('#toolbar-status');
+  status.textContent = text;
+  clearTimeout(announce.timer);
+  announce.timer = setTimeout(() => { status.textContent = ''; }, 4000);
+}
+
+export function download(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  announce(`Saved ${name}`);
+}
+
+// The page's own address without the fragment: the base of every shared or embedded link.
+export const pageAddress = () => `${location.origin === 'null' ? location.protocol + '//' : location.origin}${location.pathname}`;
+
+// Whether the dark palette is in use: the reader's choice on this page, else the system's.
+export function isDark() {
+  const chosen = document.documentElement.dataset.theme;
+  return chosen ? chosen === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+// The row of buttons in a figure's heading (export, embed), created on first use.
+export function figureTools(figure) {
+  const head = $('.figure-head', figure);
+  let tools = $('.figure-tools', head);
+  if (!tools) {
+    tools = Object.assign(document.createElement('span'), { className: 'figure-tools' });
+    tools.setAttribute('role', 'group');
+    tools.setAttribute('aria-label', `Export or embed: ${$('h3', head).textContent}`);
+    head.append(tools);
+  }
+  return tools;
+}
