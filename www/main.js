@@ -255,8 +255,8 @@ function wire() {
     location.reload();
   });
   $('#train-play').addEventListener('click', () => setPlaying(paused));
-  $('#train-step').addEventListener('click', () => guarded(() => { lab.advance(1); render(); }));
-  $('#train-reset').addEventListener('click', () => guarded(() => { lab.reset(); refresh(); }));
+  $('#train-step').addEventListener('click', page.step);
+  $('#train-reset').addEventListener('click', page.restart);
   const promptK = () => Number($('#prompt-k').value);
   $('#prompt-play').addEventListener('click', () => setPlaying(promptTimer === 0));
   $('#prompt-add').addEventListener('click', () => change('k', String(promptK() + 1)));
@@ -285,11 +285,22 @@ const page = {
   isPlaying,
   setPlaying,
   step: () => guarded(() => {
-    if (lab.view() === 'lora-training') { lab.advance(1); render(); } else if (lab.view() === 'icl-prompt') change('k', String(Number($('#prompt-k').value) + 1));
+    if (lab.view() === 'lora-training') {
+      progress = lab.advance(1);
+      showProgress();
+      render();
+    } else if (lab.view() === 'icl-prompt') change('k', String(Number($('#prompt-k').value) + 1));
   }),
   stepBack: () => { if (lab.view() === 'icl-prompt') change('k', String(Math.max(0, Number($('#prompt-k').value) - 1))); },
   restart: () => guarded(() => {
-    if (lab.view() === 'lora-training') { lab.reset(); refresh(); } else location.hash = `#v=1&view=${lab.view()}`;
+    if (lab.view() !== 'lora-training') {
+      location.hash = `#v=1&view=${lab.view()}`;
+      return;
+    }
+    lab.reset();
+    progress = lab.advance(0);
+    showProgress();
+    refresh();
   }),
   setOffscreen(value) {
     offscreen = value;
