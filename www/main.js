@@ -6,6 +6,7 @@ import init, { Lab } from './pkg/adaptlab.js';
 import { $, $$, guarded, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
+import { wireDataTables } from './data-table.js';
 
 let lab = null;
 let working = 0; // id of the scheduled background-work frame, 0 when idle
@@ -41,8 +42,7 @@ function syncControls() {
       if (control.min !== undefined && control.min !== null) input.min = control.min;
       if (control.max !== undefined && control.max !== null) input.max = control.max;
       if (input.value !== control.value) input.value = control.value;
-      const shown = input.tagName === 'SELECT' ? input.selectedOptions[0]?.textContent ?? control.value : control.value;
-      input.setAttribute('aria-valuetext', `${control.label}: ${shown}`);
+      if (input.type === 'range') input.setAttribute('aria-valuetext', `${control.label}: ${control.value}`);
     }
     const output = $(`output[data-for="${control.key}"]`, root);
     if (output) output.textContent = control.value;
@@ -319,6 +319,7 @@ async function main() {
   wire();
   wireExport(page);
   wireClassroom(page);
+  wireDataTables(page);
   loadFromHash();
 }
 

@@ -282,3 +282,16 @@ test('at phone width (375 px) nothing overflows sideways and the controls are to
     await context.close();
   }
 });
+
+test('"Show data" lists the plotted values, the same numbers as the page', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=5');
+  assert.equal(await page.getAttribute('main:not([hidden]) figure[data-figure="error"] canvas', 'aria-label'), 'Error against rank: theory and construction');
+  await page.click('main:not([hidden]) figure[data-figure="error"] details.data summary');
+  const rows = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.ok(rows.length > 30);
+  const optimum = rows.find(([series, x]) => series === 'optimal_frobenius_sq' && x === '5');
+  const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
+  assert.ok(Math.abs(Number(optimum[2]) - shown) <= 1e-9 * shown, `${optimum} vs ${shown}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,51 @@
+// Accessible figures: every canvas is an image named by its figure's heading (its live text
+// summary is linked by aria-describedby in the page), and a "Show data" table lists the values
+// it plots — the same rows as its CSV export, built only while the table is open.
+import { $, $$, guarded } from './dom.js';
+
+let page = null;
+const REFRESH_MS = 1000; // while a sweep fills in, an open table follows it at most once a second
+
+function fill(figure) {
+  const key = figure.dataset.figure;
+  const rows = page.lab().csv().trimEnd().split('\n').slice(1).map((row) => row.split(',')).filter((cells) => cells[0] === key);
+  const table = document.createElement('table');
+  table.className = 'data-table';
+  const caption = table.createCaption();
+  caption.textContent = `Values plotted in “${$('h3', figure).textContent}” (${rows.length} rows)`;
+  const head = table.createTHead().insertRow();
+  for (const name of ['series', 'x', 'y']) {
+    const cell = document.createElement('th');
+    cell.scope = 'col';
+    cell.textContent = name;
+    head.append(cell);
+  }
+  const body = table.createTBody();
+  for (const [, series, x, y] of rows) {
+    const row = body.insertRow();
+    for (const text of [series, x, y]) row.insertCell().textContent = text;
+  }
+  $('.table-wrap', figure).replaceChildren(table);
+  figure.dataset.tableFilled = String(performance.now());
+}
+
+export function wireDataTables(pageInterface) {
+  page = pageInterface;
+  for (const figure of $$('figure[data-figure]')) {
+    $('canvas', figure).setAttribute('aria-label', $('h3', figure).textContent);
+    const details = document.createElement('details');
+    details.className = 'data';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Show data';
+    const wrap = Object.assign(document.createElement('div'), { className: 'table-wrap' });
+    details.append(summary, wrap);
+    figure.append(details);
+    details.addEventListener('toggle', () => { if (details.open) guarded(() => fill(figure)); });
+  }
+  document.addEventListener('adaptlab:rendered', () => {
+    for (const figure of $$('main:not([hidden]) figure[data-figure]:not([hidden])')) {
+      const open = $('details.data', figure).open;
+      if (open && performance.now() - Number(figure.dataset.tableFilled || 0) > REFRESH_MS) guarded(() => fill(figure));
+    }
+  });
+}
