@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, everything Adaptation Lab needs to build, serve and test on a fresh
 # Debian machine with a Rust toolchain: the wasm32 target, the pinned wasm-bindgen CLI, the npm
-# packages (binaryen's wasm-opt, playwright-core) and, with --browser, Debian's Chromium.
+# packages (binaryen's wasm-opt, playwright-core, @axe-core/playwright) and, with --browser, Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --force
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwright ]; then
   # npm's binaryen: Debian's wasm-opt 108 breaks wasm-bindgen's output.
   npm ci --no-audit --no-fund
 fi
