@@ -66,7 +66,7 @@ fn controls_follow_the_state() {
     let notices = state::set(&mut s, "D", "8");
     assert!(notices.is_empty());
     let r = state::controls(&s).into_iter().find(|c| c.key == "R").unwrap();
-    assert_eq!((r.min, r.max, r.value.as_str()), (Some(0), Some(8), "3"));
+    assert_eq!((r.min, r.max, r.value.as_str()), (Some(0.0), Some(8.0), "3"));
     assert_eq!(state::set(&mut s, "R", "12"), vec!["R = 12 exceeds D = 8; using R = 8.".to_owned()]);
     assert_eq!(s.lora_linear.rank, 8);
     assert_eq!(state::set(&mut s, "nope", "1").len(), 1);

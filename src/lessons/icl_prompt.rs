@@ -25,7 +25,18 @@ pub enum Scenario {
     EarlyAscent,
 }
 
-/// The lesson's parameters.
+/// Number of skills of the 2-D prior.
+pub const PLANE_SKILLS: usize = 3;
+
+impl Scenario {
+    /// Whether the scenario uses the 2-D prior (whose centres, weights and σ's are settings).
+    pub fn is_plane(self) -> bool {
+        matches!(self, Scenario::PlaneMisleading | Scenario::PlaneNear)
+    }
+}
+
+/// The lesson's parameters. The 2-D prior's settings are held in hundredths, as the link
+/// writes them (σ_w = 0.3 is 30), so that a link reproduces them exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Params {
     /// Prior and task.
@@ -34,28 +45,70 @@ pub struct Params {
     pub k: usize,
     /// Seed of the example sequence and the query.
     pub seed: u64,
+    /// The 2-D prior's skill centres μ_β = w_β as x₁, y₁, x₂, y₂, x₃, y₃ in hundredths (the
+    /// student drags them); empty: at 120° on the unit circle.
+    pub centres: Vec<i64>,
+    /// The 2-D prior's mixture weights in percent (normalised to sum to 1); empty: equal.
+    pub weights: Vec<i64>,
+    /// The 2-D prior's σ_y, σ_w and σ_μ in hundredths.
+    pub sigma_y: i64,
+    /// σ_w in hundredths.
+    pub sigma_w: i64,
+    /// σ_μ in hundredths.
+    pub sigma_mu: i64,
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Params { scenario: Scenario::PlaneMisleading, k: 0, seed: 0 }
+        Params {
+            scenario: Scenario::PlaneMisleading,
+            k: 0,
+            seed: 0,
+            centres: Vec::new(),
+            weights: Vec::new(),
+            sigma_y: 200,
+            sigma_w: 30,
+            sigma_mu: 10,
+        }
     }
 }
 
-/// A 2-D prior: three skills at 120° on the unit circle (μ_β = w_β), σ_x = 1, σ_y = 2,
-/// σ_μ = 0.1, σ_w = 0.3: inputs are informative about the skill, labels are noisy, so a few
-/// examples retrieve by their inputs, and learning (δ_w = 0.0225) takes a few dozen.
-pub fn plane_prior() -> Prior {
-    let at = |deg: f64| Vector::from_column_slice(&[deg.to_radians().cos(), deg.to_radians().sin()]);
-    let centres = vec![at(90.0), at(210.0), at(330.0)];
+/// The default skill centres in hundredths, as a dragged set starts from them.
+pub fn default_centres() -> Vec<i64> {
+    [90.0f64, 210.0, 330.0]
+        .iter()
+        .flat_map(|deg| {
+            [(deg.to_radians().cos() * 100.0).round() as i64, (deg.to_radians().sin() * 100.0).round() as i64]
+        })
+        .collect()
+}
+
+/// The 2-D prior: three skills (μ_β = w_β), by default at 120° on the unit circle with equal
+/// weights, σ_x = 1, σ_y = 2, σ_μ = 0.1, σ_w = 0.3: inputs are informative about the skill,
+/// labels are noisy, so a few examples retrieve by their inputs, and learning (δ_w = 0.0225)
+/// takes a few dozen. Centres, weights and σ's come from the parameters.
+pub fn plane_prior(params: &Params) -> Prior {
+    let hundredths = |n: i64| n as f64 / 100.0;
+    let centres: Vec<Vector> = if params.centres.len() == 2 * PLANE_SKILLS {
+        params.centres.chunks(2).map(|c| Vector::from_column_slice(&[hundredths(c[0]), hundredths(c[1])])).collect()
+    } else {
+        let at = |deg: f64| Vector::from_column_slice(&[deg.to_radians().cos(), deg.to_radians().sin()]);
+        vec![at(90.0), at(210.0), at(330.0)]
+    };
+    let weights = if params.weights.len() == PLANE_SKILLS && params.weights.iter().all(|&w| w > 0) {
+        let total: i64 = params.weights.iter().sum();
+        params.weights.iter().map(|&w| w as f64 / total as f64).collect()
+    } else {
+        vec![1.0 / PLANE_SKILLS as f64; PLANE_SKILLS]
+    };
     Prior {
-        weights: vec![1.0 / 3.0; 3],
+        weights,
         mu: centres.clone(),
         w: centres,
         sigma_x: 1.0,
-        sigma_y: 2.0,
-        sigma_mu: 0.1,
-        sigma_w: 0.3,
+        sigma_y: hundredths(params.sigma_y),
+        sigma_mu: hundredths(params.sigma_mu),
+        sigma_w: hundredths(params.sigma_w),
     }
 }
 
@@ -64,12 +117,12 @@ impl Params {
     pub fn scenario(&self) -> (Prior, Vector, Vector) {
         match self.scenario {
             Scenario::PlaneMisleading => {
-                let p = plane_prior();
+                let p = plane_prior(self);
                 let (mu, w) = (p.mu[0].clone(), p.w[1].clone());
                 (p, mu, w)
             }
             Scenario::PlaneNear => {
-                let p = plane_prior();
+                let p = plane_prior(self);
                 let task = prior::unit(&[0.3, 1.0]);
                 (p, task.clone(), task)
             }
@@ -100,6 +153,8 @@ pub struct Step {
     pub posterior: Posterior,
     /// ⟨x_q, w*⟩.
     pub truth: f64,
+    /// Whether the prior is the 2-D one whose skill centres the student drags.
+    pub draggable: bool,
 }
 
 /// Computes the prompt after `params.k` examples (the first k of one seeded sequence).
@@ -121,7 +176,8 @@ pub fn step(params: &Params) -> Option<Step> {
     }
     let posterior = posterior::posterior(&prior, &stats, &query).ok()?;
     let truth = query.dot(&task_w);
-    Some(Step { prior, task_w, examples, query, posterior, truth })
+    let draggable = params.scenario.is_plane();
+    Some(Step { prior, task_w, examples, query, posterior, truth, draggable })
 }
 
 impl Step {

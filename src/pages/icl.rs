@@ -181,3 +181,58 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
     );
     (report, crate::plots::icl_prompt::figures(&step))
 }
+
+/// Dragging the 2-D prior's skill centres on the weight-space figure. Positions are device
+/// pixels of a drawing `size` = (width, height) drawn at `scale`, as the page draws it.
+pub mod drag {
+    use crate::lessons::icl_prompt::{default_centres, Params, PLANE_SKILLS};
+    use crate::plots::icl_prompt::WeightSpace;
+    use crate::plots::{Figure, FigureSet, Theme};
+
+    /// How close (in CSS pixels) a pointer must be to a centre to pick it up.
+    const REACH: f64 = 16.0;
+    /// Centres stay within ±2 (the state's range) in each coordinate.
+    const LIMIT: f64 = 2.0;
+
+    fn space(figures: &FigureSet) -> Option<&WeightSpace> {
+        match figures.get("functions") {
+            Some(Figure::WeightSpace(space)) if space.fixed_extent.is_some() => Some(space),
+            _ => None,
+        }
+    }
+
+    /// The skill whose centre is nearest to the pointer, within reach; `None` when the lesson's
+    /// centres are not draggable.
+    pub fn centre_at(figures: &FigureSet, pointer: (f64, f64), size: (u32, u32), scale: f64) -> Option<usize> {
+        let space = space(figures)?;
+        let frame = space.frame(size.0, size.1, &Theme { scale, dark: false });
+        let distance = |c: &(f64, f64)| {
+            let (x, y) = frame.to_pixel(*c);
+            (x - pointer.0).hypot(y - pointer.1)
+        };
+        let (index, nearest) = space.centres.iter().map(distance).enumerate().min_by(|a, b| a.1.total_cmp(&b.1))?;
+        (nearest <= REACH * scale).then_some(index)
+    }
+
+    /// The `centres` setting (hundredths, as in a link) after moving skill `index` to the
+    /// pointer; `None` when nothing can be moved.
+    pub fn moved(
+        figures: &FigureSet,
+        params: &Params,
+        index: usize,
+        pointer: (f64, f64),
+        size: (u32, u32),
+        scale: f64,
+    ) -> Option<String> {
+        let space = space(figures)?;
+        if index >= PLANE_SKILLS || !(pointer.0.is_finite() && pointer.1.is_finite()) {
+            return None;
+        }
+        let (x, y) = space.frame(size.0, size.1, &Theme { scale, dark: false }).to_weights(pointer.0, pointer.1);
+        let mut centres =
+            if params.centres.len() == 2 * PLANE_SKILLS { params.centres.clone() } else { default_centres() };
+        centres[2 * index] = (x.clamp(-LIMIT, LIMIT) * 100.0).round() as i64;
+        centres[2 * index + 1] = (y.clamp(-LIMIT, LIMIT) * 100.0).round() as i64;
+        Some(centres.iter().map(|n| format!("{}", *n as f64 / 100.0)).collect::<Vec<_>>().join(","))
+    }
+}

@@ -211,6 +211,27 @@ impl Lab {
         self.compute()
     }
 
+    /// The draggable skill centre under a pointer at device pixel `pointer` of the one-prompt
+    /// lesson's weight-space figure drawn at `size` device pixels and `scale`, if any.
+    pub fn centre_at(&self, pointer: (f64, f64), size: (u32, u32), scale: f64) -> Option<usize> {
+        if self.state.view != View::IclPrompt {
+            return None;
+        }
+        icl::drag::centre_at(&self.figures, pointer, size, scale)
+    }
+
+    /// Moves skill centre `index` to the pointer (through the same validation as a link);
+    /// returns the repair notices.
+    pub fn move_centre(&mut self, index: usize, pointer: (f64, f64), size: (u32, u32), scale: f64) -> Vec<String> {
+        if self.state.view != View::IclPrompt {
+            return vec!["only the one-prompt lesson has skill centres to move.".to_owned()];
+        }
+        match icl::drag::moved(&self.figures, &self.state.icl_prompt, index, pointer, size, scale) {
+            Some(centres) => self.set("centres", &centres),
+            None => vec!["this prior's skill centres cannot be moved.".to_owned()],
+        }
+    }
+
     /// The figures of the last `compute`.
     pub fn figures(&self) -> &FigureSet {
         &self.figures

@@ -9,6 +9,9 @@ use super::figure::{Figure, FigureSet};
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::icl_prompt::Step;
 
+/// Half-width of the view of the draggable 2-D prior: centres may be dragged to ±2.
+pub const DRAGGABLE_EXTENT: f64 = 2.4;
+
 const SKILL_COLOURS: [RGBColor; 4] = [okabe_ito::VERMILLION, okabe_ito::BLUE, okabe_ito::GREEN, okabe_ito::PURPLE];
 
 /// What the weights figure shows.
@@ -35,6 +38,70 @@ pub struct WeightSpace {
     pub task: (f64, f64),
     /// Dimension d (the figure shows the first two coordinates when d > 2).
     pub dim: usize,
+    /// A fixed half-width of the view (the 2-D prior, whose centres the student drags: the axes
+    /// must not move under the pointer); `None`: fitted to the data.
+    pub fixed_extent: Option<f64>,
+}
+
+/// Where the weight-space plot lies in a drawing, in device pixels, and which part of weight
+/// space it shows: the page maps a pointer to weight space with it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    /// Plot rectangle: left, top, right, bottom (device pixels).
+    pub rect: (f64, f64, f64, f64),
+    /// Weight-space range shown along x.
+    pub x: (f64, f64),
+    /// Weight-space range shown along y.
+    pub y: (f64, f64),
+}
+
+impl Frame {
+    /// The weight-space point under device pixel (px, py).
+    pub fn to_weights(&self, px: f64, py: f64) -> (f64, f64) {
+        let (left, top, right, bottom) = self.rect;
+        let fx = (px - left) / (right - left).max(1.0);
+        let fy = (py - top) / (bottom - top).max(1.0);
+        (self.x.0 + fx * (self.x.1 - self.x.0), self.y.1 - fy * (self.y.1 - self.y.0))
+    }
+
+    /// The device pixel of a weight-space point.
+    pub fn to_pixel(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        let (left, top, right, bottom) = self.rect;
+        (
+            left + (x - self.x.0) / (self.x.1 - self.x.0) * (right - left),
+            top + (self.y.1 - y) / (self.y.1 - self.y.0) * (bottom - top),
+        )
+    }
+}
+
+/// Margins of the weight-space plot in CSS pixels: outer margin, title band, x and y label areas.
+const SPACE_MARGIN: f64 = 10.0;
+const SPACE_TITLE: f64 = 30.0;
+const SPACE_X_LABELS: f64 = 40.0;
+const SPACE_Y_LABELS: f64 = 50.0;
+
+impl WeightSpace {
+    /// Half-width of the square view: fixed, or 1.2 × the largest coordinate shown (at least 1.2).
+    fn extent(&self) -> f64 {
+        self.fixed_extent.unwrap_or_else(|| {
+            let all = self.centres.iter().chain(&self.shifted).chain(std::iter::once(&self.task));
+            all.fold(1.0f64, |m, &(x, y)| m.max(x.abs()).max(y.abs())) * 1.2
+        })
+    }
+
+    /// The plot's frame in a drawing of `width` × `height` device pixels drawn with `theme`.
+    /// The layout has fixed margins, so this is exactly where `draw_space` puts the axes.
+    pub fn frame(&self, width: u32, height: u32, theme: &Theme) -> Frame {
+        let margin = f64::from(theme.px(SPACE_MARGIN));
+        let left = margin + f64::from(theme.px(SPACE_Y_LABELS));
+        let top = margin + f64::from(theme.px(SPACE_TITLE));
+        let right = f64::from(width) - margin;
+        let bottom = f64::from(height) - margin - f64::from(theme.px(SPACE_X_LABELS));
+        // A square plot: the x range is padded to the plot rectangle's aspect ratio.
+        let aspect = (right - left).max(1.0) / (bottom - top).max(1.0);
+        let extent = self.extent();
+        Frame { rect: (left, top, right, bottom), x: (-extent * aspect, extent * aspect), y: (-extent, extent) }
+    }
 }
 
 fn xy(v: &crate::linalg::Vector) -> (f64, f64) {
@@ -54,6 +121,7 @@ pub fn figures(step: &Step) -> FigureSet {
         weights: step.posterior.weights.clone(),
         task: xy(&step.task_w),
         dim: step.prior.dim(),
+        fixed_extent: step.draggable.then_some(DRAGGABLE_EXTENT),
     };
     FigureSet { figures: vec![("weights", Figure::Bars(bars)), ("functions", Figure::WeightSpace(space))] }
 }
@@ -124,22 +192,24 @@ pub fn draw_space<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
-    let all = data.centres.iter().chain(&data.shifted).chain(std::iter::once(&data.task));
-    let extent = all.fold(1.0f64, |m, &(x, y)| m.max(x.abs()).max(y.abs())) * 1.2;
     let title = if data.dim > 2 {
-        "Task learning: each skill's function w̃_β moves towards w* (first two coordinates)".to_owned()
+        "Task learning: each skill's function w̃_β moves towards w* (first two coordinates)"
     } else {
-        "Task learning: each skill's function w̃_β moves towards w*".to_owned()
+        "Task learning: each skill's function w̃_β moves towards w*"
     };
-    // A square plot: pad the x range to the area's aspect ratio.
     let (width, height) = area.dim_in_pixel();
-    let aspect = width as f64 / height.max(1) as f64;
+    let frame = data.frame(width, height, theme);
+    let extent = frame.y.1;
+    let aspect = frame.x.1 / extent;
+    let margin = theme.px(SPACE_MARGIN);
+    area.draw_text(title, &theme.title().pos(Pos::new(HPos::Center, VPos::Top)), (width as i32 / 2, margin as i32))
+        .map_err(plot_error)?;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, theme.title())
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(40.0))
-        .y_label_area_size(theme.px(50.0))
-        .build_cartesian_2d(-extent * aspect..extent * aspect, -extent..extent)
+        .margin(margin)
+        .margin_top(margin + theme.px(SPACE_TITLE))
+        .x_label_area_size(theme.px(SPACE_X_LABELS))
+        .y_label_area_size(theme.px(SPACE_Y_LABELS))
+        .build_cartesian_2d(frame.x.0..frame.x.1, frame.y.0..frame.y.1)
         .map_err(plot_error)?;
     chart
         .configure_mesh()

@@ -15,6 +15,10 @@ pub(super) enum Value {
     Choice(&'static str),
     /// A list of integers; empty means "not set".
     IntegerList(Vec<i64>),
+    /// A decimal number held in hundredths (`0.3` is 30), written as a decimal.
+    Hundredths(i64),
+    /// A list of decimals in hundredths; empty means "not set".
+    HundredthsList(Vec<i64>),
 }
 
 /// What values a field accepts.
@@ -29,6 +33,16 @@ pub(super) enum Spec {
     },
     /// Comma-separated integers, each in `min..=max`.
     IntegerList {
+        min: i64,
+        max: i64,
+    },
+    /// A decimal with two places, held in hundredths in `min..=max`.
+    Hundredths {
+        min: i64,
+        max: i64,
+    },
+    /// Comma-separated decimals with two places, held in hundredths, each in `min..=max`.
+    HundredthsList {
         min: i64,
         max: i64,
     },
@@ -69,6 +83,20 @@ fn integer(value: Value) -> i64 {
     match value {
         Value::Integer(n) => n,
         _ => 0,
+    }
+}
+
+fn hundredths(value: Value, fallback: i64) -> i64 {
+    match value {
+        Value::Hundredths(n) => n,
+        _ => fallback,
+    }
+}
+
+fn hundredths_list(value: Value) -> Vec<i64> {
+    match value {
+        Value::HundredthsList(list) => list,
+        _ => Vec::new(),
     }
 }
 
@@ -506,6 +534,46 @@ pub(super) static FIELDS: &[Field] = &[
                 _ => Scenario::PlaneMisleading,
             }
         },
+    },
+    Field {
+        key: "centres",
+        label: "skill centres",
+        view: View::IclPrompt,
+        spec: Spec::HundredthsList { min: -200, max: 200 },
+        read: |s| Value::HundredthsList(s.icl_prompt.centres.clone()),
+        write: |s, v| s.icl_prompt.centres = hundredths_list(v),
+    },
+    Field {
+        key: "pi",
+        label: "mixture weights (%)",
+        view: View::IclPrompt,
+        spec: Spec::IntegerList { min: 1, max: 100 },
+        read: |s| Value::IntegerList(s.icl_prompt.weights.clone()),
+        write: |s, v| s.icl_prompt.weights = if let Value::IntegerList(list) = v { list } else { Vec::new() },
+    },
+    Field {
+        key: "sy",
+        label: "label noise σ_y",
+        view: View::IclPrompt,
+        spec: Spec::Hundredths { min: 10, max: 1000 },
+        read: |s| Value::Hundredths(s.icl_prompt.sigma_y),
+        write: |s, v| s.icl_prompt.sigma_y = hundredths(v, 200),
+    },
+    Field {
+        key: "sw",
+        label: "spread of functions σ_w",
+        view: View::IclPrompt,
+        spec: Spec::Hundredths { min: 1, max: 300 },
+        read: |s| Value::Hundredths(s.icl_prompt.sigma_w),
+        write: |s, v| s.icl_prompt.sigma_w = hundredths(v, 30),
+    },
+    Field {
+        key: "smu",
+        label: "spread of input means σ_μ",
+        view: View::IclPrompt,
+        spec: Spec::Hundredths { min: 1, max: 300 },
+        read: |s| Value::Hundredths(s.icl_prompt.sigma_mu),
+        write: |s, v| s.icl_prompt.sigma_mu = hundredths(v, 10),
     },
     Field {
         key: "k",

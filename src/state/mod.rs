@@ -254,10 +254,10 @@ pub struct Control {
     pub label: &'static str,
     /// The current value as text.
     pub value: String,
-    /// Smallest allowed value (integers only).
-    pub min: Option<i64>,
+    /// Smallest allowed value (numbers only).
+    pub min: Option<f64>,
     /// Largest allowed value now (may depend on other fields, e.g. R ≤ D).
-    pub max: Option<i64>,
+    pub max: Option<f64>,
     /// Allowed values (choices only).
     pub options: Vec<&'static str>,
 }
@@ -270,7 +270,10 @@ pub fn controls(state: &State) -> Vec<Control> {
         .map(|field| {
             let (min, max, options) = match field.spec {
                 Spec::Integer { min, max } | Spec::IntegerList { min, max } => {
-                    (Some(min), Some(dynamic_max(field, state).unwrap_or(max)), Vec::new())
+                    (Some(min as f64), Some(dynamic_max(field, state).unwrap_or(max) as f64), Vec::new())
+                }
+                Spec::Hundredths { min, max } | Spec::HundredthsList { min, max } => {
+                    (Some(min as f64 / 100.0), Some(max as f64 / 100.0), Vec::new())
                 }
                 Spec::Choice { options } => (None, None, options.to_vec()),
             };
@@ -316,6 +319,20 @@ fn normalise(state: &mut State, notices: &mut Vec<String>) {
     if t.rank > t.width {
         notices.push(format!("R = {} exceeds D = {}; using R = {}.", t.rank, t.width, t.width));
         t.rank = t.width;
+    }
+    let prompt = &mut state.icl_prompt;
+    let skills = crate::lessons::icl_prompt::PLANE_SKILLS;
+    if !prompt.centres.is_empty() && prompt.centres.len() != 2 * skills {
+        notices.push(format!(
+            "centres needs {} numbers (x and y of {skills} skills), not {}; using the default centres.",
+            2 * skills,
+            prompt.centres.len()
+        ));
+        prompt.centres.clear();
+    }
+    if !prompt.weights.is_empty() && prompt.weights.len() != skills {
+        notices.push(format!("pi needs {skills} weights, not {}; using equal weights.", prompt.weights.len()));
+        prompt.weights.clear();
     }
     let p = &mut state.lora_linear;
     // A rank above D adds nothing (rank(ΔW) ≤ D), and q ≤ D for a D×D perturbation.

@@ -43,6 +43,59 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
                 }
             }
         }
+        Spec::Hundredths { min, max } => match hundredths(text) {
+            Some(n) => Value::Hundredths(clamp_hundredths(key, n, min, max, notices)),
+            None => {
+                notices.push(format!(
+                    "{key} = '{}' is not a number; using {key} = {}.",
+                    shown(text),
+                    value_text(fallback)
+                ));
+                fallback.clone()
+            }
+        },
+        Spec::HundredthsList { min, max } => {
+            if text.trim().is_empty() {
+                return Value::HundredthsList(Vec::new());
+            }
+            match text.split(',').map(hundredths).collect::<Option<Vec<i64>>>() {
+                Some(list) => Value::HundredthsList(
+                    list.into_iter().map(|n| clamp_hundredths(key, n, min, max, notices)).collect(),
+                ),
+                None => {
+                    notices.push(format!("{key} = '{}' is not a list of numbers; ignoring it.", shown(text)));
+                    fallback.clone()
+                }
+            }
+        }
+    }
+}
+
+fn clamp_hundredths(key: &str, n: i64, min: i64, max: i64, notices: &mut Vec<String>) -> i64 {
+    if n < min || n > max {
+        let bound = if n < min { min } else { max };
+        let side = if n < min { "below the minimum" } else { "above the maximum" };
+        notices.push(format!("{key} = {} is {side} {}; using {key} = {}.", decimal(n), decimal(bound), decimal(bound)));
+        bound
+    } else {
+        n
+    }
+}
+
+/// Reads a decimal as a whole number of hundredths (`"0.305"` → 31); `None` if not a finite number.
+fn hundredths(text: &str) -> Option<i64> {
+    let value = text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() < 1e12)?;
+    Some((value * 100.0).round() as i64)
+}
+
+/// Writes hundredths as the shortest decimal (30 → "0.3", -125 → "-1.25", 200 → "2").
+fn decimal(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    let (whole, cents) = (n.unsigned_abs() / 100, n.unsigned_abs() % 100);
+    match cents {
+        0 => format!("{sign}{whole}"),
+        c if c % 10 == 0 => format!("{sign}{whole}.{}", c / 10),
+        c => format!("{sign}{whole}.{c:02}"),
     }
 }
 
@@ -63,6 +116,8 @@ pub(super) fn value_text(value: &Value) -> String {
         Value::Integer(n) => n.to_string(),
         Value::Choice(s) => (*s).to_owned(),
         Value::IntegerList(list) => list.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        Value::Hundredths(n) => decimal(*n),
+        Value::HundredthsList(list) => list.iter().map(|&n| decimal(n)).collect::<Vec<_>>().join(","),
     }
 }
 

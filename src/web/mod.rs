@@ -125,6 +125,17 @@ impl Lab {
         Ok(out)
     }
 
+    /// The draggable skill centre (index) under device pixel (x, y) of the weight-space figure
+    /// drawn `width` × `height` at `scale`, or -1.
+    pub fn centre_at(&self, x: f64, y: f64, width: u32, height: u32, scale: f64) -> i32 {
+        self.inner.centre_at((x, y), (width, height), scale).map_or(-1, |i| i as i32)
+    }
+
+    /// Moves skill centre `index` to device pixel (x, y); returns the repair notices.
+    pub fn move_centre(&mut self, index: usize, x: f64, y: f64, width: u32, height: u32, scale: f64) -> Vec<String> {
+        self.inner.move_centre(index, (x, y), (width, height), scale)
+    }
+
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
