@@ -16,20 +16,18 @@ export function applyPresentation(presentation, section) {
   body.classList.toggle('embed', presentation.embed);
   if (!presentation.embed) {
     delete body.dataset.embedFigure;
-    for (const hidden of $$('[data-embed-hidden]')) { hidden.hidden = false; delete hidden.dataset.embedHidden; }
+    for (const hidden of $$('[data-embed-hidden]')) delete hidden.dataset.embedHidden;
     return;
   }
   body.dataset.embedFigure = presentation.figure;
   $('#open-full').href = `${pageAddress()}#${presentation.full_fragment}`;
   const allowed = presentation.controls;
-  for (const control of $$('.control, .per-layer', section)) {
-    const keys = $$('[data-key]', control).map((input) => input.dataset.key);
-    const key = control.classList.contains('per-layer') ? 'ranks' : keys[0];
-    const show = !allowed || allowed.includes(key);
-    if (control.hidden !== !show) {
-      control.hidden = !show;
-      if (!show) control.dataset.embedHidden = '1';
-    }
+  // Controls outside the whitelist are hidden by a data attribute (CSS), leaving `hidden` to
+  // the lesson's own rules (e.g. settings that only one scenario uses).
+  for (const control of $$('.control, .per-layer, .list-control', section)) {
+    const key = control.classList.contains('per-layer') ? 'ranks' : control.dataset.list ?? $('[data-key]', control)?.dataset.key;
+    if (!allowed || allowed.includes(key)) delete control.dataset.embedHidden;
+    else control.dataset.embedHidden = '1';
   }
   watchVisibility(section);
   reportHeight();

@@ -7,6 +7,7 @@ import { $, $$, guarded, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
+import { wireDragging } from './drag.js';
 
 let lab = null;
 let working = 0; // id of the scheduled background-work frame, 0 when idle
@@ -48,6 +49,9 @@ function syncControls() {
     if (output) output.textContent = control.value;
     if (control.key === 'ranks') syncLayerRanks(control);
     if (control.key === 'model') $('#q-control').hidden = control.value !== 'lowrank';
+    if (control.key === 'scenario') for (const part of $$('.plane-only', root)) part.hidden = !['misleading', 'near'].includes(control.value);
+    const list = $(`[data-list="${control.key}"] .layer-inputs`, root);
+    if (list) syncList(control, list);
   }
 }
 
@@ -65,6 +69,31 @@ function syncLayerRanks(control) {
       input.type = 'number';
       input.addEventListener('change', () => change('ranks', $$('#layer-ranks input').map((i) => i.value).join(',')));
       label.append(`R${String.fromCharCode(0x2081 + index)} `, input);
+      return label;
+    }));
+  }
+  $$('input', box).forEach((input, index) => {
+    input.min = control.min;
+    input.max = control.max;
+    if (input.value !== values[index]) input.value = values[index];
+  });
+}
+
+// A list setting (the prompt lesson's weights and centres) as one number input per entry,
+// showing the values in effect when the list is not set.
+const LIST_LABELS = {
+  pi: (i) => `π${String.fromCharCode(0x2081 + i)}`,
+  centres: (i) => `w${String.fromCharCode(0x2081 + Math.floor(i / 2))} ${i % 2 ? 'y' : 'x'}`,
+};
+function syncList(control, box) {
+  const values = (control.value || control.unset || '').split(',').filter((v) => v !== '');
+  if (box.children.length !== values.length) {
+    box.replaceChildren(...values.map((_, index) => {
+      const label = document.createElement('label');
+      const input = Object.assign(document.createElement('input'), { type: 'number' });
+      input.step = control.key === 'pi' ? '1' : '0.01';
+      input.addEventListener('change', () => change(control.key, $$('input', box).map((i) => i.value).join(',')));
+      label.append(`${LIST_LABELS[control.key](index)} `, input);
       return label;
     }));
   }
@@ -99,6 +128,7 @@ function drawFigures() {
     const started = performance.now();
     const canvas = $('canvas', figure);
     const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
+    canvas.dataset.scale = String(ratio * presenterScale());
     lab.draw(figure.dataset.figure, canvas, ratio * presenterScale(), dark);
     canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
   }
@@ -302,6 +332,14 @@ const page = {
     showProgress();
     refresh();
   }),
+  moveCentre(index, x, y, canvas) {
+    guarded(() => {
+      const notices = lab.move_centre(index, x, y, canvas.width, canvas.height, Number(canvas.dataset.scale));
+      syncControls();
+      refresh();
+      showNotices(notices, 'Adjusted:');
+    });
+  },
   setOffscreen(value) {
     offscreen = value;
     if (offscreen) stopWork(); else if (!document.body.dataset.settled) scheduleWork();
@@ -320,6 +358,7 @@ async function main() {
   wireExport(page);
   wireClassroom(page);
   wireDataTables(page);
+  wireDragging(page);
   loadFromHash();
 }
 

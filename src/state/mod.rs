@@ -260,6 +260,8 @@ pub struct Control {
     pub max: Option<f64>,
     /// Allowed values (choices only).
     pub options: Vec<&'static str>,
+    /// For a list that is not set: the values in effect (what its inputs show).
+    pub unset: Option<String>,
 }
 
 /// The controls of the current view with their current values and ranges.
@@ -277,7 +279,26 @@ pub fn controls(state: &State) -> Vec<Control> {
                 }
                 Spec::Choice { options } => (None, None, options.to_vec()),
             };
-            Control { key: field.key, label: field.label, value: value_text(&(field.read)(state)), min, max, options }
+            let unset = match field.key {
+                "centres" => Some(
+                    crate::lessons::icl_prompt::default_centres()
+                        .iter()
+                        .map(|&n| value_text(&fields::Value::Hundredths(n)))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                "pi" => Some(vec!["1"; crate::lessons::icl_prompt::PLANE_SKILLS].join(",")),
+                _ => None,
+            };
+            Control {
+                key: field.key,
+                label: field.label,
+                value: value_text(&(field.read)(state)),
+                min,
+                max,
+                options,
+                unset,
+            }
         })
         .collect()
 }

@@ -79,3 +79,49 @@ test('adding examples one at a time moves the weights, then the functions', asyn
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('dragging a skill centre with the mouse or a finger moves that skill and changes the posterior', async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=icl-prompt&k=4');
+  const canvasSelector = 'main:not([hidden]) figure[data-figure="functions"] canvas';
+  await page.locator(canvasSelector).scrollIntoViewIfNeeded();
+  // Where the figure puts a weight-space point, from its fixed layout (10 px margin, 30 px title,
+  // 50 px y labels, 40 px x labels, a square view of half-height 2.4), in CSS pixels.
+  const toCss = (point) => page.$eval(canvasSelector, (canvas, [x, y]) => {
+    const s = Number(canvas.dataset.scale);
+    const [left, top] = [Math.round(10 * s) + Math.round(50 * s), Math.round(10 * s) + Math.round(30 * s)];
+    const [right, bottom] = [canvas.width - Math.round(10 * s), canvas.height - Math.round(10 * s) - Math.round(40 * s)];
+    const half = 2.4;
+    const aspect = (right - left) / (bottom - top);
+    const px = left + (x + half * aspect) / (2 * half * aspect) * (right - left);
+    const py = top + (half - y) / (2 * half) * (bottom - top);
+    const box = canvas.getBoundingClientRect();
+    return [box.left + px * box.width / canvas.width, box.top + py * box.height / canvas.height];
+  }, point);
+  const before = { hash: await canvasHash(page, 'functions'), leading: await page.textContent('#prompt-leading'), prediction: await page.textContent('#prompt-prediction') };
+  const [fromX, fromY] = await toCss([-Math.sqrt(3) / 2, -0.5]);
+  const [toX, toY] = await toCss([1.0, 1.5]);
+  await page.mouse.move(fromX, fromY);
+  await page.mouse.down();
+  for (let i = 1; i <= 5; i++) await page.mouse.move(fromX + (toX - fromX) * i / 5, fromY + (toY - fromY) * i / 5);
+  await page.mouse.up();
+  await page.waitForFunction(() => location.hash.includes('centres='));
+  const centres = (await page.evaluate(() => location.hash)).match(/centres=([^&]+)/)[1].split(',').map(Number);
+  assert.ok(Math.abs(centres[2] - 1.0) <= 0.03 && Math.abs(centres[3] - 1.5) <= 0.03, `skill 2 moved to ${centres.slice(2, 4)}`);
+  assert.deepEqual(centres.slice(0, 2), [0, 1], 'skill 1 stays');
+  assert.notEqual(await canvasHash(page, 'functions'), before.hash);
+  assert.notEqual(await page.textContent('#prompt-prediction'), before.prediction);
+  // The inputs show the new centre, and a finger drags skill 3 the same way.
+  assert.equal(await page.inputValue('[data-list="centres"] label:nth-child(3) input'), String(centres[2]));
+  const [tx, ty] = await toCss([Math.sqrt(3) / 2, -0.5]);
+  const [ux, uy] = await toCss([0.5, -1.5]);
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  await touch('touchStart', tx, ty);
+  for (let i = 1; i <= 4; i++) await touch('touchMove', tx + (ux - tx) * i / 4, ty + (uy - ty) * i / 4);
+  await touch('touchEnd');
+  await page.waitForFunction(() => /centres=0,1,1,1.5,0.5,-1.5/.test(location.hash) || /centres=0,1,1,1.5,0.4\d?,-1.5/.test(location.hash), null, { timeout: 5000 }).catch(() => {});
+  const after = (await page.evaluate(() => location.hash)).match(/centres=([^&]+)/)[1].split(',').map(Number);
+  assert.ok(Math.abs(after[4] - 0.5) <= 0.03 && Math.abs(after[5] + 1.5) <= 0.03, `skill 3 moved to ${after.slice(4, 6)}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
