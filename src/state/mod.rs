@@ -287,7 +287,7 @@ pub fn controls(state: &State) -> Vec<Control> {
                         .collect::<Vec<_>>()
                         .join(","),
                 ),
-                "pi" => Some(vec!["1"; crate::lessons::icl_prompt::PLANE_SKILLS].join(",")),
+                "pi" => Some(["1"; crate::lessons::icl_prompt::PLANE_SKILLS].join(",")),
                 _ => None,
             };
             Control {
