@@ -84,8 +84,9 @@ fn clamp_hundredths(key: &str, n: i64, min: i64, max: i64, notices: &mut Vec<Str
 
 /// Reads a decimal as a whole number of hundredths (`"0.305"` → 31); `None` if not a finite number.
 fn hundredths(text: &str) -> Option<i64> {
-    let value = text.trim().parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() < 1e12)?;
-    Some((value * 100.0).round() as i64)
+    let value = text.trim().parse::<f64>().ok().filter(|v| v.is_finite())?;
+    // Far beyond any range: keep the sign and let the range check report it.
+    Some((value.clamp(-1e12, 1e12) * 100.0).round() as i64)
 }
 
 /// Writes hundredths as the shortest decimal (30 → "0.3", -125 → "-1.25", 200 → "2").
