@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the lab into dist/ (for any static host) and dist/adaptation-lab.html (one self-contained
+# Builds the lab into dist/ (for any static host: one minified module, the page's wasm) and dist/adaptation-lab.html (one self-contained
 # file that works from file://). Two wasm builds: the page's, and the export build with the SVG
 # writer (feature svg-export), which the page loads on the first SVG export and the single file
 # inlines as its only build. Assumes scripts/setup.sh has run.
@@ -24,8 +24,12 @@ bindgen target/export www/pkg-export
 rm -rf dist
 mkdir -p dist/www
 cp index.html dist/
-cp www/*.js www/*.css www/*.svg www/bench.html dist/www/
+cp www/*.css www/*.svg www/bench.html dist/www/
 cp -r www/pkg www/pkg-export dist/www/
+# The page's modules and the wasm glue as one minified module (the export build stays a
+# separate file, imported on the first SVG export).
+node_modules/.bin/esbuild www/main.js --bundle --minify --format=esm --target=es2022 \
+  --external:./pkg-export/adaptlab.js --outfile=dist/www/main.js --log-level=warning
 mkdir -p dist/examples && cp examples/course.html dist/examples/
 node scripts/single-file.mjs dist/adaptation-lab.html
 echo "built dist/ ($(du -sh dist | cut -f1)); page wasm $(gzip -9c dist/www/pkg/adaptlab_bg.wasm | wc -c) B gzipped"

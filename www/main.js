@@ -348,7 +348,7 @@ const page = {
 
 async function main() {
   try {
-    await init();
+    await init({ module_or_path: new URL('./pkg/adaptlab_bg.wasm', import.meta.url) });
     lab = new Lab();
   } catch (error) {
     showError(error);

@@ -2,6 +2,7 @@
 //! lesson's cached results in Rust. JavaScript receives only small results (texts, a few numbers,
 //! progress); matrices never cross. Every method is a thin wrapper.
 
+#[cfg(feature = "svg-export")]
 mod bench;
 mod measured;
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { startLab, canvasHash, canvasColours, ROOT } from './harness.mjs';
 
 let lab;
@@ -221,6 +222,10 @@ test('import: a saved state opens; a broken or hostile file changes nothing and 
 
 test('the single-file build opens from file:// and draws every lesson with no console errors', async () => {
   const html = path.join(ROOT, 'dist/adaptation-lab.html');
+  const gzipped = gzipSync(readFileSync(html), { level: 9 }).length;
+  test.diagnostic?.(`single file, gzipped: ${(gzipped / 1024).toFixed(1)} KB`);
+  console.log(`# single file, gzipped: ${(gzipped / 1024).toFixed(1)} KB`);
+  assert.ok(gzipped < 400 * 1024, `the single file is ${gzipped} bytes gzipped, over its 400 KB budget`);
   const context = await lab.browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const problems = [];
   for (const view of ['lora-linear', 'lora-fnn', 'lora-transformer', 'lora-training', 'lora-paper', 'icl-prompt', 'icl-risk', 'icl-paper']) {
