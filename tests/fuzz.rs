@@ -48,14 +48,21 @@ fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        prop_oneof![any::<i64>().prop_map(|n| n as f64), any::<f64>().prop_filter("finite", |f| f.is_finite()), Just(1e308), Just(-0.0), Just(1e-308)]
-            .prop_map(|f| json!(f)),
+        prop_oneof![
+            any::<i64>().prop_map(|n| n as f64),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()),
+            Just(1e308),
+            Just(-0.0),
+            Just(1e-308)
+        ]
+        .prop_map(|f| json!(f)),
         "[a-z_-]{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

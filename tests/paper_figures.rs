@@ -7,13 +7,19 @@ use adaptlab::lessons::paper_figures::{median, Preset, Sweep};
 
 fn constructions_done(preset: Preset) -> Sweep {
     let mut sweep = Sweep::new(preset);
-    // Constructions come first; one unit each.
+    // Constructions come first: a unit each, plus the pretraining of the pretrained panels'
+    // frozen models, which is spread over units of a few steps.
     let constructions = match preset {
         Preset::Figure1 | Preset::Figure2 => 5 * 2 * 16,
         Preset::Transformer => 5 * 2 * 16,
         _ => 0,
     };
-    sweep.advance(constructions);
+    let mut units = 0;
+    while sweep.progress().0 < constructions {
+        sweep.advance(1);
+        units += 1;
+        assert!(units < 10 * constructions + 5 * 2 * 1000, "the constructions never finished");
+    }
     assert_eq!(sweep.progress().0, constructions);
     sweep
 }
@@ -49,8 +55,8 @@ fn transformer_preset_is_exact_from_half_the_width() {
 #[test]
 fn gradient_runs_fill_in_seed_by_seed() {
     let mut sweep = Sweep::new(Preset::Biases);
-    // One 5,000-step run = 200 units of 25 steps.
-    sweep.advance(200);
+    // One 5,000-step run, in units of STEPS_PER_UNIT steps.
+    sweep.advance(adaptlab::lessons::paper_figures::STEPS / adaptlab::lessons::paper_figures::STEPS_PER_UNIT);
     assert_eq!(sweep.progress().0, 1);
     let medians = sweep.medians();
     let first = medians[0][0][0];

@@ -302,6 +302,8 @@ function wire() {
   window.addEventListener('resize', redraw);
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
   document.addEventListener('visibilitychange', () => (document.hidden ? stopWork() : scheduleWork()));
+  // Test-only hook: a Rust panic must reach the reader as the error banner with a reset link.
+  document.addEventListener('adaptlab:test-panic', () => guarded(() => lab.panic_for_test()));
 }
 
 // What the classroom and export modules may do with the page.

@@ -10,8 +10,11 @@ use crate::lora::models;
 use crate::lora::train::{self, Activation, AdamConfig, TrainConfig, Trainable, Trainer};
 use crate::rng;
 
-/// Learning rates of the paper's grid.
-pub const LEARNING_RATES: [&str; 3] = ["1e-2", "1e-3", "1e-4"];
+/// Learning rates: the paper's grid (1e-2, 1e-3, 1e-4), and two too large to converge, so that
+/// students can watch a run diverge and stop.
+pub const LEARNING_RATES: [&str; 5] = ["1", "1e-1", "1e-2", "1e-3", "1e-4"];
+/// The default learning rate (index into `LEARNING_RATES`): 1e-3.
+pub const DEFAULT_LEARNING_RATE: usize = 3;
 /// Weight decays of the paper's grid.
 pub const WEIGHT_DECAYS: [&str; 4] = ["0", "1e-4", "1e-3", "1e-2"];
 /// Steps of a run (the paper: 5,000).
@@ -65,7 +68,7 @@ impl Default for Params {
             target_depth: 1,
             depth: 2,
             rank: 4,
-            learning_rate: 1,
+            learning_rate: DEFAULT_LEARNING_RATE,
             weight_decay: 0,
             tune_biases: true,
             steps: 5_000,

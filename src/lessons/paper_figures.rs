@@ -6,7 +6,7 @@
 use crate::lora::fnn::{self, Fnn};
 use crate::lora::linear::Discrepancy;
 use crate::lora::models;
-use crate::lora::train::{self, Activation, AdamConfig, TrainConfig, Trainable, Trainer};
+use crate::lora::train::{Activation, AdamConfig, Pretraining, TrainConfig, Trainable, Trainer};
 use crate::rng;
 
 /// Width of every preset.
@@ -15,8 +15,10 @@ pub const WIDTH: usize = 16;
 pub const SEEDS: u64 = 5;
 /// Adam steps per training run (the paper's 5,000).
 pub const STEPS: usize = 5_000;
-/// Steps per unit of `advance`.
-pub const STEPS_PER_UNIT: usize = 25;
+/// Steps per unit of `advance`: two Adam steps cost about as much as one construction (about a
+/// millisecond), so that the page's frame budget, which adapts the units per call to their
+/// measured cost, does not overshoot when the sweep moves from constructions to training.
+pub const STEPS_PER_UNIT: usize = 2;
 /// Fresh test inputs per measurement.
 pub const TEST_SIZE: usize = 2_000;
 
@@ -147,6 +149,8 @@ pub struct Sweep {
     next: usize,
     running: Option<Trainer>,
     models: Vec<Option<Models>>,
+    /// A pretrained frozen model being made, a chunk at a time: (models index, target, pretraining).
+    pretraining: Option<(usize, Fnn, Pretraining)>,
 }
 
 impl Preset {
@@ -222,6 +226,7 @@ impl Sweep {
             next: 0,
             running: None,
             models: vec![None; panels * SEEDS as usize],
+            pretraining: None,
         }
     }
 
@@ -235,27 +240,46 @@ impl Sweep {
         (self.next, self.jobs.len())
     }
 
-    fn models(&mut self, panel: usize, seed: u64) -> Models {
+    /// The models of a panel and seed, once made: a pretrained frozen model is trained a chunk
+    /// of `budget` units at a time, so `None` (with the budget spent) means "not yet".
+    fn models(&mut self, panel: usize, seed: u64, budget: &mut usize) -> Option<Models> {
         let index = panel * SEEDS as usize + seed as usize;
         if let Some(Some(m)) = self.models.get(index) {
-            return m.clone();
+            return Some(m.clone());
         }
         let (target_depth, depth, activation) = self.preset.shape();
-        let (mut target, mut frozen) =
-            models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
-        if activation == Activation::Linear {
-            for b in target.biases.iter_mut().chain(frozen.biases.iter_mut()) {
-                b.fill(0.0);
+        if !self.pretraining.as_ref().is_some_and(|(i, _, _)| *i == index) {
+            let (mut target, mut frozen) =
+                models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
+            if activation == Activation::Linear {
+                for b in target.biases.iter_mut().chain(frozen.biases.iter_mut()) {
+                    b.fill(0.0);
+                }
             }
+            if !self.preset.pretrained(panel) {
+                let m = Models { target, frozen };
+                if let Some(slot) = self.models.get_mut(index) {
+                    *slot = Some(m.clone());
+                }
+                return Some(m);
+            }
+            let pretraining =
+                Pretraining::new(&target, &frozen, activation, rng::stream(seed, rng::streams::PRETRAINING));
+            self.pretraining = Some((index, target, pretraining));
         }
-        if self.preset.pretrained(panel) {
-            frozen = train::pretrain(&target, &frozen, activation, rng::stream(seed, rng::streams::PRETRAINING)).0;
+        let (_, _, pretraining) = self.pretraining.as_mut()?;
+        let before = pretraining.steps();
+        let done = pretraining.run(*budget * STEPS_PER_UNIT);
+        *budget = budget.saturating_sub((pretraining.steps() - before).div_ceil(STEPS_PER_UNIT));
+        if !done {
+            return None;
         }
-        let m = Models { target, frozen };
+        let (_, target, pretraining) = self.pretraining.take()?;
+        let m = Models { target, frozen: pretraining.into_model().0 };
         if let Some(slot) = self.models.get_mut(index) {
             *slot = Some(m.clone());
         }
-        m
+        Some(m)
     }
 
     /// Works for about `units` chunks (a construction, or `STEPS_PER_UNIT` training steps, each).
@@ -267,7 +291,7 @@ impl Sweep {
             match job.work {
                 Work::Training { trainable } => {
                     if self.running.is_none() {
-                        let m = self.models(job.panel, job.seed);
+                        let Some(m) = self.models(job.panel, job.seed, &mut budget) else { continue };
                         let config = TrainConfig {
                             trainable,
                             activation,
@@ -296,9 +320,16 @@ impl Sweep {
                     }
                 }
                 work => {
-                    let mse = self.construction(job, work);
+                    let models = match work {
+                        Work::LinearConstruction { .. } | Work::FnnConstruction { .. } => {
+                            let Some(m) = self.models(job.panel, job.seed, &mut budget) else { continue };
+                            Some(m)
+                        }
+                        _ => None,
+                    };
+                    let mse = construction(job, work, models.as_ref());
                     self.finish(mse);
-                    budget -= 1;
+                    budget = budget.saturating_sub(1);
                 }
             }
         }
@@ -308,43 +339,6 @@ impl Sweep {
         self.results[self.next] = value.filter(|v| v.is_finite());
         self.running = None;
         self.next += 1;
-    }
-
-    fn construction(&mut self, job: Job, work: Work) -> Option<f64> {
-        match work {
-            Work::LinearConstruction { rank } => {
-                let m = self.models(job.panel, job.seed);
-                let d = Discrepancy::new(&m.target.weights[0], &m.frozen.weights).ok()?;
-                crate::lora::linear::construct(
-                    &m.target.weights[0],
-                    &m.frozen.weights,
-                    &d,
-                    &vec![rank; m.frozen.depth()],
-                )
-                .ok()
-                .map(|c| c.gaussian_mse())
-            }
-            Work::FnnConstruction { rank } => {
-                let m = self.models(job.panel, job.seed);
-                let calibration =
-                    models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
-                let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
-                let built = fnn::construct(&m.target, &m.frozen, rank, &calibration, true).ok()?;
-                Some(fnn::mse(&built.adapted.forward(&test, true), &m.target.forward(&test, true)))
-            }
-            Work::TransformerConstruction { depth, rank } => {
-                let params = crate::lessons::lora_transformer::Params {
-                    width: WIDTH,
-                    depth,
-                    heads: 2,
-                    length: 10,
-                    rank,
-                    seed: job.seed,
-                };
-                crate::lessons::lora_transformer::evaluate(&params.problem(), rank).ok().map(|(mse, _)| mse)
-            }
-            Work::Training { .. } => None,
-        }
     }
 
     /// The median over the seeds computed so far, per panel and series: points (x, median, seeds used).
@@ -382,4 +376,37 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
     Some(if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 })
+}
+
+/// The error a construction job reaches (`models`: the job's models, for the linear and FNN ones).
+fn construction(job: Job, work: Work, models: Option<&Models>) -> Option<f64> {
+    match work {
+        Work::LinearConstruction { rank } => {
+            let m = models?;
+            let d = Discrepancy::new(&m.target.weights[0], &m.frozen.weights).ok()?;
+            crate::lora::linear::construct(&m.target.weights[0], &m.frozen.weights, &d, &vec![rank; m.frozen.depth()])
+                .ok()
+                .map(|c| c.gaussian_mse())
+        }
+        Work::FnnConstruction { rank } => {
+            let m = models?;
+            let calibration =
+                models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
+            let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
+            let built = fnn::construct(&m.target, &m.frozen, rank, &calibration, true).ok()?;
+            Some(fnn::mse(&built.adapted.forward(&test, true), &m.target.forward(&test, true)))
+        }
+        Work::TransformerConstruction { depth, rank } => {
+            let params = crate::lessons::lora_transformer::Params {
+                width: WIDTH,
+                depth,
+                heads: 2,
+                length: 10,
+                rank,
+                seed: job.seed,
+            };
+            crate::lessons::lora_transformer::evaluate(&params.problem(), rank).ok().map(|(mse, _)| mse)
+        }
+        Work::Training { .. } => None,
+    }
 }

@@ -366,21 +366,60 @@ impl Trainer {
 /// weight and bias, fresh batches of 256, until the batch MSE falls below a third of the initial
 /// MSE or 1,000 steps pass. Returns the moved model and the steps taken.
 pub fn pretrain(target: &Fnn, frozen: &Fnn, activation: Activation, rng: LabRng) -> (Fnn, usize) {
-    let config = TrainConfig {
-        trainable: Trainable::Everything,
-        activation,
-        adam: AdamConfig::new(1e-3, 0.0),
-        batch_size: 256,
-        lora_init_std: 0.25,
-    };
-    let mut trainer = Trainer::new(target.clone(), frozen.clone(), config, rng);
-    let initial = trainer.step();
-    while trainer.steps() < 1_000 {
-        let loss = trainer.step();
-        if !loss.is_finite() || loss < initial / 3.0 {
-            break;
-        }
+    let mut pretraining = Pretraining::new(target, frozen, activation, rng);
+    while !pretraining.run(usize::MAX) {}
+    pretraining.into_model()
+}
+
+/// The paper's pretraining (see `pretrain`) done a few steps at a time, so that a page can
+/// spread it over frames.
+pub struct Pretraining {
+    trainer: Trainer,
+    /// The first step's loss, once taken.
+    initial: Option<f64>,
+    done: bool,
+}
+
+impl Pretraining {
+    /// The most steps pretraining takes.
+    pub const MAX_STEPS: usize = 1_000;
+
+    /// Starts pretraining `frozen` towards `target`.
+    pub fn new(target: &Fnn, frozen: &Fnn, activation: Activation, rng: LabRng) -> Self {
+        let config = TrainConfig {
+            trainable: Trainable::Everything,
+            activation,
+            adam: AdamConfig::new(1e-3, 0.0),
+            batch_size: 256,
+            lora_init_std: 0.25,
+        };
+        Pretraining { trainer: Trainer::new(target.clone(), frozen.clone(), config, rng), initial: None, done: false }
     }
-    let steps = trainer.steps();
-    (trainer.into_model(), steps)
+
+    /// Takes up to `steps` more steps; returns whether pretraining has finished.
+    pub fn run(&mut self, steps: usize) -> bool {
+        for _ in 0..steps {
+            if self.done {
+                break;
+            }
+            let loss = self.trainer.step();
+            match self.initial {
+                None => self.initial = Some(loss),
+                Some(initial) => self.done = !loss.is_finite() || loss < initial / 3.0,
+            }
+            self.done |= self.trainer.steps() >= Self::MAX_STEPS;
+        }
+        self.done
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.trainer.steps()
+    }
+
+    /// The moved model and the steps taken.
+    pub fn into_model(self) -> (Fnn, usize) {
+        let steps = self.trainer.steps();
+        (self.trainer.into_model(), steps)
+    }
 }

@@ -345,10 +345,18 @@ pub(super) static FIELDS: &[Field] = &[
         label: "learning rate",
         view: View::LoraTraining,
         spec: Spec::Choice { options: &lora_training::LEARNING_RATES },
-        read: |s| Value::Choice(lora_training::LEARNING_RATES[s.lora_training.learning_rate.min(2)]),
+        read: |s| {
+            Value::Choice(
+                lora_training::LEARNING_RATES
+                    [s.lora_training.learning_rate.min(lora_training::LEARNING_RATES.len() - 1)],
+            )
+        },
         write: |s, v| {
             if let Value::Choice(c) = v {
-                s.lora_training.learning_rate = lora_training::LEARNING_RATES.iter().position(|&o| o == c).unwrap_or(1);
+                s.lora_training.learning_rate = lora_training::LEARNING_RATES
+                    .iter()
+                    .position(|&o| o == c)
+                    .unwrap_or(lora_training::DEFAULT_LEARNING_RATE);
             }
         },
     },

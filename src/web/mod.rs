@@ -137,6 +137,13 @@ impl Lab {
         self.inner.move_centre(index, (x, y), (width, height), scale)
     }
 
+    /// Panics, for the end-to-end test of the error banner and its reset link (the page calls
+    /// this only on an `adaptlab:test-panic` event, which only a test dispatches).
+    #[allow(clippy::panic)]
+    pub fn panic_for_test(&self) {
+        panic!("a deliberate panic from the end-to-end test hook");
+    }
+
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
