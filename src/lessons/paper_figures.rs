@@ -248,7 +248,7 @@ impl Sweep {
             return Some(m.clone());
         }
         let (target_depth, depth, activation) = self.preset.shape();
-        if !self.pretraining.as_ref().is_some_and(|(i, _, _)| *i == index) {
+        if self.pretraining.as_ref().is_none_or(|(i, _, _)| *i != index) {
             let (mut target, mut frozen) =
                 models::fnn_pair(&mut rng::stream(seed, rng::streams::MODELS), WIDTH, target_depth, depth);
             if activation == Activation::Linear {
