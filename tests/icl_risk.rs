@@ -115,3 +115,54 @@ fn bayes_risk_for_tasks_from_the_prior_does_not_increase_with_k() {
         assert!(b <= a + 4.0 * (sa * sa + sb * sb).sqrt(), "risk rose from {a} to {b}");
     }
 }
+
+/// The worker pool's contract: blocks computed anywhere, accepted in any order (with duplicates
+/// and stale results), give exactly the numbers of computing everything on one thread.
+#[test]
+fn blocks_merged_out_of_order_equal_one_thread() {
+    use adaptlab::lessons::icl_figures::{sweep, IclFigure};
+    let mut local = sweep(IclFigure::Four);
+    local.target_trials = 260; // five full blocks and a partial one per curve
+    let mut pooled = sweep(IclFigure::Four);
+    pooled.target_trials = 260;
+    while local.progress().0 < local.progress().1 {
+        local.advance(3);
+    }
+    // Three "workers" take jobs in turns; results come back reversed, some twice.
+    let mut rounds = 0;
+    while pooled.progress().0 < pooled.progress().1 {
+        let jobs = pooled.next_jobs(7);
+        let results: Vec<_> = jobs.iter().map(|&j| (j, pooled.compute(j).unwrap())).collect();
+        for (job, block) in results.iter().rev() {
+            pooled.accept(*job, block.clone());
+        }
+        if let Some((job, block)) = results.first() {
+            assert!(!pooled.accept(*job, block.clone()), "a block is merged once");
+        }
+        rounds += 1;
+        assert!(rounds < 1000);
+    }
+    for (a, b) in local.curves.iter().zip(&pooled.curves) {
+        assert_eq!(a.run.points, b.run.points, "{}", a.label);
+        assert_eq!(a.run.trials(), 260);
+    }
+}
+
+#[test]
+fn a_block_survives_the_trip_between_threads_and_foreign_blocks_are_refused() {
+    use adaptlab::icl::risk::block_to_numbers;
+    use adaptlab::lessons::icl_figures::{sweep, IclFigure};
+    let mut s = sweep(IclFigure::Six);
+    let job = s.next_jobs(1)[0];
+    let block = s.compute(job).unwrap();
+    let numbers = block_to_numbers(&block);
+    let back = s.curves[job.curve].run.block_from_numbers(&numbers).unwrap();
+    assert_eq!(back, block);
+    assert!(s.curves[job.curve].run.block_from_numbers(&numbers[1..]).is_none(), "wrong length");
+    let mut bad = numbers.clone();
+    bad[0] = -1.0;
+    assert!(s.curves[job.curve].run.block_from_numbers(&bad).is_none(), "negative count");
+    let never_handed = adaptlab::lessons::icl::Job { curve: job.curve, block: 99, trials: job.trials };
+    assert!(!s.accept(never_handed, block.clone()));
+    assert!(s.accept(job, block));
+}

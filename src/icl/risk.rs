@@ -1,14 +1,15 @@
 //! Monte Carlo risk curves (`icl.md` §2.4): for an in-context task (μ*, w*) and each k on a grid,
 //! the risk E[(F* − ⟨x_q, w*⟩)²] over fresh contexts and queries, with standard errors, the
 //! retrieval-target risk E[(F* − ⟨x_q, w_α⟩)²], the Figure 6 upper bound and the mean posterior
-//! weights. Trials are added in chunks; every k has its own seeded stream, so the numbers do not
-//! depend on the chunking.
+//! weights. Trials come in blocks of `BLOCK_TRIALS` at every k; block b at the i-th k draws from
+//! its own seeded stream and blocks are merged in order, so the numbers depend neither on the
+//! chunking nor on which thread computed a block (the page spreads blocks over Web Workers).
 
 use super::posterior::{self, Factor};
 use super::prior::Prior;
 use super::sampler::ContextSource;
 use crate::linalg::Vector;
-use crate::rng::{self, LabRng};
+use crate::rng;
 
 /// A running mean and variance (Welford).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -42,7 +43,35 @@ impl Mean {
     pub fn count(&self) -> u64 {
         self.count
     }
+
+    /// Adds the observations summarised by `other` (Chan et al.'s pairwise update), as if they had
+    /// been pushed one by one (up to rounding).
+    pub fn merge(&mut self, other: &Mean) {
+        if other.count == 0 {
+            return;
+        }
+        let count = self.count + other.count;
+        let delta = other.mean - self.mean;
+        self.mean += delta * other.count as f64 / count as f64;
+        self.m2 += other.m2 + delta * delta * self.count as f64 * other.count as f64 / count as f64;
+        self.count = count;
+    }
+
+    /// (count, mean, m2): the running state, for passing between threads.
+    pub fn parts(&self) -> [f64; 3] {
+        [self.count as f64, self.mean, self.m2]
+    }
+
+    /// The mean whose running state is `parts` (from `parts`); `None` if it is not one.
+    pub fn from_parts(parts: [f64; 3]) -> Option<Mean> {
+        let [count, mean, m2] = parts;
+        let valid = count >= 0.0 && count.fract() == 0.0 && count < 1e15 && mean.is_finite() && m2 >= 0.0;
+        valid.then_some(Mean { count: count as u64, mean, m2 })
+    }
 }
+
+/// Trials per block: the unit of Monte Carlo work (at every k of a curve).
+pub const BLOCK_TRIALS: usize = 50;
 
 /// What a risk curve measures.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,12 +117,46 @@ pub struct RiskPoint {
     pub weights: Vec<Mean>,
 }
 
+impl RiskPoint {
+    fn empty(k: usize, skills: usize) -> Self {
+        RiskPoint {
+            k,
+            risk: Mean::default(),
+            retrieval_risk: Mean::default(),
+            bound: Mean::default(),
+            weights: vec![Mean::default(); skills],
+        }
+    }
+
+    fn merge(&mut self, other: &RiskPoint) {
+        self.risk.merge(&other.risk);
+        self.retrieval_risk.merge(&other.retrieval_risk);
+        self.bound.merge(&other.bound);
+        for (mine, theirs) in self.weights.iter_mut().zip(&other.weights) {
+            mine.merge(theirs);
+        }
+    }
+}
+
+/// The estimates of one block of trials, one point per k.
+pub type Block = Vec<RiskPoint>;
+
+/// A block as flat numbers (count, mean, m2 of the risk, the retrieval risk, the bound and each
+/// weight, point after point): what crosses between threads.
+pub fn block_to_numbers(block: &Block) -> Vec<f64> {
+    block
+        .iter()
+        .flat_map(|p| [&p.risk, &p.retrieval_risk, &p.bound].into_iter().chain(&p.weights).flat_map(Mean::parts))
+        .collect()
+}
+
 /// A risk curve being computed.
 pub struct RiskRun {
     setup: RiskSetup,
     source: ContextSource,
     alpha: usize,
-    streams: Vec<LabRng>,
+    /// Blocks merged so far.
+    blocks: usize,
     /// One point per k.
     pub points: Vec<RiskPoint>,
 }
@@ -108,19 +171,8 @@ impl RiskRun {
             noise: setup.label_noise,
         };
         let m = setup.prior.skills();
-        let points = setup
-            .ks
-            .iter()
-            .map(|&k| RiskPoint {
-                k,
-                risk: Mean::default(),
-                retrieval_risk: Mean::default(),
-                bound: Mean::default(),
-                weights: vec![Mean::default(); m],
-            })
-            .collect();
-        let streams = (0..setup.ks.len()).map(|i| rng::stream(setup.seed, 100 + i as u64)).collect();
-        RiskRun { alpha: setup.retrieved_skill(), setup, source, streams, points }
+        let points = setup.ks.iter().map(|&k| RiskPoint::empty(k, m)).collect();
+        RiskRun { alpha: setup.retrieved_skill(), setup, source, blocks: 0, points }
     }
 
     /// The setup.
@@ -138,25 +190,83 @@ impl RiskRun {
         self.points.iter().map(|p| p.risk.count()).min().unwrap_or(0)
     }
 
-    /// Adds `trials` more trials at every k.
-    pub fn advance(&mut self, trials: usize) {
+    /// Blocks merged so far (the next block to merge is this one).
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+
+    /// Computes block `index` of `trials` trials at every k, without merging it: a pure
+    /// function of the setup and the index, so any thread can compute any block.
+    pub fn block(&self, index: usize, trials: usize) -> Block {
         let prior = &self.setup.prior;
         let w_alpha = &prior.w[self.alpha];
-        for (point, rng) in self.points.iter_mut().zip(&mut self.streams) {
-            for _ in 0..trials {
-                let stats = self.source.stats(point.k, rng);
-                let query = self.source.input(rng);
-                let Ok(factor) = Factor::new(prior, &stats) else { continue };
-                let (weights, prediction) = posterior::predict_with(prior, &stats, &query, &factor);
-                point.risk.push((prediction - query.dot(&self.setup.task_w)).powi(2));
-                point.retrieval_risk.push((prediction - query.dot(w_alpha)).powi(2));
-                if self.setup.with_bound {
-                    point.bound.push(posterior::upper_bound(prior, &stats, &query, &weights, &self.setup.task_w));
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(i, point)| {
+                // Stream of block `index` at the i-th k; apart from every other stream of the lab.
+                let mut rng = rng::stream(self.setup.seed, (1 << 40) | ((i as u64) << 24) | index as u64);
+                let mut out = RiskPoint::empty(point.k, prior.skills());
+                for _ in 0..trials {
+                    let stats = self.source.stats(point.k, &mut rng);
+                    let query = self.source.input(&mut rng);
+                    let Ok(factor) = Factor::new(prior, &stats) else { continue };
+                    let (weights, prediction) = posterior::predict_with(prior, &stats, &query, &factor);
+                    out.risk.push((prediction - query.dot(&self.setup.task_w)).powi(2));
+                    out.retrieval_risk.push((prediction - query.dot(w_alpha)).powi(2));
+                    if self.setup.with_bound {
+                        out.bound.push(posterior::upper_bound(prior, &stats, &query, &weights, &self.setup.task_w));
+                    }
+                    for (mean, p) in out.weights.iter_mut().zip(&weights) {
+                        mean.push(*p);
+                    }
                 }
-                for (mean, p) in point.weights.iter_mut().zip(&weights) {
-                    mean.push(*p);
-                }
-            }
+                out
+            })
+            .collect()
+    }
+
+    /// Merges the next block (the caller merges blocks in index order).
+    pub fn merge(&mut self, block: &Block) {
+        for (point, theirs) in self.points.iter_mut().zip(block) {
+            point.merge(theirs);
+        }
+        self.blocks += 1;
+    }
+
+    /// The block that `block_to_numbers` wrote, checked against this run's shape.
+    pub fn block_from_numbers(&self, numbers: &[f64]) -> Option<Block> {
+        let per_point = 3 * (3 + self.setup.prior.skills());
+        if numbers.len() != per_point * self.points.len() {
+            return None;
+        }
+        let mean = |chunk: &[f64]| Mean::from_parts([chunk[0], chunk[1], chunk[2]]);
+        self.points
+            .iter()
+            .zip(numbers.chunks(per_point))
+            .map(|(point, chunk)| {
+                let means: Option<Vec<Mean>> = chunk.chunks(3).map(mean).collect();
+                let means = means?;
+                Some(RiskPoint {
+                    k: point.k,
+                    risk: means[0],
+                    retrieval_risk: means[1],
+                    bound: means[2],
+                    weights: means[3..].to_vec(),
+                })
+            })
+            .collect()
+    }
+
+    /// Adds `trials` more trials at every k, in blocks of `BLOCK_TRIALS` (and one smaller block
+    /// for a remainder): chunks that are multiples of `BLOCK_TRIALS` give identical results.
+    pub fn advance(&mut self, trials: usize) {
+        let mut left = trials;
+        while left > 0 {
+            let size = left.min(BLOCK_TRIALS);
+            let block = self.block(self.blocks, size);
+            self.merge(&block);
+            left -= size;
         }
     }
 }

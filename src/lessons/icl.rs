@@ -3,7 +3,8 @@
 //! curve is a Monte Carlo `RiskRun` refined progressively up to a target number of trials.
 
 use crate::icl::prior::{self, Prior};
-use crate::icl::risk::{self, RiskRun, RiskSetup};
+use crate::icl::risk::{self, RiskSetup};
+pub use crate::lessons::icl_sweep::{Curve, Job, Sweep};
 use crate::linalg::Vector;
 
 /// δ = δ_μ = δ_w choices for the Regular4 prior (Figure 4's columns).
@@ -14,8 +15,6 @@ pub const CLOSENESS: [&str; 4] = ["1", "5/3", "2", "3"];
 pub const DIMENSIONS: [usize; 5] = [1, 2, 3, 5, 8];
 /// Trials per k (target of the progressive refinement).
 pub const TRIALS_RANGE: (i64, i64) = (100, 20_000);
-/// Trials added per unit of work.
-pub const TRIALS_PER_UNIT: usize = 20;
 
 /// Parses "a/b" or "a".
 pub fn fraction(text: &str) -> f64 {
@@ -139,62 +138,6 @@ pub fn other_skill(prior: &Prior, w_star: &Vector) -> Vector {
         .max_by(|a, b| (*a - w_star).norm().total_cmp(&(*b - w_star).norm()))
         .cloned()
         .unwrap_or_else(|| w_star.clone())
-}
-
-/// One curve of a figure: which panel it goes to, its legend, and its run.
-pub struct Curve {
-    /// Panel index.
-    pub panel: usize,
-    /// Legend text.
-    pub label: String,
-    /// The Monte Carlo run.
-    pub run: RiskRun,
-}
-
-/// A set of curves refined together up to `target_trials` trials per k.
-pub struct Sweep {
-    /// Panel titles.
-    pub panels: Vec<String>,
-    /// The curves.
-    pub curves: Vec<Curve>,
-    /// Trials per k to reach.
-    pub target_trials: usize,
-    /// Plot k on a linear axis (Figures 9–11) rather than at powers of two.
-    pub linear_k: bool,
-}
-
-impl Sweep {
-    /// The lesson's single curve.
-    pub fn single(params: &Params) -> Self {
-        Sweep {
-            panels: vec![String::new()],
-            curves: vec![Curve { panel: 0, label: String::new(), run: RiskRun::new(params.setup()) }],
-            target_trials: params.trials,
-            linear_k: false,
-        }
-    }
-
-    /// Adds trials: each unit is `TRIALS_PER_UNIT` trials of one curve, the least refined first.
-    pub fn advance(&mut self, units: usize) {
-        for _ in 0..units {
-            let Some(curve) = self
-                .curves
-                .iter_mut()
-                .filter(|c| (c.run.trials() as usize) < self.target_trials)
-                .min_by_key(|c| c.run.trials())
-            else {
-                return;
-            };
-            let left = self.target_trials - curve.run.trials() as usize;
-            curve.run.advance(left.min(TRIALS_PER_UNIT));
-        }
-    }
-
-    /// (trials done, trials in all), summed over curves.
-    pub fn progress(&self) -> (usize, usize) {
-        let done = self.curves.iter().map(|c| (c.run.trials() as usize).min(self.target_trials)).sum();
-        (done, self.target_trials * self.curves.len())
-    }
 }
 
 /// A prior as raw values (from JSON or an imported file).

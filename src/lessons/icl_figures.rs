@@ -144,5 +144,5 @@ pub fn sweep(figure: IclFigure) -> Sweep {
             (1_000, true)
         }
     };
-    Sweep { panels, curves, target_trials: trials, linear_k }
+    Sweep::new(panels, curves, trials, linear_k)
 }

@@ -8,6 +8,7 @@ pub mod format;
 pub mod icl;
 pub mod icl_figures;
 pub mod icl_prompt;
+pub mod icl_sweep;
 pub mod input;
 pub mod lora_fnn;
 pub mod lora_linear;

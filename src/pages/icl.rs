@@ -236,3 +236,16 @@ pub mod drag {
         Some(centres.iter().map(|n| format!("{}", *n as f64 / 100.0)).collect::<Vec<_>>().join(","))
     }
 }
+
+/// The current view's Monte Carlo sweep (the risk lesson's or a paper figure's), built if needed.
+pub fn sweep<'a>(
+    risk: &'a mut Option<RiskCache>,
+    figure: &'a mut Option<FigureCache>,
+    state: &crate::state::State,
+) -> Option<&'a mut Sweep> {
+    match state.view {
+        crate::state::View::IclRisk => Some(risk_cache(risk, &state.icl_risk)),
+        crate::state::View::IclPaper => Some(figure_cache(figure, state.icl_figure)),
+        _ => None,
+    }
+}

@@ -11,6 +11,7 @@ mod paper_figures;
 
 use serde::Serialize;
 
+use crate::lessons::icl::Job;
 use crate::plots::FigureSet;
 use crate::state::{self, Control, State, View};
 
@@ -230,6 +231,32 @@ impl Lab {
             Some(centres) => self.set("centres", &centres),
             None => vec!["this prior's skill centres cannot be moved.".to_owned()],
         }
+    }
+
+    /// Hands out up to `n` blocks of the current view's Monte Carlo sweep, for other threads
+    /// (none for views without one).
+    pub fn jobs(&mut self, n: usize) -> Vec<Job> {
+        icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state).map_or_else(Vec::new, |s| s.next_jobs(n))
+    }
+
+    /// Computes a block of the current view's sweep (on a worker, whose lab loaded the same
+    /// link) as flat numbers; `None` for a job the sweep does not have.
+    pub fn run_job(&mut self, job: Job) -> Option<Vec<f64>> {
+        let sweep = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state)?;
+        if job.curve >= sweep.curves.len() {
+            return None;
+        }
+        sweep.compute(job).map(|block| crate::icl::risk::block_to_numbers(&block))
+    }
+
+    /// Takes a block computed elsewhere; false if it does not belong to the current sweep (a
+    /// stale result after the settings changed) or is malformed.
+    pub fn accept(&mut self, job: Job, numbers: &[f64]) -> bool {
+        let Some(sweep) = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state) else { return false };
+        let Some(block) = sweep.curves.get(job.curve).and_then(|c| c.run.block_from_numbers(numbers)) else {
+            return false;
+        };
+        sweep.accept(job, block)
     }
 
     /// The figures of the last `compute`.

@@ -144,6 +144,22 @@ impl Lab {
         panic!("a deliberate panic from the end-to-end test hook");
     }
 
+    /// Hands out up to `n` Monte Carlo blocks for the worker pool, as flat
+    /// `[curve, block, trials, …]` (empty for views without a sweep).
+    pub fn jobs(&mut self, n: usize) -> Vec<u32> {
+        self.inner.jobs(n).iter().flat_map(|j| [j.curve as u32, j.block as u32, j.trials as u32]).collect()
+    }
+
+    /// Computes one block (in a worker) as flat numbers; empty if the job is not in the sweep.
+    pub fn run_job(&mut self, curve: usize, block: usize, trials: usize) -> Vec<f64> {
+        self.inner.run_job(crate::lessons::icl::Job { curve, block, trials }).unwrap_or_default()
+    }
+
+    /// Merges a block computed by a worker; false for a stale or malformed one.
+    pub fn accept(&mut self, curve: usize, block: usize, trials: usize, numbers: &[f64]) -> bool {
+        self.inner.accept(crate::lessons::icl::Job { curve, block, trials }, numbers)
+    }
+
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()

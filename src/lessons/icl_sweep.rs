@@ -1,0 +1,147 @@
+//! A set of Monte Carlo risk curves refined together, block by block (`icl::risk`). Blocks are
+//! handed out as jobs — to this thread or to Web Workers — and their results are merged in block
+//! order per curve whatever order they arrive in, so a seed gives the same numbers with any
+//! number of workers.
+
+use std::collections::BTreeMap;
+
+use super::icl::Params;
+use crate::icl::risk::{Block, RiskRun, BLOCK_TRIALS};
+
+/// One curve of a figure: which panel it goes to, its legend, and its run.
+pub struct Curve {
+    /// Panel index.
+    pub panel: usize,
+    /// Legend text.
+    pub label: String,
+    /// The Monte Carlo run.
+    pub run: RiskRun,
+}
+
+/// One block of one curve: the unit of work a thread computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Curve index.
+    pub curve: usize,
+    /// Block index within the curve.
+    pub block: usize,
+    /// Trials in the block (`BLOCK_TRIALS`, or fewer for the last one).
+    pub trials: usize,
+}
+
+/// A set of curves refined together up to `target_trials` trials per k.
+pub struct Sweep {
+    /// Panel titles.
+    pub panels: Vec<String>,
+    /// The curves.
+    pub curves: Vec<Curve>,
+    /// Trials per k to reach.
+    pub target_trials: usize,
+    /// Plot k on a linear axis (Figures 9–11) rather than at powers of two.
+    pub linear_k: bool,
+    /// Per curve: the next block to hand out.
+    handed: Vec<usize>,
+    /// Per curve: computed blocks waiting for the blocks before them.
+    waiting: Vec<BTreeMap<usize, Block>>,
+}
+
+impl Sweep {
+    /// A sweep of `curves` up to `target_trials` trials per k.
+    pub fn new(panels: Vec<String>, curves: Vec<Curve>, target_trials: usize, linear_k: bool) -> Self {
+        let n = curves.len();
+        Sweep { panels, curves, target_trials, linear_k, handed: vec![0; n], waiting: vec![BTreeMap::new(); n] }
+    }
+
+    /// The lesson's single curve.
+    pub fn single(params: &Params) -> Self {
+        let curve = Curve { panel: 0, label: String::new(), run: RiskRun::new(params.setup()) };
+        Sweep::new(vec![String::new()], vec![curve], params.trials, false)
+    }
+
+    /// Blocks per curve.
+    fn blocks(&self) -> usize {
+        self.target_trials.div_ceil(BLOCK_TRIALS)
+    }
+
+    /// Trials in block `block`: full blocks, and the rest in the last one.
+    fn block_trials(&self, block: usize) -> usize {
+        self.target_trials.saturating_sub(block * BLOCK_TRIALS).min(BLOCK_TRIALS)
+    }
+
+    /// Hands out up to `n` jobs, the least refined curve first. When every block is handed out
+    /// but some are not back yet, those are handed out again (a worker may have been lost);
+    /// a block that comes back twice is merged once.
+    pub fn next_jobs(&mut self, n: usize) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        let blocks = self.blocks();
+        while jobs.len() < n {
+            let fresh = (0..self.curves.len()).filter(|&c| self.handed[c] < blocks).min_by_key(|&c| self.handed[c]);
+            let job = match fresh {
+                Some(curve) => {
+                    self.handed[curve] += 1;
+                    Job { curve, block: self.handed[curve] - 1, trials: self.block_trials(self.handed[curve] - 1) }
+                }
+                None => match self.missing().into_iter().find(|j| !jobs.contains(j)) {
+                    Some(job) => job,
+                    None => break,
+                },
+            };
+            jobs.push(job);
+        }
+        jobs
+    }
+
+    /// Handed-out blocks not merged and not waiting, in order.
+    fn missing(&self) -> Vec<Job> {
+        let mut out = Vec::new();
+        for (c, curve) in self.curves.iter().enumerate() {
+            for block in curve.run.blocks()..self.handed[c] {
+                if !self.waiting[c].contains_key(&block) {
+                    out.push(Job { curve: c, block, trials: self.block_trials(block) });
+                }
+            }
+        }
+        out
+    }
+
+    /// Computes a job (on any thread: a pure function of the sweep's setup).
+    pub fn compute(&self, job: Job) -> Option<Block> {
+        Some(self.curves.get(job.curve)?.run.block(job.block, job.trials))
+    }
+
+    /// Takes a computed block; merges it, and any waiting ones after it, once its turn comes.
+    /// Returns false (and changes nothing) for a job this sweep did not hand out or already has.
+    pub fn accept(&mut self, job: Job, block: Block) -> bool {
+        let Some(curve) = self.curves.get(job.curve) else { return false };
+        let expected = job.block < self.handed[job.curve]
+            && job.block >= curve.run.blocks()
+            && job.trials == self.block_trials(job.block)
+            && block.len() == curve.run.points.len()
+            && !self.waiting[job.curve].contains_key(&job.block);
+        if !expected {
+            return false;
+        }
+        self.waiting[job.curve].insert(job.block, block);
+        let curve = &mut self.curves[job.curve];
+        while let Some(next) = self.waiting[job.curve].remove(&curve.run.blocks()) {
+            curve.run.merge(&next);
+        }
+        true
+    }
+
+    /// Does up to `units` blocks on this thread.
+    pub fn advance(&mut self, units: usize) {
+        for _ in 0..units {
+            let Some(job) = self.next_jobs(1).pop() else { return };
+            if let Some(block) = self.compute(job) {
+                self.accept(job, block);
+            }
+        }
+    }
+
+    /// (trials done, trials in all), summed over curves.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.curves.iter().map(|c| (c.run.trials() as usize).min(self.target_trials)).sum();
+        (done, self.target_trials * self.curves.len())
+    }
+}
