@@ -28,8 +28,8 @@ cp www/*.css www/*.svg www/bench.html dist/www/
 cp -r www/pkg www/pkg-export dist/www/
 # The page's modules and the wasm glue as one minified module (the export build stays a
 # separate file, imported on the first SVG export).
-node_modules/.bin/esbuild www/main.js --bundle --minify --format=esm --target=es2022 \
-  --external:./pkg-export/adaptlab.js --outfile=dist/www/main.js --log-level=warning
+node_modules/.bin/esbuild www/main.js www/worker.js --bundle --minify --format=esm --target=es2022 \
+  --external:./pkg-export/adaptlab.js --outdir=dist/www --log-level=warning
 mkdir -p dist/examples && cp examples/course.html dist/examples/
 node scripts/single-file.mjs dist/adaptation-lab.html
 echo "built dist/ ($(du -sh dist | cut -f1)); page wasm $(gzip -9c dist/www/pkg/adaptlab_bg.wasm | wc -c) B gzipped"

@@ -41,7 +41,7 @@ function scoped(file, source) {
 
 const names = (source) => [...source.matchAll(/^export (?:async function|function|const|let|class) ([\w$]+)/gm)].map((m) => m[1]);
 const wasm = readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')).toString('base64');
-const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js'];
+const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js'];
 let script = '';
 for (const file of modules) script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, read(file))};\n`;
 script += `const glue = ${scoped('glue', read('www/pkg-export/adaptlab.js'))};\n`;

@@ -8,6 +8,7 @@ import { wireClassroom, applyPresentation, presenterScale } from './classroom.js
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
 import { wireDragging } from './drag.js';
+import { poolSize, createPool } from './pool.js';
 
 let lab = null;
 let working = 0; // id of the scheduled background-work frame, 0 when idle
@@ -178,18 +179,79 @@ function showProgress() {
 // within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
 // at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
 let lastRender = 0;
+let generation = 0; // bumped whenever the work in progress is abandoned (the state changed)
 function stopWork() {
   if (working) cancelAnimationFrame(working);
   working = 0;
+  generation += 1;
   document.body.dataset.computing = '0';
 }
 
+// After a result: progress, a redraw at most every 100 ms, and the end of the work.
+function afterWork() {
+  showProgress();
+  const complete = progress.done >= progress.total;
+  if (complete || performance.now() - lastRender > 100) {
+    render();
+    lastRender = performance.now();
+    // For the benchmark: when the first figure with background results was drawn, since navigation.
+    if (!document.body.dataset.firstResultMs) document.body.dataset.firstResultMs = lastRender.toFixed(0);
+  }
+  if (complete) {
+    document.body.dataset.settled = '1';
+    document.body.dataset.computing = '0';
+  }
+  return complete;
+}
+
+// The Monte Carlo sweeps also run on a pool of Web Workers (see pool.js). The page's own thread
+// keeps computing until the first worker result of the current state arrives, so the first
+// curve appears as fast as without workers.
+const SWEEP_VIEWS = ['icl-risk', 'icl-paper'];
+let pool = null;
+let poolDelivered = false;
+function usePool() {
+  if (!SWEEP_VIEWS.includes(lab.view())) return false;
+  if (pool === null) {
+    const size = poolSize();
+    pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
+    document.body.dataset.workers = String(pool ? pool.size : 0);
+  }
+  return Boolean(pool) && pool.size > 0;
+}
+function pumpPool() {
+  pool.fill((n) => lab.jobs(n), { generation, fragment: lab.fragment() });
+}
+function onPoolResult(data) {
+  if (data.generation !== generation) return; // computed for an older state of the page
+  guarded(() => {
+    lab.accept(data.curve, data.block, data.trials, data.numbers);
+    poolDelivered = true;
+    progress = lab.advance(0);
+    if (!afterWork()) pumpPool();
+  });
+}
+function onPoolFailure(message) {
+  // Continue on this thread; blocks a worker took are handed out again.
+  console.warn(`Adaptation Lab: computing without workers (${message})`);
+  pool = false;
+  document.body.dataset.workers = '0';
+  if (!document.body.dataset.settled) scheduleWork();
+}
+
+// Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
+// within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
+// at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
 function scheduleWork() {
   stopWork();
   if ((paused && lab.view() === 'lora-training') || offscreen || document.hidden) return;
   document.body.dataset.computing = '1';
+  const pooled = usePool();
+  poolDelivered = false;
+  if (pooled) pumpPool();
   working = requestAnimationFrame(function step() {
     working = 0;
+    if (pooled && poolDelivered) return; // the workers have it from here
     guarded(() => {
       const frameStart = performance.now();
       do {
@@ -198,19 +260,7 @@ function scheduleWork() {
         const spent = performance.now() - started;
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
       } while (performance.now() - frameStart < 12 && progress.done < progress.total);
-      showProgress();
-      const complete = progress.done >= progress.total;
-      if (complete || performance.now() - lastRender > 100) {
-        render();
-        lastRender = performance.now();
-        // For the benchmark: when the first figure with background results was drawn, since navigation.
-        if (!document.body.dataset.firstResultMs) document.body.dataset.firstResultMs = lastRender.toFixed(0);
-      }
-      if (!complete) working = requestAnimationFrame(step);
-      else {
-        document.body.dataset.settled = '1';
-        document.body.dataset.computing = '0';
-      }
+      if (!afterWork()) working = requestAnimationFrame(step);
     });
   });
 }

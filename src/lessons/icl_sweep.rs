@@ -3,8 +3,6 @@
 //! order per curve whatever order they arrive in, so a seed gives the same numbers with any
 //! number of workers.
 
-use std::collections::BTreeMap;
-
 use super::icl::Params;
 use crate::icl::risk::{Block, RiskRun, BLOCK_TRIALS};
 
@@ -41,15 +39,15 @@ pub struct Sweep {
     pub linear_k: bool,
     /// Per curve: the next block to hand out.
     handed: Vec<usize>,
-    /// Per curve: computed blocks waiting for the blocks before them.
-    waiting: Vec<BTreeMap<usize, Block>>,
+    /// Per curve: computed blocks waiting for the blocks before them, as (block index, block).
+    waiting: Vec<Vec<(usize, Block)>>,
 }
 
 impl Sweep {
     /// A sweep of `curves` up to `target_trials` trials per k.
     pub fn new(panels: Vec<String>, curves: Vec<Curve>, target_trials: usize, linear_k: bool) -> Self {
         let n = curves.len();
-        Sweep { panels, curves, target_trials, linear_k, handed: vec![0; n], waiting: vec![BTreeMap::new(); n] }
+        Sweep { panels, curves, target_trials, linear_k, handed: vec![0; n], waiting: vec![Vec::new(); n] }
     }
 
     /// The lesson's single curve.
@@ -96,7 +94,7 @@ impl Sweep {
         let mut out = Vec::new();
         for (c, curve) in self.curves.iter().enumerate() {
             for block in curve.run.blocks()..self.handed[c] {
-                if !self.waiting[c].contains_key(&block) {
+                if !self.waiting[c].iter().any(|(b, _)| *b == block) {
                     out.push(Job { curve: c, block, trials: self.block_trials(block) });
                 }
             }
@@ -117,14 +115,16 @@ impl Sweep {
             && job.block >= curve.run.blocks()
             && job.trials == self.block_trials(job.block)
             && block.len() == curve.run.points.len()
-            && !self.waiting[job.curve].contains_key(&job.block);
+            && !self.waiting[job.curve].iter().any(|(b, _)| *b == job.block);
         if !expected {
             return false;
         }
-        self.waiting[job.curve].insert(job.block, block);
-        let curve = &mut self.curves[job.curve];
-        while let Some(next) = self.waiting[job.curve].remove(&curve.run.blocks()) {
-            curve.run.merge(&next);
+        let waiting = &mut self.waiting[job.curve];
+        waiting.push((job.block, block));
+        let run = &mut self.curves[job.curve].run;
+        while let Some(i) = waiting.iter().position(|(b, _)| *b == run.blocks()) {
+            let (_, next) = waiting.swap_remove(i);
+            run.merge(&next);
         }
         true
     }

@@ -67,11 +67,11 @@ impl Theme {
     }
     /// Text of `css` pixels in the foreground colour.
     pub fn text(&self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.scale).into_font().color(&self.foreground())
+        (FontFamily::SansSerif, css * self.scale).into_font().color(&self.foreground())
     }
     /// Title text.
     pub fn title(&self) -> TextStyle<'static> {
-        ("sans-serif", 16.0 * self.scale).into_font().style(FontStyle::Bold).color(&self.foreground())
+        (FontFamily::SansSerif, 16.0 * self.scale).into_font().style(FontStyle::Bold).color(&self.foreground())
     }
     /// Centred text (for labels placed at a point).
     pub fn centred(&self, css: f64) -> TextStyle<'static> {

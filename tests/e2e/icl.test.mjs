@@ -125,3 +125,28 @@ test('dragging a skill centre with the mouse or a finger moves that skill and ch
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a pool of Web Workers computes the risk curves, and any number of workers gives the same numbers', async () => {
+  const csvWith = async (workers) => {
+    const context = await lab.browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${lab.origin}/index.html?workers=${workers}#v=1&view=icl-risk&prior=ascent&trials=1000`);
+    await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
+    const used = await page.evaluate(() => document.body.dataset.workers);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('main:not([hidden]) figure[data-figure="risk"] button[data-export="csv"]')]);
+    const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8');
+    await context.close();
+    return { used, csv, problems };
+  };
+  const alone = await csvWith(0);
+  const two = await csvWith(2);
+  const three = await csvWith(3);
+  assert.deepEqual([alone.used, two.used, three.used], ['0', '2', '3']);
+  assert.ok(alone.csv.split('\n').length > 30);
+  assert.equal(two.csv, alone.csv, 'two workers: identical plotted values');
+  assert.equal(three.csv, alone.csv, 'three workers: identical plotted values');
+  assert.deepEqual([...alone.problems, ...two.problems, ...three.problems], []);
+});

@@ -1,0 +1,54 @@
+// The Web Worker pool for the Monte Carlo sweeps of the in-context-learning lessons: one worker
+// (one wasm instance) per core, each kept two blocks ahead. The page's own lab hands out the
+// blocks and merges the results in order; a result that belongs to an older state of the page
+// (a generation ago) is dropped. Without workers (file://, a browser refusing them, or
+// `?workers=0` in the address) the page computes the blocks itself between frames.
+
+const AHEAD = 2; // blocks in flight per worker
+
+// How many workers: `?workers=N` in the address (0 to 16; for benchmarks and tests), else one per core.
+export function poolSize() {
+  const asked = new URLSearchParams(location.search).get('workers');
+  if (asked !== null && /^\d+$/.test(asked)) return Math.min(16, Number(asked));
+  if (location.protocol === 'file:' || typeof Worker === 'undefined') return 0;
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
+}
+
+export function createPool(size, onResult, onFailure) {
+  const workers = [];
+  for (let i = 0; i < size; i++) {
+    try {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      const slot = { worker, inFlight: 0 };
+      worker.onmessage = ({ data }) => {
+        slot.inFlight -= 1;
+        if (data.error) onFailure(data.error);
+        else onResult(data);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        workers.splice(workers.indexOf(slot), 1);
+        onFailure(event.message || 'a worker failed to start');
+      };
+      workers.push(slot);
+    } catch (error) {
+      onFailure(String(error));
+    }
+  }
+  return {
+    get size() { return workers.length; },
+    // Sends jobs from `take(n)` (flat [curve, block, trials, …]) to every worker with room.
+    fill(take, message) {
+      for (const slot of workers) {
+        const room = AHEAD - slot.inFlight;
+        if (room <= 0) continue;
+        const jobs = take(room);
+        for (let j = 0; j + 2 < jobs.length; j += 3) {
+          slot.inFlight += 1;
+          slot.worker.postMessage({ ...message, curve: jobs[j], block: jobs[j + 1], trials: jobs[j + 2] });
+        }
+      }
+    },
+    busy() { return workers.some((slot) => slot.inFlight > 0); },
+  };
+}

@@ -1,0 +1,21 @@
+// A Monte Carlo worker: its own wasm instance of the lab, which loads the page's link and
+// computes the blocks of the current sweep it is sent. Results go back as flat numbers; the page
+// merges them in block order, so the numbers do not depend on how many workers there are.
+import init, { Lab } from './pkg/adaptlab.js';
+
+const ready = init({ module_or_path: new URL('./pkg/adaptlab_bg.wasm', import.meta.url) }).then(() => new Lab());
+let loaded = null;
+
+self.onmessage = async ({ data }) => {
+  try {
+    const lab = await ready;
+    if (loaded !== data.fragment) {
+      lab.load(data.fragment);
+      loaded = data.fragment;
+    }
+    const numbers = lab.run_job(data.curve, data.block, data.trials);
+    self.postMessage({ ...data, numbers }, [numbers.buffer]);
+  } catch (error) {
+    self.postMessage({ ...data, error: String(error && error.message ? error.message : error) });
+  }
+};
