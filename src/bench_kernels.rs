@@ -101,3 +101,140 @@ pub fn icl_posteriors(dim: usize, skills: usize, evaluations: usize) -> f64 {
     let query = source.input(&mut rng);
     (0..evaluations).map(|_| posterior::posterior(&p, &stats, &query).map_or(0.0, |post| post.prediction)).sum()
 }
+
+/// One benchmark kernel: a name, how many calls to time, the unit reported, and the work.
+pub struct Kernel {
+    /// Name in the report (and the wasm benchmark's argument).
+    pub name: &'static str,
+    /// Calls to time (after one warm-up call).
+    pub calls: u32,
+    /// The report divides a call's time by this to get the time per unit (e.g. per Adam step).
+    pub units_per_call: u32,
+    /// The unit, for the report.
+    pub unit: &'static str,
+    /// The work; returns a value so that it cannot be optimised away.
+    pub run: fn() -> f64,
+}
+
+fn some(value: Option<f64>) -> f64 {
+    value.unwrap_or(f64::NAN)
+}
+
+/// Every kernel of the benchmark report, the same list natively and in wasm.
+pub const KERNELS: &[Kernel] = &[
+    Kernel {
+        name: "linear construction D=16",
+        calls: 400,
+        units_per_call: 1,
+        unit: "call",
+        run: || some(linear_construction(&linear_problem(16, 2)).map(|c| c.error_frobenius)),
+    },
+    Kernel {
+        name: "linear construction D=64",
+        calls: 40,
+        units_per_call: 1,
+        unit: "call",
+        run: || some(linear_construction(&linear_problem(64, 2)).map(|c| c.error_frobenius)),
+    },
+    Kernel {
+        name: "linear construction D=256",
+        calls: 3,
+        units_per_call: 1,
+        unit: "call",
+        run: || some(linear_construction(&linear_problem(256, 2)).map(|c| c.error_frobenius)),
+    },
+    Kernel { name: "FNN construction D=16", calls: 20, units_per_call: 1, unit: "call", run: fnn_construction },
+    Kernel {
+        name: "transformer construction D=16",
+        calls: 10,
+        units_per_call: 1,
+        unit: "call",
+        run: transformer_construction,
+    },
+    Kernel {
+        name: "Adam step D=16 L=4 batch 256",
+        calls: 1,
+        units_per_call: 2000,
+        unit: "step",
+        run: || lora_training(16, 4, 2000),
+    },
+    Kernel {
+        name: "ICL posterior d=3 M=4",
+        calls: 1,
+        units_per_call: 20_000,
+        unit: "evaluation",
+        run: || icl_posteriors(3, 4, 20_000),
+    },
+    Kernel {
+        name: "ICL posterior d=3 M=32",
+        calls: 1,
+        units_per_call: 5_000,
+        unit: "evaluation",
+        run: || icl_posteriors(3, 32, 5_000),
+    },
+    Kernel {
+        name: "ICL posterior d=8 M=4",
+        calls: 1,
+        units_per_call: 20_000,
+        unit: "evaluation",
+        run: || icl_posteriors(8, 4, 20_000),
+    },
+    Kernel {
+        name: "ICL posterior d=8 M=32",
+        calls: 1,
+        units_per_call: 5_000,
+        unit: "evaluation",
+        run: || icl_posteriors(8, 32, 5_000),
+    },
+    Kernel {
+        name: "ICL posterior d=32 M=4",
+        calls: 1,
+        units_per_call: 2_000,
+        unit: "evaluation",
+        run: || icl_posteriors(32, 4, 2_000),
+    },
+    Kernel {
+        name: "ICL posterior d=32 M=32",
+        calls: 1,
+        units_per_call: 1_000,
+        unit: "evaluation",
+        run: || icl_posteriors(32, 32, 1_000),
+    },
+    Kernel {
+        name: "ICL sampler d=8 k=65536",
+        calls: 1,
+        units_per_call: 20_000,
+        unit: "context",
+        run: || sampler_contexts(8, 65_536, 20_000),
+    },
+    Kernel {
+        name: "ICL Figure 6, 10,000 trials, one thread",
+        calls: 1,
+        units_per_call: 1,
+        unit: "figure",
+        run: || icl_figure6(10_000),
+    },
+];
+
+/// The FNN lesson's construction at its default setting (D = 16, L̄ = 1, L = 2, R = 4), with
+/// its calibration and test MSE.
+fn fnn_construction() -> f64 {
+    let problem = crate::lessons::lora_fnn::Params::default().problem();
+    crate::lessons::lora_fnn::evaluate(&problem, 4).map_or(f64::NAN, |(_, calibration, test)| calibration + test)
+}
+
+/// The transformer lesson's construction at its default setting (D = 16), with its MSE.
+fn transformer_construction() -> f64 {
+    let params = crate::lessons::lora_transformer::Params::default();
+    crate::lessons::lora_transformer::evaluate(&params.problem(), params.rank).map_or(f64::NAN, |(mse, _)| mse)
+}
+
+/// `contexts` draws of a context's sufficient statistics (d = `dim`, k examples): the exact
+/// sampler, whose cost does not depend on k.
+pub fn sampler_contexts(dim: usize, k: usize, contexts: usize) -> f64 {
+    use crate::icl::{prior, sampler};
+    let mut rng = crate::rng::stream(0, 9);
+    let centre = prior::unit(&vec![1.0; dim]);
+    let source = sampler::ContextSource { mu: centre.clone(), sigma_x: 1.0, w: centre, noise: 0.5 };
+    (0..contexts).map(|_| source.stats(k, &mut rng).sum_xy[0]).sum()
+}

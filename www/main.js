@@ -268,6 +268,8 @@ function scheduleWork() {
 function refresh() {
   delete document.body.dataset.settled;
   render();
+  // For the benchmark report: when the first figures were drawn, since navigation.
+  if (!document.body.dataset.firstDrawMs) document.body.dataset.firstDrawMs = performance.now().toFixed(0);
   document.body.dataset.ready = '1';
   scheduleWork();
 }
