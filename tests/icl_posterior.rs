@@ -129,3 +129,35 @@ fn extreme_k_and_delta_stay_finite() {
         }
     }
 }
+
+/// Figure 10's priors: unit vertices of the five regular solids, each vertex with the same
+/// nearest-neighbour distance (the solids are regular), and the task near c₁.
+#[test]
+fn figure_10_priors_are_the_regular_solids() {
+    use adaptlab::icl::prior::{regular_solid, regular_solid_vertices};
+    for (m, nearest) in [(20usize, 0.7136), (12, 1.0), (8, 1.1547), (6, 1.4142), (4, 1.6330)] {
+        let vertices = regular_solid_vertices(m).unwrap();
+        assert_eq!(vertices.len(), m);
+        for (i, v) in vertices.iter().enumerate() {
+            assert!((v.norm() - 1.0).abs() < 1e-12, "M = {m}: vertex {i} is not a unit vector");
+            let closest = vertices
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, u)| (u - v).norm())
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                (closest - nearest).abs() < 1e-3,
+                "M = {m}: vertex {i} is {closest} from its nearest, not {nearest}"
+            );
+        }
+        let prior = regular_solid(m, 0.25).unwrap();
+        assert_eq!((prior.skills(), prior.sigma_mu, prior.sigma_w), (m, 0.25, 0.25));
+    }
+    assert!(regular_solid_vertices(5).is_none());
+    let sweep = adaptlab::lessons::icl_figures::sweep(adaptlab::lessons::icl_figures::IclFigure::Ten);
+    let labels: Vec<&str> = sweep.curves.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["M = 20", "M = 12", "M = 8", "M = 6", "M = 4"]);
+    // The task unit(3c₁ + c₂) retrieves skill 1.
+    assert!(sweep.curves.iter().all(|c| c.run.retrieved_skill() == 0));
+}

@@ -77,6 +77,83 @@ pub fn regular4(sigma: f64) -> Prior {
     }
 }
 
+/// The vertices (unit vectors in d = 3) of the regular solids of Figure 10: M = 20
+/// (dodecahedron), 12 (cuboctahedron), 8 (cube), 6 (octahedron) and 4 (tetrahedron, as
+/// `regular4`), in the order of the paper's `settingM.py`, which fixes c₁ and c₂ of the task.
+pub fn regular_solid_vertices(m: usize) -> Option<Vec<Vector>> {
+    let phi = (1.0 + 5.0f64.sqrt()) / 2.0;
+    let rows: Vec<[f64; 3]> = match m {
+        20 => vec![
+            [1.0, 1.0, 1.0],
+            [0.0, 1.0 / phi, phi],
+            [1.0 / phi, phi, 0.0],
+            [phi, 0.0, 1.0 / phi],
+            [0.0, 1.0 / phi, -phi],
+            [1.0 / phi, -phi, 0.0],
+            [phi, 0.0, -1.0 / phi],
+            [0.0, -1.0 / phi, phi],
+            [-1.0 / phi, phi, 0.0],
+            [-phi, 0.0, 1.0 / phi],
+            [0.0, -1.0 / phi, -phi],
+            [-1.0 / phi, -phi, 0.0],
+            [-phi, 0.0, -1.0 / phi],
+            [1.0, 1.0, -1.0],
+            [1.0, -1.0, 1.0],
+            [1.0, -1.0, -1.0],
+            [-1.0, 1.0, 1.0],
+            [-1.0, 1.0, -1.0],
+            [-1.0, -1.0, 1.0],
+            [-1.0, -1.0, -1.0],
+        ],
+        12 => vec![
+            [1.0, 1.0, 0.0],
+            [1.0, 0.0, 1.0],
+            [0.0, 1.0, 1.0],
+            [1.0, -1.0, 0.0],
+            [1.0, 0.0, -1.0],
+            [0.0, 1.0, -1.0],
+            [-1.0, 1.0, 0.0],
+            [-1.0, 0.0, 1.0],
+            [0.0, -1.0, 1.0],
+            [-1.0, -1.0, 0.0],
+            [-1.0, 0.0, -1.0],
+            [0.0, -1.0, -1.0],
+        ],
+        8 => (0..8)
+            .map(|i| {
+                let sign = |bit: usize| if i & bit == 0 { 1.0 } else { -1.0 };
+                [sign(4), sign(2), sign(1)]
+            })
+            .collect(),
+        6 => vec![
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [-1.0, 0.0, 0.0],
+            [0.0, -1.0, 0.0],
+            [0.0, 0.0, -1.0],
+        ],
+        4 => return Some(regular4(1.0).mu),
+        _ => return None,
+    };
+    Some(rows.iter().map(|r| unit(r)).collect())
+}
+
+/// Figure 10's prior: M skills at the vertices of a regular solid (μ_β = w_β), σ_x = σ_y = 1,
+/// σ_μ = σ_w = `sigma`, equal weights.
+pub fn regular_solid(m: usize, sigma: f64) -> Option<Prior> {
+    let centres = regular_solid_vertices(m)?;
+    Some(Prior {
+        weights: vec![1.0 / m as f64; m],
+        mu: centres.clone(),
+        w: centres,
+        sigma_x: 1.0,
+        sigma_y: 1.0,
+        sigma_mu: sigma,
+        sigma_w: sigma,
+    })
+}
+
 /// The Regular4 in-context task of Figures 4 and 5: μ* = w* = unit(r·μ_1 + μ_2 + 0.2·μ_3)
 /// (r = 2 in Figure 4; r ∈ {1, 5/3, 3} in Figure 5).
 pub fn regular4_task(r: f64) -> Vector {

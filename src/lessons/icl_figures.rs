@@ -1,6 +1,6 @@
 //! The ICL paper's numerical figures as sweeps (`icl.md` §4): Figure 4 (δ), Figure 5 (task
 //! closeness), Figure 6 (early ascent in five dimensions, with the bound and weights), and the
-//! Bayes-optimal curves that Figures 9 and 11 compare trained transformers against.
+//! Bayes-optimal curves that Figures 9, 10 and 11 compare trained transformers against.
 
 use super::icl::{fraction, Curve, Sweep, CLOSENESS, DELTAS, DIMENSIONS};
 use crate::icl::prior::{self, Prior};
@@ -18,14 +18,16 @@ pub enum IclFigure {
     Six,
     /// Figure 9's Bayes-optimal curves: Regular4, δ ∈ {1, 1/4, 1/16, 1/64, 1/256}, k = 0…31.
     Nine,
+    /// Figure 10's Bayes-optimal curves: M skills at the vertices of regular solids, M ∈ {20, 12, 8, 6, 4}, δ = 1/16.
+    Ten,
     /// Figure 11's Bayes-optimal curves: M = d skills at the unit vectors, d ∈ {2, 4, 8, 16, 32}, δ = 1/16.
     Eleven,
 }
 
 impl IclFigure {
     /// Every figure, in menu order.
-    pub const ALL: [IclFigure; 5] =
-        [IclFigure::Four, IclFigure::Five, IclFigure::Six, IclFigure::Nine, IclFigure::Eleven];
+    pub const ALL: [IclFigure; 6] =
+        [IclFigure::Four, IclFigure::Five, IclFigure::Six, IclFigure::Nine, IclFigure::Ten, IclFigure::Eleven];
 
     /// The name used in links.
     pub fn key(self) -> &'static str {
@@ -34,6 +36,7 @@ impl IclFigure {
             IclFigure::Five => "5",
             IclFigure::Six => "6",
             IclFigure::Nine => "9",
+            IclFigure::Ten => "10",
             IclFigure::Eleven => "11",
         }
     }
@@ -45,6 +48,7 @@ impl IclFigure {
             IclFigure::Five => "Figure 5: Regular4 with tasks unit(r·μ₁ + μ₂ + 0.2μ₃) for r = 1 (farthest), 5/3 (medium) and 3 (closest), at δ ∈ {1/81, 1/9, 1}; 2,000 trials per point.",
             IclFigure::Six => "Figure 6: early ascent with correct labels, d ∈ {1, 2, 3, 5, 8}; σ_x = 1, σ_y = 2, σ_μ = σ_w = 0.05; the inputs look like skill 1 (“misleading”) while the function is skill 2's; risk, its upper bound, and the weight of the misleading skill; 10,000 trials per point, k up to 2^16.",
             IclFigure::Nine => "The Bayes-optimal curves of Figure 9: Regular4 with δ ∈ {1, 1/4, 1/16, 1/64, 1/256}, k = 0…31; risk against the in-context task (learning) and against the retrieved skill (retrieval); 2,000 trials per point.",
+            IclFigure::Ten => "The Bayes-optimal curves of Figure 10: M skills at the vertices of a regular solid in d = 3 (μ_β = w_β) for M = 20 (dodecahedron), 12 (cuboctahedron), 8 (cube), 6 (octahedron) and 4 (tetrahedron), δ = 1/16, task unit(3c₁ + c₂) (unit(2c₁ + c₂) for M = 4), k = 0…31; 2,000 trials per point.",
             IclFigure::Eleven => "The Bayes-optimal curves of Figure 11: d skills at the unit vectors e_β (μ_β = w_β = e_β) for d ∈ {2, 4, 8, 16, 32}, δ = 1/16, task unit(3e₁ + e₂), k = 0…31; 1,000 trials per point.",
         }
     }
@@ -54,7 +58,8 @@ impl IclFigure {
         match self {
             IclFigure::Four | IclFigure::Five => "The paper uses 20,000 (Figure 4) and 80,000 (Figure 5) sequences and evaluates every k on prefixes of one sequence; the lab draws fresh contexts per k (exactly, by their sufficient statistics) with fewer trials, and shows ±2 standard errors where the paper shades ±1 standard deviation.",
             IclFigure::Six => "As in the paper's code: fresh sequences per k and noiseless labels. Bands are ±2 standard errors (the paper shades ±1 standard deviation).",
-            IclFigure::Nine | IclFigure::Eleven => "Only the Bayes-optimal predictor F* is computed; the trained transformers of the paper (a GPT-2 of 10 layers trained on a GPU) cannot run in a browser. Figure 10 (regular solids) is not reproduced. The paper's `TS_D_d.py` and `TS_D_d_visual.py` disagree on δ for Figure 11 (1/16 and 1/64); the lab uses 1/16.",
+            IclFigure::Nine | IclFigure::Eleven => "Only the Bayes-optimal predictor F* is computed; the trained transformers of the paper (a GPT-2 of 10 layers trained on a GPU) cannot run in a browser. The paper's `TS_D_d.py` and `TS_D_d_visual.py` disagree on δ for Figure 11 (1/16 and 1/64); the lab uses 1/16.",
+            IclFigure::Ten => "Only the Bayes-optimal predictor F* is computed (the paper's transformers cannot run in a browser). The paper's code lists the dodecahedron's input means and functions in different orders, so its 20 skills pair non-matching vertices and the task's μ* and w* point in different directions; the lab pairs each vertex with itself (μ_β = w_β, as the model states) and uses μ* = w* = unit(3c₁ + c₂) from the input-mean list.",
         }
     }
 }
@@ -112,6 +117,21 @@ pub fn sweep(figure: IclFigure) -> Sweep {
                 let task = prior::regular4_task(2.0);
                 let s = setup(prior::regular4(delta.sqrt()), task.clone(), task, linear.clone(), false);
                 curves.push(Curve { panel: 0, label: format!("δ = 1/{}", 4u32.pow(a as u32)), run: RiskRun::new(s) });
+            }
+            (2_000, true)
+        }
+        IclFigure::Ten => {
+            panels.push("learning: risk against the in-context task".to_owned());
+            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            for m in [20usize, 12, 8, 6, 4] {
+                let Some(p) = prior::regular_solid(m, 0.25) else { continue };
+                let weight = if m == 4 { 2.0 } else { 3.0 };
+                let task = prior::unit((&p.mu[0] * weight + &p.mu[1]).as_slice());
+                curves.push(Curve {
+                    panel: 0,
+                    label: format!("M = {m}"),
+                    run: RiskRun::new(setup(p, task.clone(), task, linear.clone(), false)),
+                });
             }
             (2_000, true)
         }

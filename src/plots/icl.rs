@@ -141,7 +141,7 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
     let points = |run: &RiskRun, f: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64| -> Vec<(f64, f64)> {
         run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(linear, p.k), f(p))).collect()
     };
-    let retrieval_split = matches!(figure, IclFigure::Nine | IclFigure::Eleven);
+    let retrieval_split = matches!(figure, IclFigure::Nine | IclFigure::Ten | IclFigure::Eleven);
     for (index, title) in sweep.panels.iter().enumerate() {
         let in_panel: Vec<(usize, &crate::lessons::icl::Curve)> =
             sweep.curves.iter().filter(|c| retrieval_split || c.panel == index).enumerate().collect();

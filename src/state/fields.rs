@@ -604,7 +604,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "fig",
         label: "figure",
         view: View::IclPaper,
-        spec: Spec::Choice { options: &["4", "5", "6", "9", "11"] },
+        spec: Spec::Choice { options: &["4", "5", "6", "9", "10", "11"] },
         read: |s| Value::Choice(s.icl_figure.key()),
         write: |s, v| {
             if let Value::Choice(key) = v {
