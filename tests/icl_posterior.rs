@@ -135,7 +135,7 @@ fn extreme_k_and_delta_stay_finite() {
 #[test]
 fn figure_10_priors_are_the_regular_solids() {
     use adaptlab::icl::prior::{regular_solid, regular_solid_vertices};
-    for (m, nearest) in [(20usize, 0.7136), (12, 1.0), (8, 1.1547), (6, 1.4142), (4, 1.6330)] {
+    for (m, nearest) in [(20usize, 0.7136), (12, 1.0), (8, 1.1547), (6, std::f64::consts::SQRT_2), (4, 1.6330)] {
         let vertices = regular_solid_vertices(m).unwrap();
         assert_eq!(vertices.len(), m);
         for (i, v) in vertices.iter().enumerate() {
