@@ -120,7 +120,7 @@ proptest! {
     }
 
     #[test]
-    fn state_parse_is_idempotent_on_arbitrary_links(text in "(#?(v|view|D|L|R|Lbar|H|N|ranks|seed|model|q|frozen|relu|lr|wd|biases|steps|fig|prior|d|delta|r|labels|kmax|trials|scenario|k|centres|pi|sy|sw|smu|embed|figure|controls|[a-z]{1,3})=[-0-9a-z.,/%e]{0,10}&?){0,8}") {
+    fn state_parse_is_idempotent_on_arbitrary_links(text in "(#?(v|view|D|L|R|Lbar|H|N|ranks|seed|model|q|frozen|relu|lr|wd|biases|steps|fig|prior|d|delta|r|labels|kmax|trials|scenario|k|centres|pi|sy|sw|smu|cp|embed|figure|controls|[a-z]{1,3})=[-0-9a-z.,/%e:;]{0,16}&?){0,8}") {
         let once = state::parse(&text).state;
         let canonical = state::serialise(&once);
         let twice = state::parse(&canonical);

@@ -1,4 +1,4 @@
-// Export and import. Every figure gets PNG (2×, with a caption holding the settings and the
+// Export and import (a saved state; a prior for the risk lesson). Every figure gets PNG (2×, with a caption holding the settings and the
 // permalink), SVG (drawn by the same Rust plotting code through plotters' SVG backend), CSV of
 // its plotted series and JSON of the full state; a saved state JSON can be opened again.
 // The SVG writer is a second wasm build, loaded on the first SVG export only (the page's first
@@ -118,6 +118,41 @@ export function stateFromFile(text) {
   return data.fragment;
 }
 
+// A prior file (the `adaptlab solve` prior JSON: weights, mu, w, sigma_x, sigma_y, sigma_mu,
+// sigma_w, and optionally task {mu, w}; bare or under "prior") becomes the link's `cp` text as
+// is; the Rust core checks it like any link and says which field is wrong.
+export function priorText(data) {
+  const prior = data && typeof data === 'object' && data.prior && typeof data.prior === 'object' ? data.prior : data;
+  if (!prior || typeof prior !== 'object' || Array.isArray(prior)) throw new Error('the file holds no prior (an object with weights, mu, w and the σ\'s).');
+  // Numbers joined by ',', vectors (skills) by '/'.
+  const flat = (v) => (!Array.isArray(v) ? String(v)
+    : v.some(Array.isArray) ? v.map((x) => (Array.isArray(x) ? x.join(',') : String(x))).join('/') : v.join(','));
+  const parts = [['pi', 'weights'], ['mu', 'mu'], ['w', 'w'], ['sx', 'sigma_x'], ['sy', 'sigma_y'], ['smu', 'sigma_mu'], ['sw', 'sigma_w']]
+    .filter(([, name]) => prior[name] !== undefined)
+    .map(([key, name]) => `${key}:${flat(prior[name])}`);
+  const task = data.task ?? prior.task;
+  if (task && task.mu !== undefined) parts.push(`tmu:${flat(task.mu)}`);
+  if (task && task.w !== undefined) parts.push(`tw:${flat(task.w)}`);
+  return parts.join(';');
+}
+
+async function importPrior(file) {
+  try {
+    let data;
+    try {
+      data = JSON.parse(await file.text());
+    } catch (error) {
+      throw new Error(`the file is not JSON (${error.message}).`);
+    }
+    const notices = page.set('cp', priorText(data));
+    if (notices.length) throw new Error(notices.join(' '));
+    announce(`Opened the prior in ${file.name}.`);
+  } catch (error) {
+    showNotices([`${file.name}: ${error.message} Nothing was changed.`], 'Import failed:');
+    document.body.dataset.importError = '1';
+  }
+}
+
 async function importState(file) {
   try {
     const fragment = stateFromFile(await file.text());
@@ -148,9 +183,11 @@ export function wireExport(pageInterface) {
       tools.append(button);
     }
   }
-  $('#import-state').addEventListener('change', (event) => {
-    const [file] = event.target.files;
-    event.target.value = '';
-    if (file) importState(file);
-  });
+  for (const [input, read] of [['#import-state', importState], ['#import-prior', importPrior]]) {
+    $(input).addEventListener('change', (event) => {
+      const [file] = event.target.files;
+      event.target.value = '';
+      if (file) read(file);
+    });
+  }
 }

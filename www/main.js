@@ -363,6 +363,15 @@ const page = {
   lab: () => lab,
   section,
   change,
+  // Sets a value as a control would; returns the repair notices instead of showing them.
+  set(key, value) {
+    return guarded(() => {
+      const notices = lab.set(key, value);
+      syncControls();
+      refresh();
+      return notices;
+    }) ?? ['the value could not be set.'];
+  },
   render: () => guarded(render),
   redraw: () => guarded(drawFigures),
   progress: () => progress,

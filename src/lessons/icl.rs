@@ -33,6 +33,8 @@ pub enum PriorChoice {
     EarlyAscent,
     /// A one-dimensional prior with a large early ascent (strong input evidence, weak label evidence).
     LargeAscent,
+    /// The student's own prior (imported from a file, carried in the link as `cp`).
+    Custom,
 }
 
 /// How the in-context examples are labelled.
@@ -65,6 +67,8 @@ pub struct Params {
     pub trials: usize,
     /// Seed.
     pub seed: u64,
+    /// The custom prior's canonical link text (`prior_text`); empty when none was imported.
+    pub custom: String,
 }
 
 impl Default for Params {
@@ -78,6 +82,7 @@ impl Default for Params {
             max_power: 16,
             trials: 10_000,
             seed: 0,
+            custom: String::new(),
         }
     }
 }
@@ -111,6 +116,14 @@ impl Params {
                 let (mu, w) = prior::early_ascent_task(1);
                 (large_ascent(), mu, w)
             }
+            // The link's text was checked when it was set; should it fail now, Figure 6's d = 1.
+            PriorChoice::Custom => match super::prior_text::parse(&self.custom) {
+                Ok(c) => (c.prior, c.task_mu, c.task_w),
+                Err(_) => {
+                    let (mu, w) = prior::early_ascent_task(1);
+                    (prior::early_ascent(1), mu, w)
+                }
+            },
         };
         let label_w = match self.labels {
             LabelChoice::Correct => task_w.clone(),

@@ -15,6 +15,7 @@ pub mod lora_linear;
 pub mod lora_training;
 pub mod lora_transformer;
 pub mod paper_figures;
+pub mod prior_text;
 pub mod rank_slots;
 
 pub use input::InputError;

@@ -19,6 +19,8 @@ pub(super) enum Value {
     Hundredths(i64),
     /// A list of decimals in hundredths; empty means "not set".
     HundredthsList(Vec<i64>),
+    /// Checked text in its canonical form; empty means "not set".
+    Text(String),
 }
 
 /// What values a field accepts.
@@ -45,6 +47,10 @@ pub(super) enum Spec {
     HundredthsList {
         min: i64,
         max: i64,
+    },
+    /// Structured text: `canonical` checks it and returns its canonical form, or says what is wrong.
+    Text {
+        canonical: fn(&str) -> Result<String, String>,
     },
 }
 
@@ -422,19 +428,37 @@ pub(super) static FIELDS: &[Field] = &[
         key: "prior",
         label: "prior",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["fig6", "ascent", "regular4"] },
+        spec: Spec::Choice { options: &["fig6", "ascent", "regular4", "custom"] },
         read: |s| {
             Value::Choice(match s.icl_risk.prior {
                 PriorChoice::EarlyAscent => "fig6",
                 PriorChoice::LargeAscent => "ascent",
                 PriorChoice::Regular4 => "regular4",
+                PriorChoice::Custom => "custom",
             })
         },
         write: |s, v| {
             s.icl_risk.prior = match v {
                 Value::Choice("ascent") => PriorChoice::LargeAscent,
                 Value::Choice("regular4") => PriorChoice::Regular4,
+                Value::Choice("custom") => PriorChoice::Custom,
                 _ => PriorChoice::EarlyAscent,
+            }
+        },
+    },
+    Field {
+        key: "cp",
+        label: "custom prior",
+        view: View::IclRisk,
+        spec: Spec::Text { canonical: crate::lessons::prior_text::canonical },
+        read: |s| Value::Text(s.icl_risk.custom.clone()),
+        write: |s, v| {
+            if let Value::Text(text) = v {
+                // A prior that was just given is the one to show.
+                if !text.is_empty() && text != s.icl_risk.custom {
+                    s.icl_risk.prior = PriorChoice::Custom;
+                }
+                s.icl_risk.custom = text;
             }
         },
     },

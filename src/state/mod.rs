@@ -278,6 +278,7 @@ pub fn controls(state: &State) -> Vec<Control> {
                     (Some(min as f64 / 100.0), Some(max as f64 / 100.0), Vec::new())
                 }
                 Spec::Choice { options } => (None, None, options.to_vec()),
+                Spec::Text { .. } => (None, None, Vec::new()),
             };
             let unset = match field.key {
                 "centres" => Some(
@@ -340,6 +341,12 @@ fn normalise(state: &mut State, notices: &mut Vec<String>) {
     if t.rank > t.width {
         notices.push(format!("R = {} exceeds D = {}; using R = {}.", t.rank, t.width, t.width));
         t.rank = t.width;
+    }
+    let risk = &mut state.icl_risk;
+    if risk.prior == icl_lesson::PriorChoice::Custom && risk.custom.is_empty() {
+        notices
+            .push("prior = custom needs a prior of your own (open one with “Open a prior…”); showing fig6.".to_owned());
+        risk.prior = icl_lesson::PriorChoice::EarlyAscent;
     }
     let prompt = &mut state.icl_prompt;
     let skills = crate::lessons::icl_prompt::PLANE_SKILLS;

@@ -43,6 +43,18 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
                 }
             }
         }
+        Spec::Text { canonical } => {
+            if text.trim().is_empty() {
+                return Value::Text(String::new());
+            }
+            match canonical(text) {
+                Ok(text) => Value::Text(text),
+                Err(message) => {
+                    notices.push(format!("{key}: {message}; it was not used."));
+                    fallback.clone()
+                }
+            }
+        }
         Spec::Hundredths { min, max } => match hundredths(text) {
             Some(n) => Value::Hundredths(clamp_hundredths(key, n, min, max, notices)),
             None => {
@@ -119,6 +131,7 @@ pub(super) fn value_text(value: &Value) -> String {
         Value::IntegerList(list) => list.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
         Value::Hundredths(n) => decimal(*n),
         Value::HundredthsList(list) => list.iter().map(|&n| decimal(n)).collect::<Vec<_>>().join(","),
+        Value::Text(text) => text.clone(),
     }
 }
 

@@ -150,3 +150,32 @@ test('a pool of Web Workers computes the risk curves, and any number of workers 
   assert.equal(three.csv, alone.csv, 'three workers: identical plotted values');
   assert.deepEqual([...alone.problems, ...two.problems, ...three.problems], []);
 });
+
+test('a prior of your own opens from a JSON file, travels in the link, and a bad one changes nothing', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'adaptlab-prior-'));
+  const file = (name, data) => { const p = path.join(dir, name); writeFileSync(p, typeof data === 'string' ? data : JSON.stringify(data)); return p; };
+  const prior = { weights: [0.3, 0.7], mu: [[1], [-1]], w: [[-1], [1]], sigma_x: 1, sigma_y: 0.5, sigma_mu: 0.5, sigma_w: 0.5 };
+  const { page, context, problems } = await lab.open('#v=1&view=icl-risk&trials=200');
+  const before = await page.evaluate(() => location.hash);
+  await page.setInputFiles('#import-prior', file('bad.json', { ...prior, mu: [[1, 2], [-1]] }));
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.match(await page.textContent('#notice'), /Import failed: bad\.json: cp: prior\.mu\[1\]: .* Nothing was changed\./);
+  assert.equal(await page.evaluate(() => location.hash), before);
+  await page.setInputFiles('#import-prior', file('prior.json', { kind: 'icl-risk', prior, task: { mu: [0.5], w: [1] } }));
+  await page.waitForFunction(() => location.hash.includes('prior=custom'));
+  const link = await page.evaluate(() => location.hash);
+  assert.match(link, /cp=pi:0\.3,0\.7;mu:1\/-1;w:-1\/1;sx:1;sy:0\.5;smu:0\.5;sw:0\.5;tmu:0\.5;tw:1/);
+  assert.equal(await page.inputValue('#icl-prior'), 'custom');
+  await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
+  // The same link opened afresh shows the same curve.
+  const other = await context.newPage();
+  await other.goto(`${lab.origin}/index.html${link}`);
+  await other.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
+  assert.equal(await other.textContent('main:not([hidden]) .live-check'), await page.textContent('main:not([hidden]) .live-check'));
+  assert.equal(await canvasHash(other, 'risk'), await canvasHash(page, 'risk'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
