@@ -7,29 +7,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # wasm-bindgen glue, then npm's binaryen (not Debian's, which breaks wasm-bindgen's table exports).
-bindgen() { # <cargo target dir> <out dir>
+bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
   rm -rf "$2"
   wasm-bindgen --target web --no-typescript --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
-  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  node_modules/.bin/wasm-opt $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"
 }
 
 cargo build --release --target wasm32-unknown-unknown --lib
-bindgen target www/pkg
+# The page's build for size (-Oz: its mathematics is in the numerical crates, built at opt-level 3).
+bindgen target www/pkg "-Oz --converge"
 # A separate target directory, so the two feature sets do not rebuild each other.
 cargo build --release --target wasm32-unknown-unknown --lib --features svg-export --target-dir target/export
-bindgen target/export www/pkg-export
+bindgen target/export www/pkg-export -O3
 
 rm -rf dist
 mkdir -p dist/www
 cp index.html dist/
-cp www/*.css www/*.svg www/bench.html dist/www/
+cp www/*.svg www/bench.html dist/www/
 cp -r www/pkg www/pkg-export dist/www/
-# The page's modules and the wasm glue as one minified module (the export build stays a
-# separate file, imported on the first SVG export).
-node_modules/.bin/esbuild www/main.js www/worker.js --bundle --minify --format=esm --target=es2022 \
-  --external:./pkg-export/adaptlab.js --outdir=dist/www --log-level=warning
+# The page's modules and the wasm glue as minified modules: the page's, the worker's, and the
+# export actions split off to load on first use (the export build stays a separate file too).
+node_modules/.bin/esbuild www/main.js www/worker.js --bundle --splitting --minify --format=esm --target=es2022 \
+  --external:./pkg-export/adaptlab.js --outdir=dist/www --chunk-names=chunk-[hash] --log-level=warning
+node_modules/.bin/esbuild www/style.css --minify --outfile=dist/www/style.css --log-level=warning
 mkdir -p dist/examples && cp examples/course.html dist/examples/
 node scripts/single-file.mjs dist/adaptation-lab.html
 echo "built dist/ ($(du -sh dist | cut -f1)); page wasm $(gzip -9c dist/www/pkg/adaptlab_bg.wasm | wc -c) B gzipped"

@@ -42,8 +42,13 @@ function scoped(file, source) {
 const names = (source) => [...source.matchAll(/^export (?:async function|function|const|let|class) ([\w$]+)/gm)].map((m) => m[1]);
 const wasm = readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')).toString('base64');
 const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js'];
+// The export actions, which the page imports on first use, are a scope of their own here.
+const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)');
 let script = '';
-for (const file of modules) script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, read(file))};\n`;
+for (const file of modules) {
+  script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;
+  if (file === 'www/dom.js') script += `const exportActions = ${scoped('www/export-actions.js', read('www/export-actions.js'))};\n`;
+}
 script += `const glue = ${scoped('glue', read('www/pkg-export/adaptlab.js'))};\n`;
 script += `const { Lab } = glue;\n`;
 script += `const init = () => glue.default({ module_or_path: Uint8Array.from(atob(document.getElementById('adaptlab-wasm').textContent), (c) => c.charCodeAt(0)) });\n`;

@@ -47,6 +47,8 @@ pub struct Params {
     pub perturbation_rank: usize,
     /// Move the frozen layers towards the target first, as the paper's "pretrained" models (§4.1).
     pub pretrained: bool,
+    /// The student's own matrices (`matrices_text`, canonical); empty: generated from the seed.
+    pub custom: String,
 }
 
 impl Default for Params {
@@ -60,6 +62,7 @@ impl Default for Params {
             model: ModelKind::Random,
             perturbation_rank: 6,
             pretrained: false,
+            custom: String::new(),
         }
     }
 }
@@ -70,8 +73,13 @@ impl Params {
         self.layer_ranks.clone().unwrap_or_else(|| linear::uniform_ranks(self.rank, self.depth))
     }
 
-    /// The seeded models these parameters describe.
+    /// The models these parameters describe: the student's own, else seeded ones.
     pub fn models(&self) -> LinearModels {
+        // The link's matrices were checked when they were set; should they fail now, seeded ones.
+        if let Ok(custom) = super::matrices_text::parse(&self.custom) {
+            let models = LinearModels { target: custom.target, frozen: custom.frozen };
+            return if self.pretrained { pretrain(models, self.seed) } else { models };
+        }
         let kind = match self.model {
             ModelKind::Random => TargetKind::Random,
             ModelKind::Uniform => TargetKind::UniformSingularValues,

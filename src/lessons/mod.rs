@@ -14,6 +14,7 @@ pub mod lora_fnn;
 pub mod lora_linear;
 pub mod lora_training;
 pub mod lora_transformer;
+pub mod matrices_text;
 pub mod paper_figures;
 pub mod prior_text;
 pub mod rank_slots;

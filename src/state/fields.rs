@@ -188,6 +188,18 @@ pub(super) static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_linear.seed as i64),
         write: |s, v| s.lora_linear.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    Field {
+        key: "cm",
+        label: "your matrices",
+        view: View::LoraLinear,
+        spec: Spec::Text { canonical: crate::lessons::matrices_text::canonical },
+        read: |s| Value::Text(s.lora_linear.custom.clone()),
+        write: |s, v| {
+            if let Value::Text(text) = v {
+                s.lora_linear.custom = text;
+            }
+        },
+    },
     // ReLU networks.
     Field {
         key: "D",

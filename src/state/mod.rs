@@ -362,6 +362,12 @@ fn normalise(state: &mut State, notices: &mut Vec<String>) {
         notices.push(format!("pi needs {skills} weights, not {}; using equal weights.", prompt.weights.len()));
         prompt.weights.clear();
     }
+    // The student's own matrices fix the width and the depth.
+    if let Ok(custom) = crate::lessons::matrices_text::parse(&state.lora_linear.custom) {
+        let p = &mut state.lora_linear;
+        p.width = custom.target.nrows();
+        p.depth = custom.frozen.len();
+    }
     let p = &mut state.lora_linear;
     // A rank above D adds nothing (rank(ΔW) ≤ D), and q ≤ D for a D×D perturbation.
     if p.rank > p.width {

@@ -268,7 +268,9 @@ test('at phone width (375 px) nothing overflows sideways and the controls are to
     const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${view}: ${overflow}px wider than the screen`);
     const small = await page.$$eval('main:not([hidden]) .controls input, main:not([hidden]) .controls select, main:not([hidden]) .controls button',
-      (els) => els.filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 24).map((e) => e.id || e.outerHTML.slice(0, 60)));
+      // A visually hidden file input is pressed through its label, which is measured instead.
+      (els) => els.map((e) => (e.classList.contains('visually-hidden') ? e.closest('label') : e))
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 24).map((e) => e.id || e.outerHTML.slice(0, 60)));
     assert.deepEqual(small, [], `${view}: controls too small to touch`);
     const range = await page.$('main:not([hidden]) input[type="range"]');
     const before = await page.evaluate(() => location.hash);
@@ -297,6 +299,37 @@ test('"Show data" lists the plotted values, the same numbers as the page', async
   const optimum = rows.find(([series, x]) => series === 'optimal_frobenius_sq' && x === '5');
   const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
   assert.ok(Math.abs(Number(optimum[2]) - shown) <= 1e-9 * shown, `${optimum} vs ${shown}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('your own matrices open from CSV or JSON, go in the link, match adaptlab solve, and a bad file changes nothing', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
+  const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=1');
+  const dir = mkdtempSync(path.join(tmpdir(), 'adaptlab-matrices-'));
+  const file = (name, text) => { const p = path.join(dir, name); writeFileSync(p, text); return p; };
+  const before = await page.evaluate(() => location.hash);
+  await page.setInputFiles('#import-matrices', file('ragged.csv', '1,0\n0,1\n\n1,0\n0\n'));
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.match(await page.textContent('#notice'), /Import failed: ragged\.csv: cm: frozen\[0\]: row 1 has 1 entries but row 0 has 2 .*Nothing was changed\./);
+  assert.equal(await page.evaluate(() => location.hash), before);
+  await page.setInputFiles('#import-matrices', file('mine.csv', '3,0,1\n0,2,0\n1,0,1\n\n1,0,0\n0,1,0\n0,0,1\n\n2,1,0\n0,1,0\n0,0,1\n'));
+  await page.waitForFunction(() => location.hash.includes('cm='));
+  assert.match(await page.evaluate(() => location.hash), /D=3&R=1&q=3&cm=3,0,1;0,2,0;1,0,1\/1,0,0;0,1,0;0,0,1\/2,1,0;0,1,0;0,0,1/);
+  assert.equal(await page.isDisabled('#ctl-D'), true);
+  assert.match(await page.textContent('#matrices-status'), /your matrices/);
+  const link = await page.evaluate(() => location.hash);
+  const answer = JSON.parse(execFileSync(ADAPTLAB, ['solve'], { input: execFileSync(ADAPTLAB, ['problem', link]) }).toString());
+  const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
+  assert.ok(Math.abs(shown - answer.optimal.frobenius ** 2) <= 1e-12 * Math.max(1, shown), `${shown} vs ${answer.optimal.frobenius ** 2}`);
+  // The same matrices as the solve JSON give the same link; "Back to generated models" forgets them.
+  await page.setInputFiles('#import-matrices', file('mine.json', JSON.stringify({ target: [[3, 0, 1], [0, 2, 0], [1, 0, 1]], frozen: [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[2, 1, 0], [0, 1, 0], [0, 0, 1]]] })));
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => location.hash), link);
+  await page.click('#forget-matrices');
+  await page.waitForFunction(() => !location.hash.includes('cm='));
+  assert.equal(await page.isDisabled('#ctl-D'), false);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -11,9 +11,14 @@ const steps = (page) => page.$eval('#train-steps-taken', (el) => Number(el.datas
 
 test('training runs live, pause really stops work, step and reset behave', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=lora-training&D=8&steps=3000');
-  await page.waitForFunction(() => Number(document.getElementById('train-steps-taken').dataset.value) > 100);
+  // Pause from inside the page as soon as 100 steps are done (a click from the test could come
+  // after a loaded machine had finished the whole run).
+  await page.evaluate(() => new Promise((resolve) => {
+    const taken = () => Number(document.getElementById('train-steps-taken').dataset.value);
+    const poll = () => (taken() > 100 ? (document.getElementById('train-play').click(), resolve()) : requestAnimationFrame(poll));
+    poll();
+  }));
   const early = await canvasHash(page, 'loss');
-  await page.click('#train-play');
   assert.equal(await page.textContent('#train-play'), 'Play');
   const paused = await steps(page);
   await page.waitForTimeout(400);

@@ -95,14 +95,15 @@ test('no main-thread task over 50 ms while working with any lesson at its defaul
       window.longTasks = [];
       new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
     });
-    // Interact: step the first slider (or choice) of the lesson a few times, then let the work run.
+    // Interact: step the first slider (or choice) of the lesson a few times; the window observed is
+    // the interaction and the second after it, with the lesson's background work running.
     const control = await page.$('main:not([hidden]) .controls input[type="range"], main:not([hidden]) .controls select');
     for (let i = 0; i < 4; i++) {
       await control.focus();
       await page.keyboard.press(i % 2 ? 'ArrowLeft' : 'ArrowRight');
       await page.waitForTimeout(150);
     }
-    await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 }).catch(() => {});
+    await page.waitForTimeout(1000); // the frames that follow the interaction
     const tasks = await page.evaluate(() => window.longTasks);
     const slowest = Math.max(0, ...tasks);
     console.log(`# ${view}: ${tasks.length} long tasks, slowest ${slowest.toFixed(0)} ms`);
