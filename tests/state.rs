@@ -97,6 +97,7 @@ fn any_state() -> impl Strategy<Value = State> {
                     model,
                     perturbation_rank: q.min(width),
                     pretrained: seed % 2 == 0,
+                    custom: String::new(),
                 },
             }
         },
