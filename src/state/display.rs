@@ -3,7 +3,7 @@
 //! page), `figure=` names that figure and `controls=` whitelists the controls shown.
 //! Like every other setting these are validated here, and a bad value is repaired with a notice.
 
-use super::fields::FIELDS;
+use super::fields;
 use super::values::shown;
 use super::View;
 
@@ -59,7 +59,7 @@ impl Display {
             "controls" => {
                 let mut chosen = Vec::new();
                 for name in value.split(',').filter(|n| !n.is_empty()) {
-                    match FIELDS.iter().find(|f| f.view == view && f.key == name) {
+                    match fields::all().find(|f| f.view == view && f.key == name) {
                         Some(field) if !chosen.contains(&field.key) => chosen.push(field.key),
                         Some(_) => {}
                         None => notices.push(format!(
@@ -81,7 +81,7 @@ impl Display {
             self.figure = None;
         }
         if let Some(controls) = &mut self.controls {
-            controls.retain(|key| FIELDS.iter().any(|f| f.view == view && f.key == *key));
+            controls.retain(|key| fields::all().any(|f| f.view == view && f.key == *key));
         }
     }
 

@@ -1,7 +1,7 @@
 //! The lab's state as it lives in the URL after `#`, e.g.
 //! `#v=1&view=lora-linear&D=16&L=2&R=3&seed=7`.
 //!
-//! One declarative table (`FIELDS`) drives parsing, serialising and the page's control ranges.
+//! One declarative table (`fields::all()`) drives parsing, serialising and the page's control ranges.
 //! Parsing never fails: unknown keys are ignored, bad values fall back to defaults, out-of-range
 //! values are clamped, and each repair is reported as a sentence for the "link repaired" notice.
 //! Serialising is canonical: `v` and `view` first, then the view's fields in table order, with
@@ -9,6 +9,8 @@
 
 mod display;
 mod fields;
+mod fields_icl;
+mod fields_lora;
 mod values;
 
 pub use display::Display;
@@ -21,7 +23,7 @@ use crate::lessons::lora_linear::ModelKind;
 use crate::lessons::lora_linear::Params;
 use crate::lessons::paper_figures::Preset;
 use crate::lessons::{lora_fnn, lora_training, lora_transformer};
-use fields::{field, Field, Spec, FIELDS};
+use fields::{field, Field, Spec};
 use values::{parse_value, percent_decode, shown, value_text};
 
 /// The current version of the state format, written as `v=1`.
@@ -171,7 +173,7 @@ pub fn parse(fragment: &str) -> Parsed {
                 let parsed = parse_value(field, value, &(field.read)(&State::default()), &mut notices);
                 (field.write)(&mut state, parsed);
             }
-            None if FIELDS.iter().any(|f| f.key == key) => {
+            None if fields::all().any(|f| f.key == key) => {
                 notices.push(format!("ignored '{}', which this lesson does not use.", shown(key)))
             }
             None => notices.push(format!("ignored the unknown setting '{}'.", shown(key))),
@@ -214,7 +216,7 @@ pub fn set(state: &mut State, key: &str, value: &str) -> Vec<String> {
 pub fn serialise(state: &State) -> String {
     let defaults = State::default();
     let mut out = format!("v={VERSION}&view={}", state.view.key());
-    for field in FIELDS.iter().filter(|f| f.view == state.view) {
+    for field in fields::all().filter(|f| f.view == state.view) {
         let value = (field.read)(state);
         if value != (field.read)(&defaults) {
             out.push('&');
@@ -266,8 +268,7 @@ pub struct Control {
 
 /// The controls of the current view with their current values and ranges.
 pub fn controls(state: &State) -> Vec<Control> {
-    FIELDS
-        .iter()
+    fields::all()
         .filter(|f| f.view == state.view)
         .map(|field| {
             let (min, max, options) = match field.spec {
