@@ -49,9 +49,13 @@ function reportHeight() {
   heightObserver.observe(document.documentElement);
 }
 
-// An embed that is scrolled out of view stops computing until it is visible again.
+// An embed that is scrolled out of view stops computing until it is visible again. The observer
+// is made once per lesson shown (this runs on every render).
 let visibilityObserver = null;
+let watched = null;
 function watchVisibility(section) {
+  if (watched === section) return;
+  watched = section;
   if (visibilityObserver) visibilityObserver.disconnect();
   visibilityObserver = new IntersectionObserver((entries) => {
     const visible = entries.some((entry) => entry.isIntersecting);

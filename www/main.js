@@ -411,6 +411,7 @@ const page = {
     });
   },
   setOffscreen(value) {
+    if (value === offscreen) return;
     offscreen = value;
     if (offscreen) stopWork(); else if (!document.body.dataset.settled) scheduleWork();
   },
