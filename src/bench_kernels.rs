@@ -159,6 +159,20 @@ pub const KERNELS: &[Kernel] = &[
         run: || lora_training(16, 4, 2000),
     },
     Kernel {
+        name: "Adam step part: batch of 256 N(0, I) inputs, D=16",
+        calls: 1,
+        units_per_call: 2000,
+        unit: "batch",
+        run: || sample_batches(2000),
+    },
+    Kernel {
+        name: "Adam step part: 16×16 by 16×256 product",
+        calls: 1,
+        units_per_call: 11 * 2000,
+        unit: "product",
+        run: || layer_products(2000),
+    },
+    Kernel {
         name: "ICL posterior d=3 M=4",
         calls: 1,
         units_per_call: 20_000,

@@ -6,7 +6,7 @@ import { $, $$, guarded } from './dom.js';
 let page = null;
 const REFRESH_MS = 1000; // while a sweep fills in, an open table follows it at most once a second
 
-function fill(figure) {
+function fill(figure, complete = page.progress().done >= page.progress().total) {
   const key = figure.dataset.figure;
   const rows = page.lab().csv().trimEnd().split('\n').slice(1).map((row) => row.split(',')).filter((cells) => cells[0] === key);
   const table = document.createElement('table');
@@ -27,6 +27,7 @@ function fill(figure) {
   }
   $('.table-wrap', figure).replaceChildren(table);
   figure.dataset.tableFilled = String(performance.now());
+  figure.dataset.tableComplete = complete ? '1' : '0';
 }
 
 export function wireDataTables(pageInterface) {
@@ -42,10 +43,15 @@ export function wireDataTables(pageInterface) {
     figure.append(details);
     details.addEventListener('toggle', () => { if (details.open) guarded(() => fill(figure)); });
   }
+  // An open table follows the figure: at most once a second while work fills it in, and always
+  // once the work is complete, so that it never stops short of the finished figure.
   document.addEventListener('adaptlab:rendered', () => {
+    const { done, total } = page.progress();
+    const complete = done >= total;
     for (const figure of $$('main:not([hidden]) figure[data-figure]:not([hidden])')) {
-      const open = $('details.data', figure).open;
-      if (open && performance.now() - Number(figure.dataset.tableFilled || 0) > REFRESH_MS) guarded(() => fill(figure));
+      if (!$('details.data', figure).open) continue;
+      const stale = performance.now() - Number(figure.dataset.tableFilled || 0) > REFRESH_MS;
+      if (stale || (complete && figure.dataset.tableComplete !== '1')) guarded(() => fill(figure, complete));
     }
   });
 }

@@ -293,7 +293,10 @@ test('at phone width (375 px) nothing overflows sideways and the controls are to
 test('"Show data" lists the plotted values, the same numbers as the page', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=5');
   assert.equal(await page.getAttribute('main:not([hidden]) figure[data-figure="error"] canvas', 'aria-label'), 'Error against rank: theory and construction');
+  // Opened at once, while the curve may still be computing: the table must follow it to the end.
   await page.click('main:not([hidden]) figure[data-figure="error"] details.data summary');
+  await page.waitForSelector('body[data-computing="0"]');
+  await page.waitForSelector('main:not([hidden]) figure[data-figure="error"][data-table-complete="1"]');
   const rows = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.ok(rows.length > 30);
   const optimum = rows.find(([series, x]) => series === 'optimal_frobenius_sq' && x === '5');
