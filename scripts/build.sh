@@ -11,7 +11,7 @@ bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
   rm -rf "$2"
   wasm-bindgen --target web --no-typescript --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
   node_modules/.bin/wasm-opt $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"
 }
 

@@ -9,10 +9,10 @@ bash scripts/setup.sh --browser
 echo "== format"
 cargo fmt --all -- --check
 echo "== clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --lib --target wasm32-unknown-unknown -- -D warnings
 echo "== native tests (optimised profile 'ci', shared with the adaptlab binary the browser tests call)"
-cargo test --profile ci
+cargo test --profile ci --workspace
 echo "== build: the adaptlab command and the page"
 cargo build --profile ci --bin adaptlab
 bash scripts/build.sh

@@ -53,7 +53,13 @@ pub fn layer_products(steps: usize) -> f64 {
     let mut r = crate::rng::stream(1, 3);
     let x = crate::lora::models::gaussian_inputs(&mut r, 16, 256);
     let w = crate::lora::models::gaussian_inputs(&mut r, 16, 16);
-    (0..steps * 11).map(|_| (&w * &x)[(0, 0)]).sum()
+    let mut out = crate::linalg::Matrix::zeros(16, 256);
+    (0..steps * 11)
+        .map(|_| {
+            crate::lora::batch::affine_into(&w, None, &x, &mut out);
+            out[(0, 0)]
+        })
+        .sum()
 }
 
 /// The paper's Figure 6 at `trials` trials per point: five dimensions (1, 2, 3, 5, 8), k = 0, 1,

@@ -11,7 +11,7 @@ use crate::lora::linear::{self, ConstructionError, Discrepancy};
 
 /// A fully connected network: `weights[l]` (D×D) and `biases[l]` (D), layer 0 applied first,
 /// ReLU between layers (and after the last one when asked).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fnn {
     /// W_1..W_L.
     pub weights: Vec<Matrix>,

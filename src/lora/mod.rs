@@ -2,6 +2,8 @@
 //!
 //! Pure functions over plain data: no wasm, plotting, URLs or clocks.
 
+pub mod backprop;
+pub mod batch;
 pub mod fnn;
 pub mod linear;
 pub mod models;

@@ -101,7 +101,18 @@ pub fn fnn_pair(
 
 /// `count` inputs x ~ N(0, I_D) as the columns of a D×count matrix.
 pub fn gaussian_inputs(rng: &mut LabRng, dim: usize, count: usize) -> Matrix {
-    Matrix::from_fn(dim, count, |_, _| StandardNormal.sample(rng))
+    let mut x = Matrix::zeros(dim, count);
+    gaussian_inputs_into(rng, dim, count, &mut x);
+    x
+}
+
+/// `gaussian_inputs` into a reused matrix. Entries are drawn in column-major order, one input
+/// after another, as `Matrix::from_fn` would.
+pub fn gaussian_inputs_into(rng: &mut LabRng, dim: usize, count: usize, x: &mut Matrix) {
+    if x.shape() != (dim, count) {
+        *x = Matrix::zeros(dim, count);
+    }
+    x.iter_mut().for_each(|v| *v = StandardNormal.sample(rng));
 }
 
 /// A D×D matrix with i.i.d. N(0, 1) entries (the paper code's `torch.randn` for attention weights).

@@ -8,44 +8,12 @@
 
 use rand_distr::{Distribution, Normal};
 
-use crate::linalg::{Matrix, Vector};
-use crate::lora::fnn::{affine, Fnn};
+use crate::linalg::Matrix;
+pub use crate::lora::backprop::{forward, loss_and_gradients, Activation, Backprop, Gradients};
+use crate::lora::batch;
+use crate::lora::fnn::Fnn;
 use crate::lora::models;
 use crate::rng::LabRng;
-
-/// The nonlinearity between layers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activation {
-    /// ReLU between layers (and after the last one when `relu_on_output`).
-    Relu {
-        /// ReLU after the output layer, as in the paper's code.
-        relu_on_output: bool,
-    },
-    /// A deep linear model: no nonlinearity and no biases.
-    Linear,
-}
-
-impl Activation {
-    fn applies_after(&self, layer: usize, depth: usize) -> bool {
-        match self {
-            Activation::Relu { relu_on_output } => layer + 1 < depth || *relu_on_output,
-            Activation::Linear => false,
-        }
-    }
-}
-
-/// The network's output for inputs `x` (columns) under `activation`.
-pub fn forward(net: &Fnn, x: &Matrix, activation: Activation) -> Matrix {
-    let depth = net.depth();
-    let mut h = x.clone();
-    for (l, (w, b)) in net.weights.iter().zip(&net.biases).enumerate() {
-        h = affine(w, b, &h);
-        if activation.applies_after(l, depth) {
-            h.iter_mut().for_each(|v| *v = v.max(0.0));
-        }
-    }
-    h
-}
 
 /// Which parameters are trained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,66 +70,28 @@ impl Moments {
 
     /// One Adam update of `param` with gradient `grad` at step `t` (1-based).
     fn update(&mut self, param: &mut [f64], grad: &[f64], t: i32, config: &AdamConfig) {
-        let correction1 = 1.0 - config.beta1.powi(t);
-        let correction2 = 1.0 - config.beta2.powi(t);
-        for (((p, &g), m), v) in param.iter_mut().zip(grad).zip(&mut self.first).zip(&mut self.second) {
-            let g = g + config.weight_decay * *p;
-            *m = config.beta1 * *m + (1.0 - config.beta1) * g;
-            *v = config.beta2 * *v + (1.0 - config.beta2) * g * g;
-            *p -= config.learning_rate * (*m / correction1) / ((*v / correction2).sqrt() + config.epsilon);
-        }
+        let step = adaptlab_batch::AdamStep {
+            learning_rate: config.learning_rate,
+            weight_decay: config.weight_decay,
+            beta1: config.beta1,
+            beta2: config.beta2,
+            epsilon: config.epsilon,
+            correction1: 1.0 - config.beta1.powi(t),
+            correction2: 1.0 - config.beta2.powi(t),
+        };
+        adaptlab_batch::adam(param, grad, &mut self.first, &mut self.second, &step);
     }
 }
 
-/// Gradients of the MSE with respect to every effective weight and bias.
-#[derive(Clone, Debug)]
-pub struct Gradients {
-    /// ∂loss/∂W_l for the effective weights (W_l + ΔW_l under LoRA).
-    pub weights: Vec<Matrix>,
-    /// ∂loss/∂b_l.
-    pub biases: Vec<Vector>,
-    /// The loss (mean over samples and output coordinates).
-    pub loss: f64,
-}
-
-/// Loss (1/(D·n)) Σ (f(X) − Y)² and its gradients by backpropagation.
-pub fn loss_and_gradients(net: &Fnn, x: &Matrix, y: &Matrix, activation: Activation) -> Gradients {
-    let depth = net.depth();
-    // Forward, keeping each layer's input and pre-activation.
-    let mut inputs = Vec::with_capacity(depth);
-    let mut pre = Vec::with_capacity(depth);
-    let mut h = x.clone();
-    for (l, (w, b)) in net.weights.iter().zip(&net.biases).enumerate() {
-        let z = affine(w, b, &h);
-        inputs.push(h);
-        h = z.clone();
-        if activation.applies_after(l, depth) {
-            h.iter_mut().for_each(|v| *v = v.max(0.0));
-        }
-        pre.push(z);
-    }
-    let diff = &h - y;
-    let count = diff.len().max(1) as f64;
-    let loss = diff.iter().fold(0.0, |acc, d| acc + d * d) / count;
-    // Backward: d loss / d output = 2 (f(X) − Y) / (D·n).
-    let mut delta = diff * (2.0 / count);
-    let mut weights = vec![Matrix::zeros(0, 0); depth];
-    let mut biases = vec![Vector::zeros(0); depth];
-    for l in (0..depth).rev() {
-        if activation.applies_after(l, depth) {
-            delta.zip_apply(&pre[l], |d, z| {
-                if z <= 0.0 {
-                    *d = 0.0;
-                }
-            });
-        }
-        weights[l] = &delta * inputs[l].transpose();
-        biases[l] = delta.column_sum();
-        if l > 0 {
-            delta = net.weights[l].transpose() * &delta;
-        }
-    }
-    Gradients { weights, biases, loss }
+/// The buffers a training step reuses, so that it allocates nothing.
+#[derive(Clone, Debug, Default)]
+struct Buffers {
+    x: Matrix,
+    target_pass: Backprop,
+    net: Fnn,
+    pass: Backprop,
+    grad_a: Vec<Matrix>,
+    grad_b: Vec<Matrix>,
 }
 
 /// A loss this many times the first one counts as divergence.
@@ -193,6 +123,9 @@ pub struct Trainer {
     lora_b: Vec<Matrix>,
     moments: Vec<Moments>,
     rng: LabRng,
+    /// Reused from step to step: the batch, its targets, the effective network, the pass's
+    /// buffers and the LoRA factors' gradients.
+    buffers: Buffers,
     steps: usize,
     losses: Vec<f64>,
 }
@@ -213,8 +146,18 @@ impl Trainer {
             }
             _ => (Vec::new(), Vec::new()),
         };
-        let mut trainer =
-            Trainer { config, target, model, lora_a, lora_b, moments: Vec::new(), rng, steps: 0, losses: Vec::new() };
+        let mut trainer = Trainer {
+            config,
+            target,
+            model,
+            lora_a,
+            lora_b,
+            moments: Vec::new(),
+            rng,
+            buffers: Buffers::default(),
+            steps: 0,
+            losses: Vec::new(),
+        };
         trainer.moments = trainer.parameter_sizes().into_iter().map(Moments::new).collect();
         trainer
     }
@@ -246,18 +189,22 @@ impl Trainer {
 
     /// The network as it currently computes: frozen weights plus A_l B_lᵀ under LoRA.
     pub fn effective(&self) -> Fnn {
-        match self.config.trainable {
-            Trainable::Lora { .. } => Fnn {
-                weights: self
-                    .model
-                    .weights
-                    .iter()
-                    .zip(self.lora_a.iter().zip(&self.lora_b))
-                    .map(|(w, (a, b))| w + a * b.transpose())
-                    .collect(),
-                biases: self.model.biases.clone(),
-            },
-            _ => self.model.clone(),
+        let mut net = Fnn { weights: Vec::new(), biases: Vec::new() };
+        self.effective_into(&mut net);
+        net
+    }
+
+    /// `effective`, written into a reused network.
+    fn effective_into(&self, net: &mut Fnn) {
+        net.weights.clone_from(&self.model.weights);
+        net.biases.clone_from(&self.model.biases);
+        if let Trainable::Lora { .. } = self.config.trainable {
+            let mut delta = Matrix::zeros(0, 0);
+            for (w, (a, b)) in net.weights.iter_mut().zip(self.lora_a.iter().zip(&self.lora_b)) {
+                // ΔW = A Bᵀ, the sum over the rank of outer products of the factors' columns.
+                batch::mul_transpose_into(a, b, &mut delta);
+                *w += &delta;
+            }
         }
     }
 
@@ -265,10 +212,11 @@ impl Trainer {
     /// (use `run`, which refuses to step a diverged run).
     pub fn step(&mut self) -> f64 {
         let dim = self.model.width();
-        let x = models::gaussian_inputs(&mut self.rng, dim, self.config.batch_size);
-        let y = forward(&self.target, &x, self.config.activation);
-        let net = self.effective();
-        let grads = loss_and_gradients(&net, &x, &y, self.config.activation);
+        let mut buffers = std::mem::take(&mut self.buffers);
+        models::gaussian_inputs_into(&mut self.rng, dim, self.config.batch_size, &mut buffers.x);
+        let y = buffers.target_pass.forward(&self.target, &buffers.x, self.config.activation);
+        self.effective_into(&mut buffers.net);
+        let grads = buffers.pass.loss_and_gradients(&buffers.net, &buffers.x, y, self.config.activation);
         self.steps += 1;
         let t = i32::try_from(self.steps).unwrap_or(i32::MAX);
         let adam = self.config.adam;
@@ -277,15 +225,19 @@ impl Trainer {
         match self.config.trainable {
             Trainable::Lora { tune_biases, .. } => {
                 // ΔW = A Bᵀ: ∂/∂A = G B and ∂/∂B = Gᵀ A, with G = ∂loss/∂W (computed before either moves).
-                let grad_a: Vec<Matrix> = grads.weights.iter().zip(&self.lora_b).map(|(g, b)| g * b).collect();
-                let grad_b: Vec<Matrix> =
-                    grads.weights.iter().zip(&self.lora_a).map(|(g, a)| g.transpose() * a).collect();
-                for (a, g) in self.lora_a.iter_mut().zip(&grad_a) {
+                let (grad_a, grad_b) = (&mut buffers.grad_a, &mut buffers.grad_b);
+                grad_a.resize_with(depth, || Matrix::zeros(0, 0));
+                grad_b.resize_with(depth, || Matrix::zeros(0, 0));
+                for (l, g) in grads.weights.iter().enumerate() {
+                    batch::affine_into(g, None, &self.lora_b[l], &mut grad_a[l]);
+                    batch::transpose_mul_into(g, &self.lora_a[l], &mut grad_b[l]);
+                }
+                for (a, g) in self.lora_a.iter_mut().zip(grad_a.iter()) {
                     if let Some(m) = slot.next() {
                         m.update(a.as_mut_slice(), g.as_slice(), t, &adam);
                     }
                 }
-                for (b, g) in self.lora_b.iter_mut().zip(&grad_b) {
+                for (b, g) in self.lora_b.iter_mut().zip(grad_b.iter()) {
                     if let Some(m) = slot.next() {
                         m.update(b.as_mut_slice(), g.as_slice(), t, &adam);
                     }
@@ -316,8 +268,10 @@ impl Trainer {
                 }
             }
         }
-        self.losses.push(grads.loss);
-        grads.loss
+        let loss = grads.loss;
+        self.buffers = buffers;
+        self.losses.push(loss);
+        loss
     }
 
     /// Runs up to `count` steps; stops early (returning false) once the run has diverged.
