@@ -77,6 +77,7 @@ async function preset(fragment, workers) {
   return { ms, workers: Number(used), cores };
 }
 report.presets = [];
+report.presets.push({ name: 'Training lesson: 5,000 Adam steps, D=16, L=4, target depth 2, rank 4, batch 256 (page, with drawing)', ...(await preset('#v=1&view=lora-training&Lbar=2&L=4')) });
 for (const [name, fragment] of [['LoRA Figure 2 (80 constructions and 160 training runs of 5,000 steps)', '#v=1&view=lora-paper&fig=2'], ['ICL Figure 6 (five panels, 10,000 trials per point)', '#v=1&view=icl-paper&fig=6']]) {
   const one = await preset(fragment, fragment.includes('icl') ? 1 : undefined);
   report.presets.push({ name, ...one });

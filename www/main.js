@@ -11,7 +11,7 @@ import { wireDragging } from './drag.js';
 import { poolSize, createPool } from './pool.js';
 
 let lab = null;
-let working = 0; // id of the scheduled background-work frame, 0 when idle
+let working = 0; // 1 while a background-work task is queued, 0 when idle
 let units = 1; // work units per frame, adapted so a frame's work stays near 10 ms
 let paused = false; // training runs and prompt playback can be paused; curves always fill in
 let offscreen = false; // an embed scrolled out of view (or a hidden tab) computes nothing
@@ -182,13 +182,10 @@ function showProgress() {
   $('span', bar).textContent = what ? `${what} ${progress.done} of ${progress.total}` : `computing the curve: ${progress.done} of ${progress.total} ranks`;
 }
 
-// Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
-// within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
-// at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
 let lastRender = 0;
 let generation = 0; // bumped whenever the work in progress is abandoned (the state changed)
 function stopWork() {
-  if (working) cancelAnimationFrame(working);
+  queued = null;
   working = 0;
   generation += 1;
   document.body.dataset.computing = '0';
@@ -247,8 +244,24 @@ function onPoolFailure(message) {
 }
 
 // Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
-// within a ~12 ms budget per animation frame, so the page never blocks; the figures are redrawn
-// at most every 100 ms, with the progress shown. Results do not depend on how work is chunked.
+// within ~12 ms slices, so the page never blocks; the figures are redrawn at most every 100 ms,
+// with the progress shown. Results do not depend on how work is chunked.
+// The work runs as a chain of short tasks (MessageChannel messages: unlike animation frames they
+// do not wait for the display's next refresh, so a training run keeps the processor busy), each
+// within SLICE_MS, so that the browser draws and answers input between any two of them.
+const SLICE_MS = 12;
+const channel = new MessageChannel();
+let queued = null;
+channel.port1.onmessage = () => {
+  const run = queued;
+  queued = null;
+  run?.();
+};
+function nextTask(run) {
+  queued = run;
+  channel.port2.postMessage(0);
+  return 1;
+}
 function scheduleWork() {
   stopWork();
   if ((paused && lab.view() === 'lora-training') || offscreen || document.hidden) return;
@@ -256,7 +269,7 @@ function scheduleWork() {
   const pooled = usePool();
   poolDelivered = false;
   if (pooled) pumpPool();
-  working = requestAnimationFrame(function step() {
+  working = nextTask(function step() {
     working = 0;
     if (pooled && poolDelivered) return; // the workers have it from here
     guarded(() => {
@@ -266,8 +279,8 @@ function scheduleWork() {
         progress = lab.advance(units);
         const spent = performance.now() - started;
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
-      } while (performance.now() - frameStart < 12 && progress.done < progress.total);
-      if (!afterWork()) working = requestAnimationFrame(step);
+      } while (performance.now() - frameStart < SLICE_MS && progress.done < progress.total);
+      if (!afterWork()) working = nextTask(step);
     });
   });
 }
