@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
   rm -rf "$2"
   wasm-bindgen --target web --no-typescript --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
-  node_modules/.bin/wasm-opt $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
+  node_modules/.bin/wasm-opt --generate-global-effects $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd --strip-producers --strip-target-features \
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"
 }
 
@@ -24,7 +24,9 @@ bindgen target/export www/pkg-export -O3
 
 rm -rf dist
 mkdir -p dist/www
-cp index.html dist/
+# The page's HTML without its indentation (each line's leading blanks; the line breaks stay, so
+# the text reads the same).
+sed 's/^[[:space:]]*//' index.html > dist/index.html
 cp www/*.svg www/bench.html dist/www/
 cp -r www/pkg www/pkg-export dist/www/
 # The page's modules and the wasm glue as minified modules: the page's, the worker's, and the

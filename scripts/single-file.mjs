@@ -42,8 +42,10 @@ function scoped(file, source) {
 const names = (source) => [...source.matchAll(/^export (?:async function|function|const|let|class) ([\w$]+)/gm)].map((m) => m[1]);
 const wasm = readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')).toString('base64');
 const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js'];
-// The export actions, which the page imports on first use, are a scope of their own here.
-const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)');
+// The export actions and the worker pool, which the page imports on first use, are scopes of
+// their own here.
+const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)')
+  .replace("import('./pool.js')", 'Promise.resolve({ poolSize, createPool })');
 let script = '';
 for (const file of modules) {
   script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;
@@ -52,7 +54,7 @@ for (const file of modules) {
 script += `const glue = ${scoped('glue', read('www/pkg-export/adaptlab.js'))};\n`;
 script += `const { Lab } = glue;\n`;
 script += `const init = () => glue.default({ module_or_path: Uint8Array.from(atob(document.getElementById('adaptlab-wasm').textContent), (c) => c.charCodeAt(0)) });\n`;
-script += `${scoped('www/main.js', read('www/main.js'))};\n`;
+script += `${scoped('www/main.js', lazy(read('www/main.js')))};\n`;
 
 const style = read('www/style.css');
 const sha = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;

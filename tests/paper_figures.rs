@@ -70,3 +70,59 @@ fn median_is_the_middle_value() {
     assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
     assert_eq!(median(&mut []), None);
 }
+
+#[test]
+fn runs_computed_whole_elsewhere_in_any_order_equal_this_threads_chunked_work() {
+    // Figure 1: 160 constructions (the pretrained panel's need its frozen models pretrained
+    // first), then training runs; take the constructions and the first two runs.
+    let count = 5 * 2 * 16 + 2;
+    let mut chunked = Sweep::new(Preset::Figure1);
+    while chunked.progress().0 < count {
+        chunked.advance(7);
+    }
+    // The page hands the same jobs to two Web Workers (each its own sweep) and accepts their
+    // results as they come, here in reverse order.
+    let mut page = Sweep::new(Preset::Figure1);
+    let jobs = page.next_jobs(count);
+    assert_eq!(jobs, (0..count).collect::<Vec<_>>());
+    let mut workers = [Sweep::new(Preset::Figure1), Sweep::new(Preset::Figure1)];
+    for (n, &index) in jobs.iter().rev().enumerate() {
+        let value = workers[n % 2].compute(index).expect("a job of this sweep");
+        assert!(page.accept(index, value));
+        assert!(!page.accept(index, value), "a job is taken once");
+    }
+    assert_eq!(page.progress().0, count);
+    assert!(!page.accept(count, Some(1.0)), "a job not handed out is refused");
+    assert_eq!(page.compute(10_000), None);
+    let (a, b) = (chunked.medians(), page.medians());
+    assert_eq!(a, b, "the same numbers, bit for bit");
+    assert!(a[0][0].iter().any(|p| p.2 > 0), "the training runs are included");
+}
+
+#[test]
+fn jobs_lost_by_a_worker_are_handed_out_again() {
+    let mut sweep = Sweep::new(Preset::Transformer);
+    let total = sweep.progress().1;
+    let first = sweep.next_jobs(total);
+    assert_eq!(first.len(), total);
+    // Every job is out; none came back: asking again hands the missing ones out again.
+    assert_eq!(sweep.next_jobs(3), vec![0, 1, 2]);
+    // This thread's own work completes the sweep regardless.
+    while sweep.progress().0 < total {
+        sweep.advance(16);
+    }
+    assert!(sweep.next_jobs(1).is_empty());
+    assert_eq!(sweep.progress(), (total, total));
+}
+
+#[test]
+fn a_run_this_thread_left_unfinished_is_handed_to_the_workers() {
+    // The page starts a training run, then stops working once the workers deliver: the run it
+    // left half done must still be handed out, or the sweep would never complete.
+    let mut sweep = Sweep::new(Preset::Biases);
+    sweep.advance(10);
+    assert_eq!(sweep.progress().0, 0, "the first run is under way, not done");
+    let total = sweep.progress().1;
+    assert_eq!(sweep.next_jobs(total - 1), (1..total).collect::<Vec<_>>(), "all the other runs");
+    assert_eq!(sweep.next_jobs(1), vec![0], "then the unfinished one");
+}

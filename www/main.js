@@ -8,7 +8,6 @@ import { wireClassroom, applyPresentation, presenterScale } from './classroom.js
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
 import { wireDragging } from './drag.js';
-import { poolSize, createPool } from './pool.js';
 
 let lab = null;
 let working = 0; // 1 while a background-work task is queued, 0 when idle
@@ -208,20 +207,26 @@ function afterWork() {
   return complete;
 }
 
-// The Monte Carlo sweeps also run on a pool of Web Workers (see pool.js). The page's own thread
-// keeps computing until the first worker result of the current state arrives, so the first
-// curve appears as fast as without workers.
-const SWEEP_VIEWS = ['icl-risk', 'icl-paper'];
-let pool = null;
+// The Monte Carlo sweeps and the LoRA paper presets' runs also run on a pool of Web Workers (see
+// pool.js, loaded when a lesson with a sweep first opens). The page's own thread keeps computing
+// until the first worker result of the current state arrives, so the first curve appears as fast
+// as without workers.
+const SWEEP_VIEWS = ['icl-risk', 'icl-paper', 'lora-paper'];
+let pool = null; // null: not needed yet; 'loading'; false: no workers; else the pool
 let poolDelivered = false;
 function usePool() {
   if (!SWEEP_VIEWS.includes(lab.view())) return false;
   if (pool === null) {
-    const size = poolSize();
-    pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
-    document.body.dataset.workers = String(pool ? pool.size : 0);
+    pool = 'loading';
+    import('./pool.js').then(({ poolSize, createPool }) => {
+      const size = poolSize();
+      pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
+      document.body.dataset.workers = String(pool ? pool.size : 0);
+      // A sweep already under way on this thread is shared with the workers from now on.
+      if (usePool() && document.body.dataset.computing === '1') pumpPool();
+    }, () => { pool = false; document.body.dataset.workers = '0'; });
   }
-  return Boolean(pool) && pool.size > 0;
+  return pool instanceof Object && pool.size > 0;
 }
 function pumpPool() {
   pool.fill((n) => lab.jobs(n), { generation, fragment: lab.fragment() });
@@ -266,12 +271,15 @@ function scheduleWork() {
   stopWork();
   if ((paused && lab.view() === 'lora-training') || offscreen || document.hidden) return;
   document.body.dataset.computing = '1';
+  // New work may cost far more per unit than the last (a preset of transformer constructions
+  // after one of linear ones): start again from one unit and let the slices find the size.
+  units = 1;
   const pooled = usePool();
   poolDelivered = false;
   if (pooled) pumpPool();
   working = nextTask(function step() {
     working = 0;
-    if (pooled && poolDelivered) return; // the workers have it from here
+    if (poolDelivered) return; // the workers have it from here
     guarded(() => {
       const frameStart = performance.now();
       do {

@@ -1,10 +1,10 @@
-// The Web Worker pool for the Monte Carlo sweeps of the in-context-learning lessons: one worker
-// (one wasm instance) per core, each kept two blocks ahead. The page's own lab hands out the
-// blocks and merges the results in order; a result that belongs to an older state of the page
-// (a generation ago) is dropped. Without workers (file://, a browser refusing them, or
-// `?workers=0` in the address) the page computes the blocks itself between frames.
+// The Web Worker pool for the Monte Carlo sweeps of the in-context-learning lessons and the runs
+// of the LoRA paper presets: one worker (one wasm instance) per core, each kept two jobs ahead.
+// The page's own lab hands out the jobs and merges the results in order; a result that belongs
+// to an older state of the page (a generation ago) is dropped. Without workers (file://, a
+// browser refusing them, or `?workers=0` in the address) the page computes the jobs itself.
 
-const AHEAD = 2; // blocks in flight per worker
+const AHEAD = 2; // jobs in flight per worker
 
 // How many workers: `?workers=N` in the address (0 to 16; for benchmarks and tests), else one per core.
 export function poolSize() {

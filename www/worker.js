@@ -1,6 +1,7 @@
-// A Monte Carlo worker: its own wasm instance of the lab, which loads the page's link and
-// computes the blocks of the current sweep it is sent. Results go back as flat numbers; the page
-// merges them in block order, so the numbers do not depend on how many workers there are.
+// A sweep worker: its own wasm instance of the lab, which loads the page's link and computes the
+// jobs of the current sweep it is sent (blocks of Monte Carlo trials, or whole runs of a LoRA
+// paper preset). Results go back as flat numbers; the page merges them in order, so the numbers
+// do not depend on how many workers there are.
 import init, { Lab } from './pkg/adaptlab.js';
 
 const ready = init({ module_or_path: new URL('./pkg/adaptlab_bg.wasm', import.meta.url) }).then(() => new Lab());

@@ -145,8 +145,14 @@ struct Models {
 pub struct Sweep {
     preset: Preset,
     jobs: Vec<Job>,
-    results: Vec<Option<f64>>,
-    next: usize,
+    /// Each job's value once done (`None` inside: it failed or diverged, and is left out).
+    results: Vec<Option<Option<f64>>>,
+    /// Jobs done.
+    done: usize,
+    /// Jobs handed out so far, in order (to this thread or to Web Workers).
+    handed: usize,
+    /// The job this thread is working on, a chunk at a time, and its training run.
+    current: Option<usize>,
     running: Option<Trainer>,
     models: Vec<Option<Models>>,
     /// A pretrained frozen model being made, a chunk at a time: (models index, target, pretraining).
@@ -223,7 +229,9 @@ impl Sweep {
             preset,
             results: vec![None; jobs.len()],
             jobs,
-            next: 0,
+            done: 0,
+            handed: 0,
+            current: None,
             running: None,
             models: vec![None; panels * SEEDS as usize],
             pretraining: None,
@@ -237,7 +245,50 @@ impl Sweep {
 
     /// (jobs done, jobs in all).
     pub fn progress(&self) -> (usize, usize) {
-        (self.next, self.jobs.len())
+        (self.done, self.jobs.len())
+    }
+
+    /// Hands out up to `n` jobs (their indices) for this thread or for Web Workers, in order;
+    /// once all are handed out, the ones still not done are handed out again (a worker may have
+    /// failed), so the sweep always completes.
+    pub fn next_jobs(&mut self, n: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = (self.handed..self.jobs.len()).take(n).collect();
+        self.handed += out.len();
+        if out.len() < n {
+            // Including this thread's own job in hand: the page stops working on it once the
+            // workers deliver, and the sweep must still complete.
+            let missing = (0..self.handed).filter(|&i| self.results[i].is_none());
+            out.extend(missing.take(n - out.len()));
+        }
+        out
+    }
+
+    /// Computes job `index` whole (on a Web Worker, whose sweep is its own copy of this one), by
+    /// the very code `advance` runs a chunk at a time. `None` for no such job.
+    pub fn compute(&mut self, index: usize) -> Option<Option<f64>> {
+        self.jobs.get(index)?;
+        if self.current != Some(index) {
+            (self.current, self.running) = (Some(index), None);
+        }
+        // An unlimited budget finishes any job in at most two calls (its models, then its work).
+        for _ in 0..3 {
+            if self.results[index].is_some() {
+                break;
+            }
+            let mut unlimited = usize::MAX;
+            self.work_on(index, &mut unlimited);
+        }
+        self.results[index]
+    }
+
+    /// Takes the value of job `index` computed elsewhere; false (and nothing changes) for a job
+    /// not handed out or already done.
+    pub fn accept(&mut self, index: usize, value: Option<f64>) -> bool {
+        if index >= self.handed || self.results.get(index).is_none_or(Option::is_some) {
+            return false;
+        }
+        self.finish(index, value);
+        true
     }
 
     /// The models of a panel and seed, once made: a pretrained frozen model is trained a chunk
@@ -269,7 +320,7 @@ impl Sweep {
         }
         let (_, _, pretraining) = self.pretraining.as_mut()?;
         let before = pretraining.steps();
-        let done = pretraining.run(*budget * STEPS_PER_UNIT);
+        let done = pretraining.run(budget.saturating_mul(STEPS_PER_UNIT));
         *budget = budget.saturating_sub((pretraining.steps() - before).div_ceil(STEPS_PER_UNIT));
         if !done {
             return None;
@@ -282,63 +333,91 @@ impl Sweep {
         Some(m)
     }
 
-    /// Works for about `units` chunks (a construction, or `STEPS_PER_UNIT` training steps, each).
+    /// Works for about `units` chunks (a construction, or `STEPS_PER_UNIT` training steps, each)
+    /// on this thread; no work for 0 units.
     pub fn advance(&mut self, units: usize) {
-        let mut budget = units.max(1);
-        while budget > 0 && self.next < self.jobs.len() {
-            let job = self.jobs[self.next];
-            let (_, _, activation) = self.preset.shape();
-            match job.work {
-                Work::Training { trainable } => {
-                    if self.running.is_none() {
-                        let Some(m) = self.models(job.panel, job.seed, &mut budget) else { continue };
-                        let config = TrainConfig {
-                            trainable,
-                            activation,
-                            adam: AdamConfig::new(1e-3, 0.0),
-                            batch_size: 256,
-                            lora_init_std: 0.25,
-                        };
-                        // One independent stream per (series, point) and seed.
-                        let stream = rng::stream(job.seed, 1_000 + 100_000 * job.series as u64 + job.x as u64);
-                        self.running = Some(Trainer::new(m.target, m.frozen, config, stream));
-                    }
-                    if let Some(trainer) = self.running.as_mut() {
-                        let left = STEPS.saturating_sub(trainer.steps());
-                        let chunk = left.min(budget * STEPS_PER_UNIT);
-                        trainer.run(chunk);
-                        budget = budget.saturating_sub(chunk.div_ceil(STEPS_PER_UNIT).max(1));
-                        if trainer.steps() >= STEPS || trainer.diverged() {
-                            let test = models::gaussian_inputs(
-                                &mut rng::stream(job.seed, rng::streams::TEST),
-                                WIDTH,
-                                TEST_SIZE,
-                            );
-                            let mse = (!trainer.diverged()).then(|| trainer.mse_on(&test));
-                            self.finish(mse);
-                        }
+        let mut budget = units;
+        while budget > 0 {
+            // The job in hand, unless a worker has finished it meanwhile; else the next one.
+            let index = match self.current.filter(|&i| self.results[i].is_none()) {
+                Some(index) => index,
+                None => {
+                    self.running = None;
+                    let Some(index) = self.next_jobs(1).pop() else { break };
+                    self.current = Some(index);
+                    index
+                }
+            };
+            self.work_on(index, &mut budget);
+        }
+    }
+
+    /// Works on job `index` (the current one) for up to `budget` units, spending them; finishes
+    /// it when its work is done.
+    fn work_on(&mut self, index: usize, budget: &mut usize) {
+        let job = self.jobs[index];
+        match job.work {
+            Work::Training { trainable } => {
+                if self.running.is_none() {
+                    let Some(m) = self.models(job.panel, job.seed, budget) else { return };
+                    self.running = Some(self.trainer(job, trainable, m));
+                }
+                if let Some(trainer) = self.running.as_mut() {
+                    let left = STEPS.saturating_sub(trainer.steps());
+                    let chunk = left.min(budget.saturating_mul(STEPS_PER_UNIT));
+                    trainer.run(chunk);
+                    *budget = budget.saturating_sub(chunk.div_ceil(STEPS_PER_UNIT).max(1));
+                    if trainer.steps() >= STEPS || trainer.diverged() {
+                        let value = Self::tested(job, trainer);
+                        self.finish(index, value);
                     }
                 }
-                work => {
-                    let models = match work {
-                        Work::LinearConstruction { .. } | Work::FnnConstruction { .. } => {
-                            let Some(m) = self.models(job.panel, job.seed, &mut budget) else { continue };
-                            Some(m)
-                        }
-                        _ => None,
-                    };
-                    let mse = construction(job, work, models.as_ref());
-                    self.finish(mse);
-                    budget = budget.saturating_sub(1);
-                }
+            }
+            work => {
+                let models = match work {
+                    Work::LinearConstruction { .. } | Work::FnnConstruction { .. } => {
+                        let Some(m) = self.models(job.panel, job.seed, budget) else { return };
+                        Some(m)
+                    }
+                    _ => None,
+                };
+                let value = construction(job, work, models.as_ref());
+                self.finish(index, value);
+                *budget = budget.saturating_sub(1);
             }
         }
     }
 
-    fn finish(&mut self, value: Option<f64>) {
-        self.results[self.next] = value.filter(|v| v.is_finite());
-        self.running = None;
-        self.next += 1;
+    /// A training job's run, from its seed's models, with one independent stream per (series,
+    /// point) and seed.
+    fn trainer(&self, job: Job, trainable: Trainable, m: Models) -> Trainer {
+        let (_, _, activation) = self.preset.shape();
+        let config = TrainConfig {
+            trainable,
+            activation,
+            adam: AdamConfig::new(1e-3, 0.0),
+            batch_size: 256,
+            lora_init_std: 0.25,
+        };
+        let stream = rng::stream(job.seed, 1_000 + 100_000 * job.series as u64 + job.x as u64);
+        Trainer::new(m.target, m.frozen, config, stream)
+    }
+
+    /// A finished run's MSE on the seed's test inputs (`None` if it diverged).
+    fn tested(job: Job, trainer: &Trainer) -> Option<f64> {
+        let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
+        (!trainer.diverged()).then(|| trainer.mse_on(&test))
+    }
+
+    fn finish(&mut self, index: usize, value: Option<f64>) {
+        if let Some(slot) = self.results.get_mut(index) {
+            *slot = Some(value.filter(|v| v.is_finite()));
+            self.done += 1;
+        }
+        if self.current == Some(index) {
+            self.current = None;
+            self.running = None;
+        }
     }
 
     /// The median over the seeds computed so far, per panel and series: points (x, median, seeds used).
@@ -356,7 +435,7 @@ impl Sweep {
                         .iter()
                         .zip(&self.results)
                         .filter(|(j, _)| j.panel == panel && j.series == s && j.x == x)
-                        .filter_map(|(_, r)| *r)
+                        .filter_map(|(_, r)| r.flatten())
                         .collect();
                     if let Some(m) = median(&mut values) {
                         points.push((x, m, values.len()));

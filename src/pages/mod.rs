@@ -233,15 +233,25 @@ impl Lab {
         }
     }
 
-    /// Hands out up to `n` blocks of the current view's Monte Carlo sweep, for other threads
-    /// (none for views without one).
+    /// Hands out up to `n` jobs of the current view's sweep, for other threads (none for views
+    /// without one). For the in-context-learning sweeps a job is a block of trials of a curve;
+    /// for the LoRA paper presets it is one run, its index in `block` (`curve` and `trials` 0).
     pub fn jobs(&mut self, n: usize) -> Vec<Job> {
+        if self.state.view == View::Paper {
+            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
+            return sweep.next_jobs(n).into_iter().map(|block| Job { curve: 0, block, trials: 0 }).collect();
+        }
         icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state).map_or_else(Vec::new, |s| s.next_jobs(n))
     }
 
-    /// Computes a block of the current view's sweep (on a worker, whose lab loaded the same
-    /// link) as flat numbers; `None` for a job the sweep does not have.
+    /// Computes a job of the current view's sweep (on a worker, whose lab loaded the same link)
+    /// as flat numbers (a paper-preset run: its value, NaN if it failed); `None` for a job the
+    /// sweep does not have.
     pub fn run_job(&mut self, job: Job) -> Option<Vec<f64>> {
+        if self.state.view == View::Paper {
+            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
+            return sweep.compute(job.block).map(|value| vec![value.unwrap_or(f64::NAN)]);
+        }
         let sweep = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state)?;
         if job.curve >= sweep.curves.len() {
             return None;
@@ -249,9 +259,16 @@ impl Lab {
         sweep.compute(job).map(|block| crate::icl::risk::block_to_numbers(&block))
     }
 
-    /// Takes a block computed elsewhere; false if it does not belong to the current sweep (a
-    /// stale result after the settings changed) or is malformed.
+    /// Takes a job's numbers computed elsewhere; false if they do not belong to the current
+    /// sweep (a stale result after the settings changed) or are malformed.
     pub fn accept(&mut self, job: Job, numbers: &[f64]) -> bool {
+        if self.state.view == View::Paper {
+            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
+            return match numbers {
+                [value] => sweep.accept(job.block, Some(*value).filter(|v| v.is_finite())),
+                _ => false,
+            };
+        }
         let Some(sweep) = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state) else { return false };
         let Some(block) = sweep.curves.get(job.curve).and_then(|c| c.run.block_from_numbers(numbers)) else {
             return false;

@@ -9,7 +9,7 @@ use crate::plots::{lora_networks, FigureSet};
 pub type Cache = Keyed<Preset, Sweep>;
 
 /// The sweep of `preset`, restarted when the preset changes.
-fn cache_for(cache: &mut Option<Cache>, preset: Preset) -> &mut Sweep {
+pub fn cache_for(cache: &mut Option<Cache>, preset: Preset) -> &mut Sweep {
     cached(cache, preset, || Sweep::new(preset))
 }
 

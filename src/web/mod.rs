@@ -15,10 +15,11 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::plots::{Figure, Theme};
 
-/// Installs the panic hook so a Rust panic is also logged with its message.
+/// Installs the panic hook: a Rust panic is logged to the console with its message and place
+/// (the page then shows its error banner, see `www/dom.js`).
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("Adaptation Lab: {info}").into())));
 }
 
 /// The lab page's state and results.

@@ -27,3 +27,29 @@ for (const [fig, panels, title] of [['1', 2, /Figure 1/], ['2', 2, /Figure 2/], 
     await context.close();
   });
 }
+
+test('the preset runs on a pool of Web Workers, and any number of workers gives the same numbers', async () => {
+  const csvWith = async (workers) => {
+    const context = await lab.browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${lab.origin}/index.html?workers=${workers}#v=1&view=lora-paper&fig=tfn`);
+    await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+    const used = await page.evaluate(() => document.body.dataset.workers);
+    const csv = [];
+    for (const figure of ['panel-1', 'panel-2']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`)]);
+      csv.push((await import('node:fs')).readFileSync(await download.path(), 'utf8'));
+    }
+    await context.close();
+    return { used, csv: csv.join('\n'), problems };
+  };
+  const alone = await csvWith(0);
+  const two = await csvWith(2);
+  assert.deepEqual([alone.used, two.used], ['0', '2']);
+  assert.ok(alone.csv.split('\n').length > 30, alone.csv);
+  assert.equal(two.csv, alone.csv, 'two workers: identical plotted values');
+  assert.deepEqual([...alone.problems, ...two.problems], []);
+});
