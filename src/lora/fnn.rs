@@ -45,12 +45,10 @@ impl Fnn {
     }
 }
 
-/// W·X + b·1ᵀ.
+/// W·X + b·1ᵀ (on the batch kernels of `batch.rs`, as in training).
 pub fn affine(w: &Matrix, b: &Vector, x: &Matrix) -> Matrix {
-    let mut z = w * x;
-    for mut column in z.column_iter_mut() {
-        column += b;
-    }
+    let mut z = Matrix::zeros(0, 0);
+    crate::lora::batch::affine_into(w, Some(b), x, &mut z);
     z
 }
 
