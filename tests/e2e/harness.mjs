@@ -78,3 +78,24 @@ export async function canvasColours(page, figure) {
     return seen.size;
   }, figure);
 }
+
+// Opens `fragment` with `?workers=N`, waits until its work is done, and returns the number of
+// workers used, the CSV export of each named figure (joined) and any console or page errors.
+export async function settledCsv(lab, fragment, workers, figures) {
+  const context = await lab.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${lab.origin}/index.html?workers=${workers}${fragment}`);
+  await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+  const used = await page.evaluate(() => document.body.dataset.workers);
+  const csv = [];
+  for (const figure of figures) {
+    const button = `main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    csv.push((await import('node:fs')).readFileSync(await download.path(), 'utf8'));
+  }
+  await context.close();
+  return { used, csv: csv.join('\n'), problems };
+}

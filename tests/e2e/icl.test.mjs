@@ -2,7 +2,7 @@
 // page stays usable; early ascent and bounded efficacy are read off the curves; presets load.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, canvasHash, canvasColours } from './harness.mjs';
+import { startLab, canvasHash, canvasColours, settledCsv } from './harness.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -127,20 +127,7 @@ test('dragging a skill centre with the mouse or a finger moves that skill and ch
 });
 
 test('a pool of Web Workers computes the risk curves, and any number of workers gives the same numbers', async () => {
-  const csvWith = async (workers) => {
-    const context = await lab.browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${lab.origin}/index.html?workers=${workers}#v=1&view=icl-risk&prior=ascent&trials=1000`);
-    await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
-    const used = await page.evaluate(() => document.body.dataset.workers);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('main:not([hidden]) figure[data-figure="risk"] button[data-export="csv"]')]);
-    const csv = (await import('node:fs')).readFileSync(await download.path(), 'utf8');
-    await context.close();
-    return { used, csv, problems };
-  };
+  const csvWith = (workers) => settledCsv(lab, '#v=1&view=icl-risk&prior=ascent&trials=1000', workers, ['risk']);
   const alone = await csvWith(0);
   const two = await csvWith(2);
   const three = await csvWith(3);

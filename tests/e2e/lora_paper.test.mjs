@@ -1,7 +1,7 @@
 // End-to-end test of the paper-figure presets: each loads from its link, and its figures fill in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, canvasHash, canvasColours } from './harness.mjs';
+import { startLab, canvasHash, canvasColours, settledCsv } from './harness.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -29,23 +29,7 @@ for (const [fig, panels, title] of [['1', 2, /Figure 1/], ['2', 2, /Figure 2/], 
 }
 
 test('the preset runs on a pool of Web Workers, and any number of workers gives the same numbers', async () => {
-  const csvWith = async (workers) => {
-    const context = await lab.browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${lab.origin}/index.html?workers=${workers}#v=1&view=lora-paper&fig=tfn`);
-    await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
-    const used = await page.evaluate(() => document.body.dataset.workers);
-    const csv = [];
-    for (const figure of ['panel-1', 'panel-2']) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`)]);
-      csv.push((await import('node:fs')).readFileSync(await download.path(), 'utf8'));
-    }
-    await context.close();
-    return { used, csv: csv.join('\n'), problems };
-  };
+  const csvWith = (workers) => settledCsv(lab, '#v=1&view=lora-paper&fig=tfn', workers, ['panel-1', 'panel-2']);
   const alone = await csvWith(0);
   const two = await csvWith(2);
   assert.deepEqual([alone.used, two.used], ['0', '2']);
