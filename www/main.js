@@ -192,9 +192,9 @@ function stopWork() {
 
 // After a result: progress, a redraw at most every 100 ms, and the end of the work.
 function afterWork() {
-  showProgress();
   const complete = progress.done >= progress.total;
   if (complete || performance.now() - lastRender > 100) {
+    showProgress();
     render();
     lastRender = performance.now();
     // For the benchmark: when the first figure with background results was drawn, since navigation.
