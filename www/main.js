@@ -253,18 +253,33 @@ function onPoolFailure(message) {
 // with the progress shown. Results do not depend on how work is chunked.
 // The work runs as a chain of short tasks (MessageChannel messages: unlike animation frames they
 // do not wait for the display's next refresh, so a training run keeps the processor busy), each
-// within SLICE_MS, so that the browser draws and answers input between any two of them.
+// within SLICE_MS, so that the browser answers input between any two of them. The chain waits
+// for a frame when it starts (a changed setting is shown at once) and whenever FRAME_GAP_MS of
+// work have passed without one, so the page keeps drawing at 30 frames a second or more.
 const SLICE_MS = 12;
+const FRAME_GAP_MS = 30;
 const channel = new MessageChannel();
 let queued = null;
-channel.port1.onmessage = () => {
+let ticket = 0; // each message carries the ticket of the task it was posted for
+let lastFrame = 0;
+channel.port1.onmessage = ({ data }) => {
+  if (data !== ticket || !queued) return; // posted for a task that was stopped or replaced
   const run = queued;
   queued = null;
-  run?.();
+  run();
 };
 function nextTask(run) {
   queued = run;
-  channel.port2.postMessage(0);
+  const mine = ++ticket;
+  if (performance.now() - lastFrame < FRAME_GAP_MS) {
+    channel.port2.postMessage(mine);
+  } else {
+    // Posted from the frame's callback, the task runs once that frame is painted.
+    requestAnimationFrame(() => {
+      lastFrame = performance.now();
+      channel.port2.postMessage(mine);
+    });
+  }
   return 1;
 }
 function scheduleWork() {
@@ -274,6 +289,7 @@ function scheduleWork() {
   // New work may cost far more per unit than the last (a preset of transformer constructions
   // after one of linear ones): start again from one unit and let the slices find the size.
   units = 1;
+  lastFrame = 0;
   const pooled = usePool();
   poolDelivered = false;
   if (pooled) pumpPool();
