@@ -6,7 +6,13 @@ import { $, $$, guarded } from './dom.js';
 let page = null;
 const REFRESH_MS = 1000; // while a sweep fills in, an open table follows it at most once a second
 
-function fill(figure, complete = page.progress().done >= page.progress().total) {
+// Whether the current view's background work is finished (its figures are final).
+function workComplete() {
+  const { done, total } = page.progress();
+  return done >= total;
+}
+
+function fill(figure, complete = workComplete()) {
   const key = figure.dataset.figure;
   const rows = page.lab().csv().trimEnd().split('\n').slice(1).map((row) => row.split(',')).filter((cells) => cells[0] === key);
   const table = document.createElement('table');
@@ -46,8 +52,7 @@ export function wireDataTables(pageInterface) {
   // An open table follows the figure: at most once a second while work fills it in, and always
   // once the work is complete, so that it never stops short of the finished figure.
   document.addEventListener('adaptlab:rendered', () => {
-    const { done, total } = page.progress();
-    const complete = done >= total;
+    const complete = workComplete();
     for (const figure of $$('main:not([hidden]) figure[data-figure]:not([hidden])')) {
       if (!$('details.data', figure).open) continue;
       const stale = performance.now() - Number(figure.dataset.tableFilled || 0) > REFRESH_MS;

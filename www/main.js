@@ -10,8 +10,7 @@ import { wireDataTables } from './data-table.js';
 import { wireDragging } from './drag.js';
 
 let lab = null;
-let working = 0; // 1 while a background-work task is queued, 0 when idle
-let units = 1; // work units per frame, adapted so a frame's work stays near 10 ms
+let units = 1; // work units per advance call, adapted so a call takes 2–6 ms
 let paused = false; // training runs and prompt playback can be paused; curves always fill in
 let offscreen = false; // an embed scrolled out of view (or a hidden tab) computes nothing
 let progress = { done: 1, total: 1 };
@@ -185,7 +184,6 @@ let lastRender = 0;
 let generation = 0; // bumped whenever the work in progress is abandoned (the state changed)
 function stopWork() {
   queued = null;
-  working = 0;
   generation += 1;
   document.body.dataset.computing = '0';
 }
@@ -280,7 +278,6 @@ function nextTask(run) {
       channel.port2.postMessage(mine);
     });
   }
-  return 1;
 }
 function scheduleWork() {
   stopWork();
@@ -293,18 +290,17 @@ function scheduleWork() {
   const pooled = usePool();
   poolDelivered = false;
   if (pooled) pumpPool();
-  working = nextTask(function step() {
-    working = 0;
+  nextTask(function step() {
     if (poolDelivered) return; // the workers have it from here
     guarded(() => {
-      const frameStart = performance.now();
+      const sliceStart = performance.now();
       do {
         const started = performance.now();
         progress = lab.advance(units);
         const spent = performance.now() - started;
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
-      } while (performance.now() - frameStart < SLICE_MS && progress.done < progress.total);
-      if (!afterWork()) working = nextTask(step);
+      } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total);
+      if (!afterWork()) nextTask(step);
     });
   });
 }

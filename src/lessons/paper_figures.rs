@@ -147,8 +147,6 @@ pub struct Sweep {
     jobs: Vec<Job>,
     /// Each job's value once done (`None` inside: it failed or diverged, and is left out).
     results: Vec<Option<Option<f64>>>,
-    /// Jobs done.
-    done: usize,
     /// Jobs handed out so far, in order (to this thread or to Web Workers).
     handed: usize,
     /// The job this thread is working on, a chunk at a time, and its training run.
@@ -229,7 +227,6 @@ impl Sweep {
             preset,
             results: vec![None; jobs.len()],
             jobs,
-            done: 0,
             handed: 0,
             current: None,
             running: None,
@@ -245,7 +242,7 @@ impl Sweep {
 
     /// (jobs done, jobs in all).
     pub fn progress(&self) -> (usize, usize) {
-        (self.done, self.jobs.len())
+        (self.results.iter().filter(|r| r.is_some()).count(), self.jobs.len())
     }
 
     /// Hands out up to `n` jobs (their indices) for this thread or for Web Workers, in order;
@@ -270,11 +267,8 @@ impl Sweep {
         if self.current != Some(index) {
             (self.current, self.running) = (Some(index), None);
         }
-        // An unlimited budget finishes any job in at most two calls (its models, then its work).
-        for _ in 0..3 {
-            if self.results[index].is_some() {
-                break;
-            }
+        if self.results[index].is_none() {
+            // An unlimited budget makes the job's models and does its work in one call.
             let mut unlimited = usize::MAX;
             self.work_on(index, &mut unlimited);
         }
@@ -412,7 +406,6 @@ impl Sweep {
     fn finish(&mut self, index: usize, value: Option<f64>) {
         if let Some(slot) = self.results.get_mut(index) {
             *slot = Some(value.filter(|v| v.is_finite()));
-            self.done += 1;
         }
         if self.current == Some(index) {
             self.current = None;

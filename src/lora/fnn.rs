@@ -54,7 +54,7 @@ pub fn affine(w: &Matrix, b: &Vector, x: &Matrix) -> Matrix {
 
 /// ReLU(z) = max(z, 0), entrywise.
 pub fn relu_in_place(z: &mut Matrix) {
-    z.iter_mut().for_each(|v| *v = v.max(0.0));
+    adaptlab_batch::relu(z.as_mut_slice());
 }
 
 /// Mean squared error over samples and output coordinates: (1/(D·n)) Σ (a − b)².

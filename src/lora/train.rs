@@ -189,7 +189,7 @@ impl Trainer {
 
     /// The network as it currently computes: frozen weights plus A_l B_lᵀ under LoRA.
     pub fn effective(&self) -> Fnn {
-        let mut net = Fnn { weights: Vec::new(), biases: Vec::new() };
+        let mut net = Fnn::default();
         self.effective_into(&mut net);
         net
     }
