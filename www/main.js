@@ -140,6 +140,15 @@ function drawFigures() {
   }
 }
 
+// The address bar always holds the shown state's link. The page only rewrites an address it loaded
+// or wrote itself: any other address is a navigation (a preset key, a pasted link, Back) whose
+// hashchange has not run yet, and the redraws of work still under way must not undo it.
+let ownAddress = null;
+function writeAddress(fragment) {
+  if (location.hash === ownAddress && location.hash !== `#${fragment}`) history.replaceState(null, '', `#${fragment}`);
+  if (location.hash === `#${fragment}`) ownAddress = location.hash;
+}
+
 function render() {
   const started = performance.now();
   const report = lab.compute();
@@ -161,7 +170,7 @@ function render() {
     const target = $(`[data-summary="${key}"]`, root);
     if (target) target.textContent = text;
   }
-  if (location.hash.slice(1) !== report.fragment) history.replaceState(null, '', `#${report.fragment}`);
+  writeAddress(report.fragment);
   $('#cli-render').textContent = `adaptlab render '#${report.fragment}' --svg figures.svg --csv series.csv`;
   const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer'].includes(report.view);
   $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
@@ -325,6 +334,7 @@ function change(key, value) {
 
 function loadFromHash() {
   guarded(() => {
+    ownAddress = location.hash;
     const notices = lab.load(location.hash);
     showView();
     syncControls();

@@ -46,6 +46,23 @@ test('the paper-figure menu and number keys open the presets by link', async () 
   await context.close();
 });
 
+test('a navigation is never undone by a redraw that runs before its hashchange', async () => {
+  // A preset key or a pasted link sets the address; a redraw of the old state (work under way, a
+  // control) can run before the hashchange event. The navigation must still win.
+  const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=2');
+  await page.evaluate(() => {
+    location.hash = '#v=1&view=lora-fnn&R=3';
+    const rank = document.querySelector('#ctl-R');
+    rank.value = '4';
+    rank.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction(() => document.querySelector('main[data-view="lora-fnn"]').offsetParent !== null);
+  assert.equal(await page.evaluate(() => location.hash), '#v=1&view=lora-fnn&R=3');
+  assert.equal(await page.inputValue('main[data-view="lora-fnn"] [data-key="R"]'), '3');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an embed link shows one figure with only its whitelisted controls and a link to the full lab', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=5&embed=1&figure=error&controls=R');
   assert.equal(await visible(page, 'figure[data-figure]'), 1);
