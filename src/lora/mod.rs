@@ -9,3 +9,5 @@ pub mod linear;
 pub mod models;
 pub mod train;
 pub mod transformer;
+pub mod transformer_backprop;
+pub mod transformer_train;

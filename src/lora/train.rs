@@ -58,18 +58,18 @@ impl AdamConfig {
 
 /// Adam's moment estimates for one parameter tensor.
 #[derive(Clone, Debug)]
-struct Moments {
+pub(crate) struct Moments {
     first: Vec<f64>,
     second: Vec<f64>,
 }
 
 impl Moments {
-    fn new(len: usize) -> Self {
+    pub(crate) fn new(len: usize) -> Self {
         Self { first: vec![0.0; len], second: vec![0.0; len] }
     }
 
     /// One Adam update of `param` with gradient `grad` at step `t` (1-based).
-    fn update(&mut self, param: &mut [f64], grad: &[f64], t: i32, config: &AdamConfig) {
+    pub(crate) fn update(&mut self, param: &mut [f64], grad: &[f64], t: i32, config: &AdamConfig) {
         let step = adaptlab_batch::AdamStep {
             learning_rate: config.learning_rate,
             weight_decay: config.weight_decay,
