@@ -41,6 +41,27 @@ pub fn lora_training(width: usize, depth: usize, steps: usize) -> f64 {
     trainer.losses().last().copied().unwrap_or(0.0)
 }
 
+/// `steps` Adam steps of the transformer gradient baseline at the paper's size: width 16, `depth`
+/// blocks, two heads, 256 sequences of 10 tokens, LoRA rank 4 and the FFN biases.
+pub fn transformer_training(depth: usize, steps: usize) -> f64 {
+    use crate::lora::train::AdamConfig;
+    use crate::lora::transformer_train::{TransformerTrainConfig, TransformerTrainable, TransformerTrainer};
+    let mut r = crate::rng::stream(1, 0);
+    let target = crate::lora::models::random_transformer(&mut r, 16, depth, 2);
+    let frozen = crate::lora::models::random_transformer(&mut r, 16, depth, 2);
+    let config = TransformerTrainConfig {
+        trainable: TransformerTrainable::Lora { rank: 4, tune_biases: true },
+        adam: AdamConfig::new(1e-3, 0.0),
+        batch_size: 256,
+        length: 10,
+        lora_init_std: 0.25,
+    };
+    let mut trainer =
+        TransformerTrainer::new(target, frozen, config, crate::rng::stream(1, crate::rng::streams::TRAINING));
+    trainer.run(steps);
+    trainer.losses().last().copied().unwrap_or(0.0)
+}
+
 /// Part of a training step, `steps` times: drawing a batch of 256 Gaussian inputs of width 16.
 pub fn sample_batches(steps: usize) -> f64 {
     let mut r = crate::rng::stream(1, 3);
@@ -163,6 +184,13 @@ pub const KERNELS: &[Kernel] = &[
         units_per_call: 2000,
         unit: "step",
         run: || lora_training(16, 4, 2000),
+    },
+    Kernel {
+        name: "transformer Adam step D=16 L=2 H=2 N=10 batch 256",
+        calls: 1,
+        units_per_call: 20,
+        unit: "step",
+        run: || transformer_training(2, 20),
     },
     Kernel {
         name: "Adam step part: batch of 256 N(0, I) inputs, D=16",

@@ -89,7 +89,13 @@ fn every_gradient_matches_central_differences() {
 }
 
 fn config(trainable: TransformerTrainable, learning_rate: f64) -> TransformerTrainConfig {
-    TransformerTrainConfig { trainable, adam: AdamConfig::new(learning_rate, 0.0), batch_size: 32, length: N, lora_init_std: 0.25 }
+    TransformerTrainConfig {
+        trainable,
+        adam: AdamConfig::new(learning_rate, 0.0),
+        batch_size: 32,
+        length: N,
+        lora_init_std: 0.25,
+    }
 }
 
 #[test]

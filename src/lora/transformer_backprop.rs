@@ -110,7 +110,12 @@ pub fn tensors_mut(net: &mut Transformer) -> Vec<&mut [f64]> {
                 head.output.as_mut_slice(),
             ]);
         }
-        out.extend([block.w1.as_mut_slice(), block.b1.as_mut_slice(), block.w2.as_mut_slice(), block.b2.as_mut_slice()]);
+        out.extend([
+            block.w1.as_mut_slice(),
+            block.b1.as_mut_slice(),
+            block.w2.as_mut_slice(),
+            block.b2.as_mut_slice(),
+        ]);
     }
     out.push(net.w_out.as_mut_slice());
     out
@@ -134,7 +139,13 @@ impl TransformerBackprop {
 
     /// The loss (mean of (f(X) − Y)² over every entry) and its gradient with respect to every
     /// matrix and bias of `net`, by backpropagation.
-    pub fn loss_and_gradients(&mut self, net: &Transformer, x: &Matrix, y: &Matrix, length: usize) -> (f64, &Transformer) {
+    pub fn loss_and_gradients(
+        &mut self,
+        net: &Transformer,
+        x: &Matrix,
+        y: &Matrix,
+        length: usize,
+    ) -> (f64, &Transformer) {
         self.forward(net, x, length);
         let mut grads = self.gradients.take().filter(|g| same_shape(g, net)).unwrap_or_else(|| zeros_like(net));
         // d loss / d output = 2 (f(X) − Y) / (entries).
@@ -273,4 +284,3 @@ pub fn loss_and_gradients(net: &Transformer, x: &Matrix, y: &Matrix, length: usi
     let (loss, grads) = pass.loss_and_gradients(net, x, y, length);
     (loss, grads.clone())
 }
-

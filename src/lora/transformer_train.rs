@@ -286,7 +286,12 @@ impl TransformerTrainer {
 /// "Pretrains" a frozen transformer as the paper does (§4.1): Adam (lr 1e-3, no weight decay) on
 /// every matrix and bias, 256 fresh sequences per step, until the batch MSE falls below a third
 /// of the first batch's or 1,000 steps pass. Returns the moved network and the steps taken.
-pub fn pretrain_transformer(target: &Transformer, frozen: &Transformer, length: usize, rng: LabRng) -> (Transformer, usize) {
+pub fn pretrain_transformer(
+    target: &Transformer,
+    frozen: &Transformer,
+    length: usize,
+    rng: LabRng,
+) -> (Transformer, usize) {
     let config = TransformerTrainConfig {
         trainable: TransformerTrainable::Everything,
         adam: AdamConfig::new(1e-3, 0.0),
@@ -305,4 +310,3 @@ pub fn pretrain_transformer(target: &Transformer, frozen: &Transformer, length: 
     let steps = trainer.steps();
     (trainer.into_model(), steps)
 }
-

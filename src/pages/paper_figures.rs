@@ -29,8 +29,9 @@ pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet)
                 .filter_map(|(s, points)| {
                     let first = points.first()?;
                     let last = points.last()?;
+                    let verb = if last.1 < first.1 { "falls" } else { "goes" };
                     Some(format!(
-                        "{} falls from {} at {} to {} at {}",
+                        "{} {verb} from {} at {} to {} at {}",
                         names[s],
                         number(first.1),
                         number(first.0),

@@ -81,14 +81,15 @@ export async function canvasColours(page, figure) {
 
 // Opens `fragment` with `?workers=N`, waits until its work is done, and returns the number of
 // workers used, the CSV export of each named figure (joined) and any console or page errors.
-export async function settledCsv(lab, fragment, workers, figures) {
+// `ready`: a page function that says when to read (default: every run has settled).
+export async function settledCsv(lab, fragment, workers, figures, ready = () => document.body.dataset.settled === '1') {
   const context = await lab.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${lab.origin}/index.html?workers=${workers}${fragment}`);
-  await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+  await page.waitForFunction(ready, null, { timeout: 120000 });
   const used = await page.evaluate(() => document.body.dataset.workers);
   const csv = [];
   for (const figure of figures) {
