@@ -15,7 +15,9 @@ bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"
 }
 
-cargo build --release --target wasm32-unknown-unknown --lib
+# The page's build leaves out transformer training (feature transformer-training), which the Web
+# Workers run from the export build.
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
 # The page's build for size (-Oz: its mathematics is in the numerical crates, built at opt-level 3).
 bindgen target www/pkg "-Oz --converge"
 # A separate target directory, so the two feature sets do not rebuild each other.

@@ -11,6 +11,7 @@ cargo fmt --all -- --check
 echo "== clippy (native and wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --workspace --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 echo "== native tests (optimised profile 'ci', shared with the adaptlab binary the browser tests call)"
 cargo test --profile ci --workspace
 echo "== build: the adaptlab command and the page"

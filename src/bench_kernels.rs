@@ -41,6 +41,7 @@ pub fn lora_training(width: usize, depth: usize, steps: usize) -> f64 {
     trainer.losses().last().copied().unwrap_or(0.0)
 }
 
+#[cfg(feature = "transformer-training")]
 /// `steps` Adam steps of the transformer gradient baseline at the paper's size: width 16, `depth`
 /// blocks, two heads, 256 sequences of 10 tokens, LoRA rank 4 and the FFN biases.
 pub fn transformer_training(depth: usize, steps: usize) -> f64 {
@@ -185,6 +186,7 @@ pub const KERNELS: &[Kernel] = &[
         unit: "step",
         run: || lora_training(16, 4, 2000),
     },
+    #[cfg(feature = "transformer-training")]
     Kernel {
         name: "transformer Adam step D=16 L=2 H=2 N=10 batch 256",
         calls: 1,

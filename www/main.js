@@ -200,7 +200,8 @@ function stopWork() {
 // After a result: progress, a redraw at most every 100 ms, and the end of the work.
 function afterWork() {
   const complete = progress.done >= progress.total;
-  if (complete || performance.now() - lastRender > 100) {
+  // Also draw when this thread stops and leaves the rest to the workers (no later redraw is due).
+  if (complete || progress.workersOnly || performance.now() - lastRender > 100) {
     showProgress();
     render();
     lastRender = performance.now();
@@ -299,6 +300,7 @@ function scheduleWork() {
   const pooled = usePool();
   poolDelivered = false;
   if (pooled) pumpPool();
+  else if (pool instanceof Object) pool.fill(() => [], { generation }); // ends the workers' stale runs
   nextTask(function step() {
     if (poolDelivered) return; // the workers have it from here
     guarded(() => {
@@ -308,8 +310,9 @@ function scheduleWork() {
         progress = lab.advance(units);
         const spent = performance.now() - started;
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
-      } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total);
-      if (!afterWork()) nextTask(step);
+      } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total && !progress.workersOnly);
+      // What is left only the workers can compute (transformer training): their results drive it.
+      if (!afterWork() && !progress.workersOnly) nextTask(step);
     });
   });
 }

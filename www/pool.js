@@ -5,6 +5,7 @@
 // browser refusing them, or `?workers=0` in the address) the page computes the jobs itself.
 
 const AHEAD = 2; // jobs in flight per worker
+const STALE_MS = 1000; // how long a worker may go on with an earlier state's jobs
 
 // How many workers: `?workers=N` in the address (0 to 16; for benchmarks and tests), else one per core.
 export function poolSize() {
@@ -16,12 +17,14 @@ export function poolSize() {
 
 export function createPool(size, onResult, onFailure) {
   const workers = [];
-  for (let i = 0; i < size; i++) {
+  // Each slot keeps the generations of its jobs in flight, in order, and when the first began.
+  const start = () => {
     try {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-      const slot = { worker, inFlight: 0 };
+      const slot = { worker, queue: [], since: 0 };
       worker.onmessage = ({ data }) => {
-        slot.inFlight -= 1;
+        slot.queue.shift();
+        slot.since = performance.now();
         if (data.error) onFailure(data.error);
         else onResult(data);
       };
@@ -30,25 +33,48 @@ export function createPool(size, onResult, onFailure) {
         workers.splice(workers.indexOf(slot), 1);
         onFailure(event.message || 'a worker failed to start');
       };
-      workers.push(slot);
+      return slot;
     } catch (error) {
       onFailure(String(error));
+      return null;
     }
+  };
+  for (let i = 0; i < size; i++) {
+    const slot = start();
+    if (slot) workers.push(slot);
   }
-  return {
+  let recheck = 0;
+  const pool = {
     get size() { return workers.length; },
-    // Sends jobs from `take(n)` (flat [curve, block, trials, …]) to every worker with room.
+    // Sends jobs from `take(n)` (flat [curve, block, trials, …]) to every worker with room. A
+    // worker that has spent over STALE_MS on a job of an earlier state (a transformer run takes a
+    // minute or more) is replaced, so a new state never waits for stale work; its lost jobs are
+    // handed out again.
     fill(take, message) {
+      clearTimeout(recheck);
+      for (const [i, slot] of workers.entries()) {
+        const stale = slot.queue.length > 0 && slot.queue[0] !== message.generation;
+        if (!stale) continue;
+        if (performance.now() - slot.since > STALE_MS) {
+          slot.worker.terminate();
+          const fresh = start();
+          if (fresh) workers[i] = fresh;
+        } else {
+          recheck = setTimeout(() => pool.fill(take, message), STALE_MS);
+        }
+      }
       for (const slot of workers) {
-        const room = AHEAD - slot.inFlight;
+        const room = AHEAD - slot.queue.length;
         if (room <= 0) continue;
         const jobs = take(room);
         for (let j = 0; j + 2 < jobs.length; j += 3) {
-          slot.inFlight += 1;
+          if (slot.queue.length === 0) slot.since = performance.now();
+          slot.queue.push(message.generation);
           slot.worker.postMessage({ ...message, curve: jobs[j], block: jobs[j + 1], trials: jobs[j + 2] });
         }
       }
     },
-    busy() { return workers.some((slot) => slot.inFlight > 0); },
+    busy() { return workers.some((slot) => slot.queue.length > 0); },
   };
+  return pool;
 }

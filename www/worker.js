@@ -2,9 +2,11 @@
 // jobs of the current sweep it is sent (blocks of Monte Carlo trials, or whole runs of a LoRA
 // paper preset). Results go back as flat numbers; the page merges them in order, so the numbers
 // do not depend on how many workers there are.
-import init, { Lab } from './pkg/adaptlab.js';
+// Workers load the export build: the page's mathematics plus transformer training, which the
+// page's own build leaves out for its size budget, built for speed (-O3).
+import init, { Lab } from './pkg-export/adaptlab.js';
 
-const ready = init({ module_or_path: new URL('./pkg/adaptlab_bg.wasm', import.meta.url) }).then(() => new Lab());
+const ready = init({ module_or_path: new URL('./pkg-export/adaptlab_bg.wasm', import.meta.url) }).then(() => new Lab());
 let loaded = null;
 
 self.onmessage = async ({ data }) => {

@@ -3,11 +3,13 @@
 //! point and seed) worked through in small chunks, so the figure fills in while the page stays
 //! responsive. Departures from the paper are stated in `Preset::departures`.
 
+#[cfg(feature = "transformer-training")]
 use crate::linalg::Matrix;
 use crate::lora::fnn::{self, Fnn};
 use crate::lora::linear::Discrepancy;
 use crate::lora::models;
 use crate::lora::train::{Activation, AdamConfig, Pretraining, TrainConfig, Trainable, Trainer};
+#[cfg(feature = "transformer-training")]
 use crate::lora::transformer_train::{TransformerTrainConfig, TransformerTrainable, TransformerTrainer};
 use crate::rng;
 
@@ -69,7 +71,7 @@ impl Preset {
     /// Where the preset departs from the paper's runs.
     pub fn departures(self) -> &'static str {
         match self {
-            Preset::Transformer => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings; errors on 200 fresh sequences per seed instead of 5,000. A transformer run of 5,000 steps takes one to two minutes in the browser (the paper's code: 10–13 minutes), so the construction curves are complete within seconds while the gradient curves fill in over about an hour, seed by seed.",
+            Preset::Transformer => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings; errors on 200 fresh sequences per seed instead of 5,000. A transformer run of 5,000 steps takes one to two minutes on a background worker (the paper's code: 10–13 minutes), so the construction curves are complete within seconds while the gradient curves fill in seed by seed over one to two hours with two workers (the first seed's curve in about 20 minutes).",
             Preset::Biases => "The paper's plotting notebook takes the first run per rank and seed rather than the best on validation data, so its “updatable biases” curve is in effect the construction's; the lab trains both curves by gradient descent. One learning rate (10⁻³, no weight decay) instead of the paper's 12-setting grid.",
             _ => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings with the best kept on validation data; errors on 2,000 fresh test inputs instead of 5,000.",
         }
@@ -351,13 +353,28 @@ impl Sweep {
                 Some(index) => index,
                 None => {
                     self.running = None;
-                    let Some(index) = self.next_jobs(1).pop() else { break };
+                    let Some(index) = self.next_job_here() else { break };
                     self.current = Some(index);
                     index
                 }
             };
             self.work_on(index, &mut budget);
         }
+    }
+
+    /// The next job this thread can compute (as `next_jobs(1)`, skipping the transformer training
+    /// runs in a build without them, which the Web Workers compute).
+    fn next_job_here(&mut self) -> Option<usize> {
+        if self.jobs.get(self.handed).is_some_and(computable_here) {
+            self.handed += 1;
+            return Some(self.handed - 1);
+        }
+        (0..self.handed).find(|&i| self.results[i].is_none() && computable_here(&self.jobs[i]))
+    }
+
+    /// Whether this thread has work it can do: false when only jobs for the Web Workers are left.
+    pub fn has_work_here(&self) -> bool {
+        self.jobs.iter().zip(&self.results).any(|(job, result)| result.is_none() && computable_here(job))
     }
 
     /// Works on job `index` (the current one) for up to `budget` units, spending them; finishes
@@ -370,23 +387,26 @@ impl Sweep {
                     self.running = match job.work {
                         Work::Training { trainable } => {
                             let Some(m) = self.models(job.panel, job.seed, budget) else { return };
-                            Some(Run::Fnn(self.trainer(job, trainable, m)))
+                            Some(Run::Fnn(Box::new(self.trainer(job, trainable, m))))
                         }
+                        #[cfg(feature = "transformer-training")]
                         Work::TransformerTraining { depth, rank } => Some(transformer_run(job, depth, rank)),
                         _ => None,
                     };
                 }
-                if let Some(run) = self.running.as_mut() {
-                    // A transformer step costs about as much as a construction: one step per unit.
-                    let per_unit = if matches!(run, Run::Transformer(..)) { 1 } else { STEPS_PER_UNIT };
-                    let left = STEPS.saturating_sub(run.steps());
-                    let chunk = left.min(budget.saturating_mul(per_unit));
-                    run.run(chunk);
-                    *budget = budget.saturating_sub(chunk.div_ceil(per_unit).max(1));
-                    if run.steps() >= STEPS || run.diverged() {
-                        let value = run.tested(job);
-                        self.finish(index, value);
-                    }
+                let Some(run) = self.running.as_mut() else {
+                    *budget = 0; // a run this build cannot make (never handed to it)
+                    return;
+                };
+                // A transformer step costs about as much as a construction: one step per unit.
+                let per_unit = if matches!(run, Run::Fnn(..)) { STEPS_PER_UNIT } else { 1 };
+                let left = STEPS.saturating_sub(run.steps());
+                let chunk = left.min(budget.saturating_mul(per_unit));
+                run.run(chunk);
+                *budget = budget.saturating_sub(chunk.div_ceil(per_unit).max(1));
+                if run.steps() >= STEPS || run.diverged() {
+                    let value = run.tested(job);
+                    self.finish(index, value);
                 }
             }
             work => {
@@ -456,9 +476,20 @@ impl Sweep {
     }
 }
 
+/// Whether this build trains transformers (the page's own build leaves it to the Web Workers).
+pub fn can_train_transformers() -> bool {
+    cfg!(feature = "transformer-training")
+}
+
+/// Whether this build can compute a job.
+fn computable_here(job: &Job) -> bool {
+    can_train_transformers() || !matches!(job.work, Work::TransformerTraining { .. })
+}
+
 /// A training run in progress: an FNN's, or a transformer's with its seed's test sequences.
 enum Run {
-    Fnn(Trainer),
+    Fnn(Box<Trainer>),
+    #[cfg(feature = "transformer-training")]
     Transformer(Box<TransformerTrainer>, Vec<Matrix>),
 }
 
@@ -466,6 +497,7 @@ impl Run {
     fn run(&mut self, steps: usize) {
         match self {
             Run::Fnn(t) => t.run(steps),
+            #[cfg(feature = "transformer-training")]
             Run::Transformer(t, _) => t.run(steps),
         };
     }
@@ -473,6 +505,7 @@ impl Run {
     fn steps(&self) -> usize {
         match self {
             Run::Fnn(t) => t.steps(),
+            #[cfg(feature = "transformer-training")]
             Run::Transformer(t, _) => t.steps(),
         }
     }
@@ -480,6 +513,7 @@ impl Run {
     fn diverged(&self) -> bool {
         match self {
             Run::Fnn(t) => t.diverged(),
+            #[cfg(feature = "transformer-training")]
             Run::Transformer(t, _) => t.diverged(),
         }
     }
@@ -492,11 +526,13 @@ impl Run {
                 let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
                 Some(t.mse_on(&test))
             }
+            #[cfg(feature = "transformer-training")]
             Run::Transformer(t, test) => Some(t.mse_on(test)),
         }
     }
 }
 
+#[cfg(feature = "transformer-training")]
 /// A transformer LoRA run for a job: the transformer lesson's seeded models and test sequences
 /// (those the construction is measured on), Adam as for the FNN presets, the FFN biases tuned.
 fn transformer_run(job: Job, depth: usize, rank: usize) -> Run {

@@ -9,5 +9,7 @@ pub mod linear;
 pub mod models;
 pub mod train;
 pub mod transformer;
+#[cfg(feature = "transformer-training")]
 pub mod transformer_backprop;
+#[cfg(feature = "transformer-training")]
 pub mod transformer_train;

@@ -48,11 +48,17 @@ pub struct Transformer {
 
 /// softmax over each column (keys i for query j), stabilised by subtracting the column maximum.
 pub fn softmax_columns(scores: &mut Matrix) {
-    for mut column in scores.column_iter_mut() {
-        let max = column.max();
+    let rows = scores.nrows();
+    softmax_slices(scores.as_mut_slice(), rows);
+}
+
+/// `softmax_columns` on a column-major slice with columns of `length` entries.
+pub fn softmax_slices(scores: &mut [f64], length: usize) {
+    for column in scores.chunks_exact_mut(length.max(1)) {
+        let max = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         column.iter_mut().for_each(|v| *v = (*v - max).exp());
-        let sum = column.sum();
-        column /= sum;
+        let sum: f64 = column.iter().sum();
+        column.iter_mut().for_each(|v| *v /= sum);
     }
 }
 

@@ -7,11 +7,9 @@
 //! `Transformer` of the same shape, so the trainer can map the two onto each other slot by slot.
 //! Conventions as in `transformer.rs`: softmax over keys (down each column), no 1/√D, no residual.
 
-use nalgebra::{Dyn, MatrixView, MatrixViewMut, U1};
-
 use crate::linalg::Matrix;
 use crate::lora::batch;
-use crate::lora::transformer::{softmax_columns, Block, Head, Transformer};
+use crate::lora::transformer::{softmax_slices, Block, Head, Transformer};
 
 /// The values one head keeps from the forward pass.
 #[derive(Clone, Debug, Default)]
@@ -58,16 +56,25 @@ pub struct TransformerBackprop {
     pub loss: f64,
 }
 
-type View<'a> = MatrixView<'a, f64, Dyn, Dyn, U1, Dyn>;
-type ViewMut<'a> = MatrixViewMut<'a, f64, Dyn, Dyn, U1, Dyn>;
-
-/// Columns sN..(s+1)N of a batch: sequence s.
-fn sequence(m: &Matrix, s: usize, length: usize) -> View<'_> {
-    m.columns(s * length, length)
+/// Columns sN..(s+1)N of a batch (sequence s), as a column-major slice.
+fn sequence(m: &Matrix, s: usize, length: usize) -> &[f64] {
+    let rows = m.nrows();
+    &m.as_slice()[s * length * rows..(s + 1) * length * rows]
 }
 
-fn sequence_mut(m: &mut Matrix, s: usize, length: usize) -> ViewMut<'_> {
-    m.columns_mut(s * length, length)
+fn sequence_mut(m: &mut Matrix, s: usize, length: usize) -> &mut [f64] {
+    let rows = m.nrows();
+    &mut m.as_mut_slice()[s * length * rows..(s + 1) * length * rows]
+}
+
+/// out ← Aᵀ B for column-major A (`rows`×n) and B (`rows`×m): the dot products of their columns.
+fn transpose_mul(a: &[f64], b: &[f64], rows: usize, out: &mut [f64]) {
+    let rows = rows.max(1);
+    for (out_column, b_column) in out.chunks_exact_mut(a.len() / rows).zip(b.chunks_exact(rows)) {
+        for (o, a_column) in out_column.iter_mut().zip(a.chunks_exact(rows)) {
+            *o = a_column.iter().zip(b_column).map(|(x, y)| x * y).sum();
+        }
+    }
 }
 
 /// Gives `out` the shape rows × cols (reusing its buffer when the shape already matches).
@@ -194,22 +201,25 @@ impl TransformerBackprop {
             shape(&mut self.d_keys, input.nrows(), input.ncols());
             shape(&mut self.d_queries, input.nrows(), input.ncols());
             shape(&mut self.d_weights, length, length);
+            let dim = input.nrows();
             for s in 0..sequences {
                 let weights = sequence(&cache.weights, s, length);
                 let d_mixed = sequence(&self.d_mixed, s, length);
                 // U_s = V_s P_s: dV_s = dU_s P_sᵀ, dP_s = V_sᵀ dU_s.
-                sequence_mut(&mut self.d_values, s, length).gemm(1.0, &d_mixed, &weights.transpose(), 0.0);
-                self.d_weights.gemm_tr(1.0, &sequence(&cache.values, s, length), &d_mixed, 0.0);
+                let d_values = sequence_mut(&mut self.d_values, s, length);
+                adaptlab_batch::mul_transpose(d_mixed, dim, weights, length, d_values);
+                let d_weights = self.d_weights.as_mut_slice();
+                transpose_mul(sequence(&cache.values, s, length), d_mixed, dim, d_weights);
                 // P = softmax down each column of S: dS_ij = P_ij (dP_ij − Σ_k P_kj dP_kj).
-                for (mut d_column, p_column) in self.d_weights.column_iter_mut().zip(weights.column_iter()) {
-                    let centre = d_column.dot(&p_column);
-                    d_column.zip_apply(&p_column, |d, p| *d = p * (*d - centre));
+                for (d_column, p_column) in d_weights.chunks_exact_mut(length).zip(weights.chunks_exact(length)) {
+                    let centre: f64 = d_column.iter().zip(p_column).map(|(d, p)| d * p).sum();
+                    d_column.iter_mut().zip(p_column).for_each(|(d, p)| *d = p * (*d - centre));
                 }
                 // S_s = K_sᵀ Q_s: dK_s = Q_s dS_sᵀ, dQ_s = K_s dS_s.
-                let queries = sequence(&cache.queries, s, length);
-                let keys = sequence(&cache.keys, s, length);
-                sequence_mut(&mut self.d_keys, s, length).gemm(1.0, &queries, &self.d_weights.transpose(), 0.0);
-                sequence_mut(&mut self.d_queries, s, length).gemm(1.0, &keys, &self.d_weights, 0.0);
+                let d_keys = sequence_mut(&mut self.d_keys, s, length);
+                adaptlab_batch::mul_transpose(sequence(&cache.queries, s, length), dim, d_weights, length, d_keys);
+                let d_queries = sequence_mut(&mut self.d_queries, s, length);
+                adaptlab_batch::affine(sequence(&cache.keys, s, length), dim, None, d_weights, length, d_queries);
             }
             // V = W_V Z, K = W_K Z, Q = W_Q Z: each weight's gradient, and each path into dZ.
             for (d, w, g) in [
@@ -249,12 +259,19 @@ fn forward_head(head: &Head, z: &Matrix, length: usize, sequences: usize, hc: &m
     batch::affine_into(&head.value, None, z, &mut hc.values);
     shape(&mut hc.weights, length, z.ncols());
     shape(&mut hc.mixed, z.nrows(), z.ncols());
-    let mut scores = Matrix::zeros(length, length);
+    let dim = z.nrows();
     for s in 0..sequences {
-        scores.gemm_tr(1.0, &sequence(&hc.keys, s, length), &sequence(&hc.queries, s, length), 0.0);
-        softmax_columns(&mut scores);
-        sequence_mut(&mut hc.weights, s, length).copy_from(&scores);
-        sequence_mut(&mut hc.mixed, s, length).gemm(1.0, &sequence(&hc.values, s, length), &scores, 0.0);
+        let weights = sequence_mut(&mut hc.weights, s, length);
+        transpose_mul(sequence(&hc.keys, s, length), sequence(&hc.queries, s, length), dim, weights);
+        softmax_slices(weights, length);
+        adaptlab_batch::affine(
+            sequence(&hc.values, s, length),
+            dim,
+            None,
+            weights,
+            length,
+            sequence_mut(&mut hc.mixed, s, length),
+        );
     }
 }
 

@@ -87,7 +87,7 @@ pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize
     let sweep = risk_cache(cache, params);
     sweep.advance(units);
     let (done, total) = sweep.progress();
-    Progress { done, total }
+    Progress { done, total, workers_only: false }
 }
 
 /// A paper figure's sweep.
@@ -145,7 +145,7 @@ pub fn advance_figure(cache: &mut Option<FigureCache>, figure: IclFigure, units:
     let sweep = figure_cache(cache, figure);
     sweep.advance(units);
     let (done, total) = sweep.progress();
-    Progress { done, total }
+    Progress { done, total, workers_only: false }
 }
 
 /// The one-prompt lesson: cheap enough to recompute at every step.

@@ -75,7 +75,11 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
 pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Progress {
     let cache = cache_for(cache, params);
     cache.analysis.advance(&cache.problem, count);
-    Progress { done: cache.analysis.curve.len() - cache.analysis.remaining(), total: cache.analysis.curve.len() }
+    Progress {
+        done: cache.analysis.curve.len() - cache.analysis.remaining(),
+        total: cache.analysis.curve.len(),
+        workers_only: false,
+    }
 }
 
 /// The cached problem as `adaptlab solve` JSON.

@@ -56,5 +56,5 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Prog
     let run = cache_for(cache, params);
     run.advance(units);
     let total = run.planned();
-    Progress { done: if run.finished() { total } else { run.steps() }, total }
+    Progress { done: if run.finished() { total } else { run.steps() }, total, workers_only: false }
 }

@@ -53,11 +53,15 @@ pub struct Progress {
     pub done: usize,
     /// Units in all.
     pub total: usize,
+    /// Only the Web Workers can do what is left (the page's build lacks it): the page stops its
+    /// own work and waits for their results.
+    #[serde(rename = "workersOnly")]
+    pub workers_only: bool,
 }
 
 impl Progress {
     /// Nothing left to do.
-    pub const COMPLETE: Progress = Progress { done: 1, total: 1 };
+    pub const COMPLETE: Progress = Progress { done: 1, total: 1, workers_only: false };
 
     /// Whether everything is done.
     pub fn is_complete(&self) -> bool {

@@ -43,7 +43,9 @@ pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet)
             format!("{title}: {}.", if parts.is_empty() { "not computed yet".to_owned() } else { parts.join("; ") })
         })
         .collect();
-    let check = if done < total {
+    let check = if done < total && !sweep.has_work_here() {
+        format!("Computing: {done} of {total} runs done. The constructions are complete; the transformer gradient runs are computed by the page's background workers, a minute or two each (a browser without Web Workers cannot run them on this page; the single-file build computes them on the page itself).")
+    } else if done < total {
         format!("Computing: {done} of {total} runs done (constructions first, then gradient training seed by seed); each curve shows the median over the seeds finished so far.")
     } else {
         format!("Done: all {total} runs, median over {SEEDS} seeds per point.")
@@ -67,5 +69,5 @@ pub fn advance(cache: &mut Option<Cache>, preset: Preset, units: usize) -> Progr
     let sweep = cache_for(cache, preset);
     sweep.advance(units);
     let (done, total) = sweep.progress();
-    Progress { done, total }
+    Progress { done, total, workers_only: done < total && !sweep.has_work_here() }
 }
