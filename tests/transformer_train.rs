@@ -149,3 +149,24 @@ fn pretraining_moves_the_frozen_transformer_towards_the_target() {
     let (before, after) = (transformer::mse(&frozen, &target, &test), transformer::mse(&pretrained, &target, &test));
     assert!(after < 0.6 * before, "pretraining should about third the error: {before} → {after}");
 }
+
+#[test]
+fn the_lora_scope_computes_the_same_gradients_where_it_computes_them() {
+    use adaptlab::lora::transformer_backprop::{Scope, TransformerBackprop};
+    let (target, net) = pair(2, 8);
+    let x = models::gaussian_inputs(&mut rng::stream(8, rng::streams::TEST), D, 5 * N);
+    let y = backprop::forward(&target, &x, N);
+    let mut pass = TransformerBackprop::default();
+    let all = pass.loss_and_gradients(&net, &x, &y, N, Scope::Everything).1.clone();
+    let lora = pass.loss_and_gradients(&net, &x, &y, N, Scope::Lora).1.clone();
+    // Skipped: W_1 of both blocks and W_2 of the first, left zero; everything else identical.
+    for (l, (a, b)) in all.blocks.iter().zip(&lora.blocks).enumerate() {
+        assert_eq!(a.heads, b.heads, "block {l} heads");
+        assert_eq!((&a.b1, &a.b2), (&b.b1, &b.b2), "block {l} biases");
+        assert_eq!(b.w1, Matrix::zeros(D, D));
+        assert!(a.w1.norm() > 0.0);
+    }
+    assert_eq!(lora.blocks[0].w2, Matrix::zeros(D, D));
+    assert_eq!(all.blocks[1].w2, lora.blocks[1].w2);
+    assert_eq!(all.w_out, lora.w_out);
+}

@@ -11,6 +11,16 @@ use crate::linalg::Matrix;
 use crate::lora::batch;
 use crate::lora::transformer::{softmax_slices, Block, Head, Transformer};
 
+/// Which gradients a pass computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every matrix and bias.
+    Everything,
+    /// What LoRA training needs: all but W_1 of every block and W_2 of every block but the last
+    /// (those are left zero).
+    Lora,
+}
+
 /// The values one head keeps from the forward pass.
 #[derive(Clone, Debug, Default)]
 struct HeadCache {
@@ -145,13 +155,14 @@ impl TransformerBackprop {
     }
 
     /// The loss (mean of (f(X) − Y)² over every entry) and its gradient with respect to every
-    /// matrix and bias of `net`, by backpropagation.
+    /// matrix and bias of `net` in `scope`, by backpropagation.
     pub fn loss_and_gradients(
         &mut self,
         net: &Transformer,
         x: &Matrix,
         y: &Matrix,
         length: usize,
+        scope: Scope,
     ) -> (f64, &Transformer) {
         self.forward(net, x, length);
         let mut grads = self.gradients.take().filter(|g| same_shape(g, net)).unwrap_or_else(|| zeros_like(net));
@@ -170,23 +181,46 @@ impl TransformerBackprop {
         batch::transpose_mul_into(&net.w_out, &self.delta, &mut self.back);
         std::mem::swap(&mut self.delta, &mut self.back);
         let caches = std::mem::take(&mut self.blocks);
-        for l in (0..net.blocks.len()).rev() {
+        let depth = net.blocks.len();
+        for l in (0..depth).rev() {
             let input = if l == 0 { x } else { &caches[l - 1].output };
-            self.backward_block(&net.blocks[l], &caches[l], input, length, &mut grads.blocks[l]);
+            let ffn_weights = scope == Scope::Everything || l + 1 == depth;
+            let grad = &mut grads.blocks[l];
+            self.backward_block(&net.blocks[l], &caches[l], input, length, grad, ffn_weights, l > 0);
         }
         self.blocks = caches;
         (self.loss, self.gradients.insert(grads))
     }
 
     /// Passes `self.delta` (d loss / d block output) back through a block, writing the block's
-    /// gradients into `grads` and leaving d loss / d block input in `self.delta`.
-    fn backward_block(&mut self, block: &Block, cache: &BlockCache, input: &Matrix, length: usize, grads: &mut Block) {
+    /// gradients into `grads` (those of W_1 and W_2 only if `ffn_weights`; else zero) and, if
+    /// `input_gradient`, leaving d loss / d block input in `self.delta` (the first block's is
+    /// never needed).
+    #[allow(clippy::too_many_arguments)] // one block's pass: its weights, cache, input and what to compute
+    fn backward_block(
+        &mut self,
+        block: &Block,
+        cache: &BlockCache,
+        input: &Matrix,
+        length: usize,
+        grads: &mut Block,
+        ffn_weights: bool,
+        input_gradient: bool,
+    ) {
         // Z' = W_2 R + b_2 1ᵀ, R = ReLU(W_1 A + b_1 1ᵀ).
-        batch::mul_transpose_into(&self.delta, &cache.hidden, &mut grads.w2);
+        if ffn_weights {
+            batch::mul_transpose_into(&self.delta, &cache.hidden, &mut grads.w2);
+        } else {
+            grads.w2.fill(0.0);
+        }
         batch::row_sums_into(&self.delta, &mut grads.b2);
         batch::transpose_mul_into(&block.w2, &self.delta, &mut self.back);
         adaptlab_batch::relu_backward(self.back.as_mut_slice(), cache.pre.as_slice());
-        batch::mul_transpose_into(&self.back, &cache.attention, &mut grads.w1);
+        if ffn_weights {
+            batch::mul_transpose_into(&self.back, &cache.attention, &mut grads.w1);
+        } else {
+            grads.w1.fill(0.0);
+        }
         batch::row_sums_into(&self.back, &mut grads.b1);
         // d loss / d Attn, kept in `part` while the heads pass it back.
         batch::transpose_mul_into(&block.w1, &self.back, &mut self.part);
@@ -228,8 +262,10 @@ impl TransformerBackprop {
                 (&self.d_queries, &head.query, &mut grad.query),
             ] {
                 batch::mul_transpose_into(d, input, g);
-                batch::transpose_mul_into(w, d, &mut self.back);
-                self.delta += &self.back;
+                if input_gradient {
+                    batch::transpose_mul_into(w, d, &mut self.back);
+                    self.delta += &self.back;
+                }
             }
         }
     }
@@ -298,6 +334,6 @@ pub fn forward(net: &Transformer, x: &Matrix, length: usize) -> Matrix {
 /// The loss and its gradients (see `TransformerBackprop::loss_and_gradients`).
 pub fn loss_and_gradients(net: &Transformer, x: &Matrix, y: &Matrix, length: usize) -> (f64, Transformer) {
     let mut pass = TransformerBackprop::default();
-    let (loss, grads) = pass.loss_and_gradients(net, x, y, length);
+    let (loss, grads) = pass.loss_and_gradients(net, x, y, length, Scope::Everything);
     (loss, grads.clone())
 }

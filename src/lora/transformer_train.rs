@@ -14,7 +14,7 @@ use crate::lora::batch;
 use crate::lora::models;
 use crate::lora::train::{AdamConfig, Moments, DIVERGENCE_FACTOR};
 use crate::lora::transformer::Transformer;
-use crate::lora::transformer_backprop::{tensors, tensors_mut, TransformerBackprop};
+use crate::lora::transformer_backprop::{tensors, tensors_mut, Scope, TransformerBackprop};
 use crate::rng::LabRng;
 
 /// Which parameters are trained.
@@ -205,7 +205,11 @@ impl TransformerTrainer {
         let net = buffers.net.get_or_insert_with(|| self.model.clone());
         net.clone_from(&self.model);
         self.add_adapters(net);
-        let (loss, grads) = buffers.pass.loss_and_gradients(net, &buffers.x, y, length);
+        let scope = match self.config.trainable {
+            TransformerTrainable::Lora { .. } => Scope::Lora,
+            TransformerTrainable::Everything => Scope::Everything,
+        };
+        let (loss, grads) = buffers.pass.loss_and_gradients(net, &buffers.x, y, length, scope);
         self.steps += 1;
         let t = i32::try_from(self.steps).unwrap_or(i32::MAX);
         let adam = self.config.adam;
