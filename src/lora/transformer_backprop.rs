@@ -184,16 +184,17 @@ impl TransformerBackprop {
         let depth = net.blocks.len();
         for l in (0..depth).rev() {
             let input = if l == 0 { x } else { &caches[l - 1].output };
-            let ffn_weights = scope == Scope::Everything || l + 1 == depth;
+            // LoRA adapts W_2 of the last block only, and no W_1.
+            let ffn = (scope == Scope::Everything, scope == Scope::Everything || l + 1 == depth);
             let grad = &mut grads.blocks[l];
-            self.backward_block(&net.blocks[l], &caches[l], input, length, grad, ffn_weights, l > 0);
+            self.backward_block(&net.blocks[l], &caches[l], input, length, grad, ffn, l > 0);
         }
         self.blocks = caches;
         (self.loss, self.gradients.insert(grads))
     }
 
     /// Passes `self.delta` (d loss / d block output) back through a block, writing the block's
-    /// gradients into `grads` (those of W_1 and W_2 only if `ffn_weights`; else zero) and, if
+    /// gradients into `grads` (those of W_1 and W_2 only as `ffn_weights` says; else zero) and, if
     /// `input_gradient`, leaving d loss / d block input in `self.delta` (the first block's is
     /// never needed).
     #[allow(clippy::too_many_arguments)] // one block's pass: its weights, cache, input and what to compute
@@ -204,11 +205,11 @@ impl TransformerBackprop {
         input: &Matrix,
         length: usize,
         grads: &mut Block,
-        ffn_weights: bool,
+        ffn_weights: (bool, bool),
         input_gradient: bool,
     ) {
         // Z' = W_2 R + b_2 1ᵀ, R = ReLU(W_1 A + b_1 1ᵀ).
-        if ffn_weights {
+        if ffn_weights.1 {
             batch::mul_transpose_into(&self.delta, &cache.hidden, &mut grads.w2);
         } else {
             grads.w2.fill(0.0);
@@ -216,7 +217,7 @@ impl TransformerBackprop {
         batch::row_sums_into(&self.delta, &mut grads.b2);
         batch::transpose_mul_into(&block.w2, &self.delta, &mut self.back);
         adaptlab_batch::relu_backward(self.back.as_mut_slice(), cache.pre.as_slice());
-        if ffn_weights {
+        if ffn_weights.0 {
             batch::mul_transpose_into(&self.back, &cache.attention, &mut grads.w1);
         } else {
             grads.w1.fill(0.0);
