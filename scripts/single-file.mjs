@@ -45,7 +45,8 @@ const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-ta
 // The export actions and the worker pool, which the page imports on first use, are scopes of
 // their own here.
 const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)')
-  .replace("import('./pool.js')", 'Promise.resolve({ poolSize, createPool })');
+  .replace("import('./pool.js')", 'Promise.resolve({ poolSize, createPool })')
+  .replace("import('./drag.js')", 'Promise.resolve({ wireDragging })');
 let script = '';
 for (const file of modules) {
   script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;

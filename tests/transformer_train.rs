@@ -7,8 +7,8 @@
 use adaptlab::linalg::Matrix;
 use adaptlab::lora::models;
 use adaptlab::lora::train::AdamConfig;
-use adaptlab::lora::transformer::{self, Transformer};
-use adaptlab::lora::transformer_backprop::{self as backprop, tensors, tensors_mut};
+use adaptlab::lora::transformer::{self, tensors, tensors_mut, Transformer};
+use adaptlab::lora::transformer_backprop as backprop;
 use adaptlab::lora::transformer_train::{
     pretrain_transformer, TransformerTrainConfig, TransformerTrainable, TransformerTrainer,
 };

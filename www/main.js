@@ -7,7 +7,6 @@ import { $, $$, guarded, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
-import { wireDragging } from './drag.js';
 
 let lab = null;
 let units = 1; // work units per advance call, adapted so a call takes 2–6 ms
@@ -18,9 +17,11 @@ let progress = { done: 1, total: 1 };
 const section = () => $(`main.lesson[data-view="${lab.view()}"]`);
 const pausable = () => ['lora-training', 'icl-prompt'].includes(lab.view());
 
+let dragging = null; // drag.js, loaded when the prompt lesson (the one figure with handles) first shows
 function showView() {
   const view = lab.view();
   for (const lesson of $$('main.lesson')) lesson.hidden = lesson.dataset.view !== view;
+  if (view === 'icl-prompt') dragging ??= import('./drag.js').then(({ wireDragging }) => wireDragging(page));
   // The current link is the one whose href opens exactly this state, else the lesson's own link.
   const here = `#${lab.fragment()}`;
   const exact = $$('[data-view-link]').find((link) => link.getAttribute('href') === here);
@@ -215,26 +216,33 @@ function afterWork() {
   return complete;
 }
 
-// The Monte Carlo sweeps and the LoRA paper presets' runs also run on a pool of Web Workers (see
+// The Monte Carlo sweeps, the LoRA paper presets' runs and the pretraining of a frozen transformer
+// (which the page's own build cannot do) also run on a pool of Web Workers (see
 // pool.js, loaded when a lesson with a sweep first opens). The page's own thread keeps computing
 // until the first worker result of the current state arrives, so the first curve appears as fast
 // as without workers.
 const SWEEP_VIEWS = ['icl-risk', 'icl-paper', 'lora-paper'];
 let pool = null; // null: not needed yet; 'loading'; false: no workers; else the pool
 let poolDelivered = false;
+function loadPool() {
+  pool = 'loading';
+  import('./pool.js').then(({ poolSize, createPool }) => {
+    const size = poolSize();
+    pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
+    document.body.dataset.workers = String(pool ? pool.size : 0);
+    // Work already under way on this thread is shared with the workers from now on.
+    if (pool && document.body.dataset.computing === '1') pumpPool();
+  }, () => { pool = false; document.body.dataset.workers = '0'; });
+}
 function usePool() {
   if (!SWEEP_VIEWS.includes(lab.view())) return false;
-  if (pool === null) {
-    pool = 'loading';
-    import('./pool.js').then(({ poolSize, createPool }) => {
-      const size = poolSize();
-      pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
-      document.body.dataset.workers = String(pool ? pool.size : 0);
-      // A sweep already under way on this thread is shared with the workers from now on.
-      if (usePool() && document.body.dataset.computing === '1') pumpPool();
-    }, () => { pool = false; document.body.dataset.workers = '0'; });
-  }
+  if (pool === null) loadPool();
   return pool instanceof Object && pool.size > 0;
+}
+// Work that only the workers can do, outside the sweeps: a frozen transformer's pretraining.
+function needWorkers() {
+  if (pool === null) loadPool();
+  else if (pool instanceof Object) pumpPool();
 }
 function pumpPool() {
   pool.fill((n) => lab.jobs(n), { generation, fragment: lab.fragment() });
@@ -242,7 +250,12 @@ function pumpPool() {
 function onPoolResult(data) {
   if (data.generation !== generation) return; // computed for an older state of the page
   guarded(() => {
-    lab.accept(data.curve, data.block, data.trials, data.numbers);
+    const taken = lab.accept(data.curve, data.block, data.trials, data.numbers);
+    if (lab.view() === 'lora-transformer') {
+      // A pretrained frozen transformer: this thread computes the lesson's curve on it.
+      if (taken) scheduleWork();
+      return;
+    }
     poolDelivered = true;
     progress = lab.advance(0);
     if (!afterWork()) pumpPool();
@@ -312,6 +325,7 @@ function scheduleWork() {
         units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
       } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total && !progress.workersOnly);
       // What is left only the workers can compute (transformer training): their results drive it.
+      if (progress.workersOnly) needWorkers();
       if (!afterWork() && !progress.workersOnly) nextTask(step);
     });
   });
@@ -475,7 +489,6 @@ async function main() {
   wireExport(page);
   wireClassroom(page);
   wireDataTables(page);
-  wireDragging(page);
   loadFromHash();
 }
 

@@ -36,11 +36,14 @@ pub struct Params {
     pub rank: usize,
     /// Seed.
     pub seed: u64,
+    /// A "pretrained" frozen transformer (moved towards the target as in the paper, §4.1)
+    /// instead of the random one.
+    pub pretrained: bool,
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Self { width: 16, depth: 1, heads: 2, length: 10, rank: 4, seed: 0 }
+        Self { width: 16, depth: 1, heads: 2, length: 10, rank: 4, seed: 0, pretrained: false }
     }
 }
 
@@ -58,7 +61,9 @@ pub struct Problem {
 }
 
 impl Params {
-    /// The seeded problem (target drawn first, then frozen; test sequences on their own stream).
+    /// The seeded problem with the random frozen transformer (target drawn first, then frozen;
+    /// test sequences on their own stream). A pretrained frozen model starts from it
+    /// (`pages::lora_transformer`).
     pub fn problem(&self) -> Problem {
         let mut stream = rng::stream(self.seed, rng::streams::MODELS);
         let target = models::random_transformer(&mut stream, self.width, self.depth, self.heads);

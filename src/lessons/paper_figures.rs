@@ -552,7 +552,15 @@ fn transformer_run(job: Job, depth: usize, rank: usize) -> Run {
 const TRANSFORMER_LENGTH: usize = 10;
 
 fn transformer_params(seed: u64, depth: usize, rank: usize) -> crate::lessons::lora_transformer::Params {
-    crate::lessons::lora_transformer::Params { width: WIDTH, depth, heads: 2, length: TRANSFORMER_LENGTH, rank, seed }
+    crate::lessons::lora_transformer::Params {
+        width: WIDTH,
+        depth,
+        heads: 2,
+        length: TRANSFORMER_LENGTH,
+        rank,
+        seed,
+        pretrained: false,
+    }
 }
 
 /// The median of a list (the mean of the two middle values for an even count).

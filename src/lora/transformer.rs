@@ -62,6 +62,43 @@ pub fn softmax_slices(scores: &mut [f64], length: usize) {
     }
 }
 
+/// Every matrix and bias of `net`, in a fixed order: per block, per head W_Q, W_K, W_V, W_O;
+/// then W_1, b_1, W_2, b_2; finally W_o.
+pub fn tensors(net: &Transformer) -> Vec<&[f64]> {
+    let mut out = Vec::new();
+    for block in &net.blocks {
+        for head in &block.heads {
+            out.extend([head.query.as_slice(), head.key.as_slice(), head.value.as_slice(), head.output.as_slice()]);
+        }
+        out.extend([block.w1.as_slice(), block.b1.as_slice(), block.w2.as_slice(), block.b2.as_slice()]);
+    }
+    out.push(net.w_out.as_slice());
+    out
+}
+
+/// `tensors`, writable.
+pub fn tensors_mut(net: &mut Transformer) -> Vec<&mut [f64]> {
+    let mut out = Vec::new();
+    for block in &mut net.blocks {
+        for head in &mut block.heads {
+            out.extend([
+                head.query.as_mut_slice(),
+                head.key.as_mut_slice(),
+                head.value.as_mut_slice(),
+                head.output.as_mut_slice(),
+            ]);
+        }
+        out.extend([
+            block.w1.as_mut_slice(),
+            block.b1.as_mut_slice(),
+            block.w2.as_mut_slice(),
+            block.b2.as_mut_slice(),
+        ]);
+    }
+    out.push(net.w_out.as_mut_slice());
+    out
+}
+
 impl Block {
     /// Attn(Z) = Σ_h W_O W_V Z softmax_col((W_K Z)ᵀ(W_Q Z)).
     pub fn attention(&self, z: &Matrix) -> Matrix {

@@ -9,7 +9,7 @@
 
 use crate::linalg::Matrix;
 use crate::lora::batch;
-use crate::lora::transformer::{softmax_slices, Block, Head, Transformer};
+use crate::lora::transformer::{softmax_slices, tensors_mut, Block, Head, Transformer};
 
 /// Which gradients a pass computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,43 +99,6 @@ fn zeros_like(net: &Transformer) -> Transformer {
     let mut zero = net.clone();
     tensors_mut(&mut zero).into_iter().for_each(|t| t.fill(0.0));
     zero
-}
-
-/// Every matrix and bias of `net`, in a fixed order: per block, per head W_Q, W_K, W_V, W_O;
-/// then W_1, b_1, W_2, b_2; finally W_o.
-pub fn tensors(net: &Transformer) -> Vec<&[f64]> {
-    let mut out = Vec::new();
-    for block in &net.blocks {
-        for head in &block.heads {
-            out.extend([head.query.as_slice(), head.key.as_slice(), head.value.as_slice(), head.output.as_slice()]);
-        }
-        out.extend([block.w1.as_slice(), block.b1.as_slice(), block.w2.as_slice(), block.b2.as_slice()]);
-    }
-    out.push(net.w_out.as_slice());
-    out
-}
-
-/// `tensors`, writable.
-pub fn tensors_mut(net: &mut Transformer) -> Vec<&mut [f64]> {
-    let mut out = Vec::new();
-    for block in &mut net.blocks {
-        for head in &mut block.heads {
-            out.extend([
-                head.query.as_mut_slice(),
-                head.key.as_mut_slice(),
-                head.value.as_mut_slice(),
-                head.output.as_mut_slice(),
-            ]);
-        }
-        out.extend([
-            block.w1.as_mut_slice(),
-            block.b1.as_mut_slice(),
-            block.w2.as_mut_slice(),
-            block.b2.as_mut_slice(),
-        ]);
-    }
-    out.push(net.w_out.as_mut_slice());
-    out
 }
 
 impl TransformerBackprop {

@@ -13,8 +13,8 @@ use crate::linalg::Matrix;
 use crate::lora::batch;
 use crate::lora::models;
 use crate::lora::train::{AdamConfig, Moments, DIVERGENCE_FACTOR};
-use crate::lora::transformer::Transformer;
-use crate::lora::transformer_backprop::{tensors, tensors_mut, Scope, TransformerBackprop};
+use crate::lora::transformer::{tensors, tensors_mut, Transformer};
+use crate::lora::transformer_backprop::{Scope, TransformerBackprop};
 use crate::rng::LabRng;
 
 /// Which parameters are trained.
@@ -296,21 +296,59 @@ pub fn pretrain_transformer(
     length: usize,
     rng: LabRng,
 ) -> (Transformer, usize) {
-    let config = TransformerTrainConfig {
-        trainable: TransformerTrainable::Everything,
-        adam: AdamConfig::new(1e-3, 0.0),
-        batch_size: 256,
-        length,
-        lora_init_std: 0.25,
-    };
-    let mut trainer = TransformerTrainer::new(target.clone(), frozen.clone(), config, rng);
-    let initial = trainer.step();
-    while trainer.steps() < crate::lora::train::Pretraining::MAX_STEPS {
-        let loss = trainer.step();
-        if !loss.is_finite() || loss < initial / 3.0 {
-            break;
-        }
+    let mut pretraining = TransformerPretraining::new(target, frozen, length, rng);
+    while !pretraining.run(usize::MAX) {}
+    pretraining.into_model()
+}
+
+/// The paper's pretraining of a transformer (see `pretrain_transformer`) a few steps at a time,
+/// so that a page can spread it over frames.
+#[derive(Clone, Debug)]
+pub struct TransformerPretraining {
+    trainer: TransformerTrainer,
+    /// The first step's loss, once taken.
+    initial: Option<f64>,
+    done: bool,
+}
+
+impl TransformerPretraining {
+    /// Starts pretraining `frozen` towards `target` on sequences of `length` tokens.
+    pub fn new(target: &Transformer, frozen: &Transformer, length: usize, rng: LabRng) -> Self {
+        let config = TransformerTrainConfig {
+            trainable: TransformerTrainable::Everything,
+            adam: AdamConfig::new(1e-3, 0.0),
+            batch_size: 256,
+            length,
+            lora_init_std: 0.25,
+        };
+        let trainer = TransformerTrainer::new(target.clone(), frozen.clone(), config, rng);
+        TransformerPretraining { trainer, initial: None, done: false }
     }
-    let steps = trainer.steps();
-    (trainer.into_model(), steps)
+
+    /// Takes up to `steps` more steps; returns whether pretraining has finished.
+    pub fn run(&mut self, steps: usize) -> bool {
+        for _ in 0..steps {
+            if self.done {
+                break;
+            }
+            let loss = self.trainer.step();
+            match self.initial {
+                None => self.initial = Some(loss),
+                Some(initial) => self.done = !loss.is_finite() || loss < initial / 3.0,
+            }
+            self.done |= self.trainer.steps() >= crate::lora::train::Pretraining::MAX_STEPS;
+        }
+        self.done
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.trainer.steps()
+    }
+
+    /// The moved network and the steps taken.
+    pub fn into_model(self) -> (Transformer, usize) {
+        let steps = self.trainer.steps();
+        (self.trainer.into_model(), steps)
+    }
 }

@@ -1,5 +1,7 @@
 //! The transformer lesson's page: the analysis over all ranks is cached by model parameters and
-//! filled progressively (the current rank first).
+//! filled progressively (the current rank first). A pretrained frozen transformer is made first:
+//! a few Adam steps per unit on this thread in a build with transformer training, else by a Web
+//! Worker (one job, whose numbers are the moved network's weights).
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
@@ -7,12 +9,54 @@ use crate::lessons::lora_transformer::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
 use crate::solve::lora_transformer::problem_json;
 
-type Key = (usize, usize, usize, usize, u64);
+type Key = (usize, usize, usize, usize, u64, bool);
 
 /// The problem and its analysis for one model key.
 pub struct Data {
     problem: Problem,
     analysis: Analysis,
+    /// The pretraining of the frozen model, while it is not done (the analysis waits for it).
+    pretraining: Option<Pretraining>,
+}
+
+/// A pretrained frozen transformer being made.
+enum Pretraining {
+    /// On this thread, a few steps per unit.
+    #[cfg(feature = "transformer-training")]
+    Here(Box<crate::lora::transformer_train::TransformerPretraining>),
+    /// By a Web Worker (this build cannot train transformers).
+    #[cfg_attr(feature = "transformer-training", allow(dead_code))]
+    Workers,
+}
+
+impl Pretraining {
+    fn start(problem: &Problem, params: &Params) -> Self {
+        #[cfg(feature = "transformer-training")]
+        {
+            let stream = crate::rng::stream(params.seed, crate::rng::streams::PRETRAINING);
+            let p = crate::lora::transformer_train::TransformerPretraining::new(
+                &problem.target,
+                &problem.frozen,
+                params.length,
+                stream,
+            );
+            Pretraining::Here(Box::new(p))
+        }
+        #[cfg(not(feature = "transformer-training"))]
+        {
+            let _ = (problem, params);
+            Pretraining::Workers
+        }
+    }
+}
+
+impl Data {
+    /// Uses `frozen` as the frozen model and starts the analysis again.
+    fn set_frozen(&mut self, frozen: crate::lora::transformer::Transformer) {
+        self.problem.frozen = frozen;
+        self.analysis = Analysis::new(&self.problem);
+        self.pretraining = None;
+    }
 }
 
 /// The cached data, keyed by the model parameters.
@@ -20,16 +64,33 @@ pub type Cache = Keyed<Key, Data>;
 
 /// The data for `params`, rebuilt when the models change.
 fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Data {
-    let key = (params.width, params.depth, params.heads, params.length, params.seed);
+    let key = (params.width, params.depth, params.heads, params.length, params.seed, params.pretrained);
     cached(cache, key, || {
         let problem = params.problem();
-        Data { analysis: Analysis::new(&problem), problem }
+        let pretraining = params.pretrained.then(|| Pretraining::start(&problem, params));
+        Data { analysis: Analysis::new(&problem), problem, pretraining }
     })
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
     let cache = cache_for(cache, params);
     cache.problem.rank = params.rank;
+    if let Some(pretraining) = &cache.pretraining {
+        let (check, steps) = match pretraining {
+            #[cfg(feature = "transformer-training")]
+            Pretraining::Here(p) => ("Pretraining the frozen transformer towards the target", p.steps()),
+            Pretraining::Workers => ("Pretraining the frozen transformer towards the target on a background worker (a browser without Web Workers cannot do it on this page; the single-file build can)", 0),
+        };
+        let progress = if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() };
+        let check = format!("{check}{progress}: Adam on every weight until the training MSE falls below a third of its first value, as in the paper. The construction's curve follows.");
+        let report = report(
+            check,
+            Status::Approximate,
+            vec![("error", "The frozen transformer is being pretrained; the curve follows.".to_owned())],
+            vec![Number::of("tfn-threshold", None), Number::of("tfn-mse", None)],
+        );
+        return (report, lora_networks::transformer_figures(&cache.analysis, params));
+    }
     let mse = cache.analysis.ensure(&cache.problem, params.rank).and_then(|r| r.mse);
     let analysis = &cache.analysis;
     let status = match mse {
@@ -69,9 +130,24 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
     (report, lora_networks::transformer_figures(analysis, params))
 }
 
-/// Computes up to `count` more ranks of the curve.
+/// Computes up to `count` more ranks of the curve (after the pretraining, if any).
 pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Progress {
     let cache = cache_for(cache, params);
+    let total = cache.analysis.curve.len();
+    match cache.pretraining.as_mut() {
+        None => {}
+        #[cfg(feature = "transformer-training")]
+        Some(Pretraining::Here(p)) => {
+            // One Adam step per unit (a few milliseconds at the default size, about a construction).
+            if p.run(count) {
+                if let Some(Pretraining::Here(p)) = cache.pretraining.take() {
+                    cache.set_frozen(p.into_model().0);
+                }
+            }
+            return Progress { done: 0, total, workers_only: false };
+        }
+        Some(Pretraining::Workers) => return Progress { done: 0, total, workers_only: true },
+    }
     cache.analysis.advance(&cache.problem, count);
     Progress {
         done: cache.analysis.curve.len() - cache.analysis.remaining(),
@@ -83,4 +159,57 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Prog
 /// The cached problem as `adaptlab solve` JSON.
 pub fn problem(cache: &Cache) -> String {
     problem_json(&cache.value().problem).to_string()
+}
+
+/// The jobs for Web Workers: the pretraining of the frozen model while it is not done (the same
+/// job to every worker that asks: the first result is taken).
+pub fn jobs(cache: &mut Option<Cache>, params: &Params, n: usize) -> usize {
+    usize::from(n > 0 && cache_for(cache, params).pretraining.is_some())
+}
+
+/// A worker's job: the pretrained frozen model's weights (in `transformer::tensors` order), or
+/// `None` if there is nothing to pretrain or this build cannot.
+pub fn run_job(cache: &mut Option<Cache>, params: &Params) -> Option<Vec<f64>> {
+    let cache = cache_for(cache, params);
+    while cache.pretraining.is_some() {
+        advance_pretraining_whole(cache)?;
+    }
+    params.pretrained.then(|| crate::lora::transformer::tensors(&cache.problem.frozen).concat())
+}
+
+#[cfg(feature = "transformer-training")]
+fn advance_pretraining_whole(cache: &mut Data) -> Option<()> {
+    if let Some(Pretraining::Here(mut p)) = cache.pretraining.take() {
+        while !p.run(usize::MAX) {}
+        cache.set_frozen(p.into_model().0);
+    }
+    Some(())
+}
+
+#[cfg(not(feature = "transformer-training"))]
+fn advance_pretraining_whole(_cache: &mut Data) -> Option<()> {
+    None
+}
+
+/// Takes a worker's pretrained frozen model; false (and nothing changes) if none is awaited or
+/// the numbers do not fit the network.
+pub fn accept(cache: &mut Option<Cache>, params: &Params, numbers: &[f64]) -> bool {
+    let cache = cache_for(cache, params);
+    if cache.pretraining.is_none() || numbers.iter().any(|v| !v.is_finite()) {
+        return false;
+    }
+    let mut frozen = cache.problem.frozen.clone();
+    let mut parts = crate::lora::transformer::tensors_mut(&mut frozen);
+    if parts.iter().map(|t| t.len()).sum::<usize>() != numbers.len() {
+        return false;
+    }
+    let mut rest = numbers;
+    for part in &mut parts {
+        let (head, tail) = rest.split_at(part.len());
+        part.copy_from_slice(head);
+        rest = tail;
+    }
+    drop(parts);
+    cache.set_frozen(frozen);
+    true
 }

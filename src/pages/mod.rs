@@ -212,7 +212,13 @@ impl Lab {
     /// Computes everything the current view shows (for the command line and tests).
     pub fn compute_all(&mut self) -> Result<Report, String> {
         self.compute()?;
-        while !self.advance(usize::MAX).is_complete() {}
+        // Stops short where only Web Workers can go on (never in a build with everything).
+        loop {
+            let progress = self.advance(usize::MAX);
+            if progress.is_complete() || progress.workers_only {
+                break;
+            }
+        }
         self.compute()
     }
 
@@ -239,8 +245,13 @@ impl Lab {
 
     /// Hands out up to `n` jobs of the current view's sweep, for other threads (none for views
     /// without one). For the in-context-learning sweeps a job is a block of trials of a curve;
-    /// for the LoRA paper presets it is one run, its index in `block` (`curve` and `trials` 0).
+    /// for the LoRA paper presets it is one run, its index in `block` (`curve` and `trials` 0);
+    /// for the transformer lesson with a pretrained frozen model, that model's pretraining.
     pub fn jobs(&mut self, n: usize) -> Vec<Job> {
+        if self.state.view == View::LoraTransformer {
+            let count = lora_transformer::jobs(&mut self.transformer, &self.state.lora_transformer, n);
+            return vec![Job { curve: 0, block: 0, trials: 0 }; count];
+        }
         if self.state.view == View::Paper {
             let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
             return sweep.next_jobs(n).into_iter().map(|block| Job { curve: 0, block, trials: 0 }).collect();
@@ -252,6 +263,9 @@ impl Lab {
     /// as flat numbers (a paper-preset run: its value, NaN if it failed); `None` for a job the
     /// sweep does not have.
     pub fn run_job(&mut self, job: Job) -> Option<Vec<f64>> {
+        if self.state.view == View::LoraTransformer {
+            return lora_transformer::run_job(&mut self.transformer, &self.state.lora_transformer);
+        }
         if self.state.view == View::Paper {
             let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
             return sweep.compute(job.block).map(|value| vec![value.unwrap_or(f64::NAN)]);
@@ -266,6 +280,9 @@ impl Lab {
     /// Takes a job's numbers computed elsewhere; false if they do not belong to the current
     /// sweep (a stale result after the settings changed) or are malformed.
     pub fn accept(&mut self, job: Job, numbers: &[f64]) -> bool {
+        if self.state.view == View::LoraTransformer {
+            return lora_transformer::accept(&mut self.transformer, &self.state.lora_transformer, numbers);
+        }
         if self.state.view == View::Paper {
             let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
             return match numbers {

@@ -115,7 +115,9 @@ impl CurveFigure {
     }
 }
 
-/// Draws a curve figure into `area`.
+/// Draws a curve figure into `area`. A log y-axis is drawn as a linear axis over log₁₀ y (one
+/// coordinate system for both kinds, so the page carries one copy of the drawing code), labelled
+/// with the values themselves.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     figure: &CurveFigure,
@@ -123,31 +125,31 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let (floor, top) = figure.y_range();
-    if figure.log_y {
-        let mut chart = ChartBuilder::on(area)
-            .caption(&figure.title, theme.title())
-            .margin(theme.px(10.0))
-            .x_label_area_size(theme.px(44.0))
-            .y_label_area_size(theme.px(64.0))
-            .build_cartesian_2d(figure.x_range.0..figure.x_range.1, (floor..top).log_scale())
-            .map_err(plot_error)?;
-        let mut mesh = chart.configure_mesh();
-        style_mesh(&mut mesh, figure, theme);
-        mesh.y_label_formatter(&|y| format!("{y:.0e}")).draw().map_err(plot_error)?;
-        draw_content(&mut chart, figure, theme, (floor, top), |y| y.max(floor))
-    } else {
-        let mut chart = ChartBuilder::on(area)
-            .caption(&figure.title, theme.title())
-            .margin(theme.px(10.0))
-            .x_label_area_size(theme.px(44.0))
-            .y_label_area_size(theme.px(64.0))
-            .build_cartesian_2d(figure.x_range.0..figure.x_range.1, floor..top)
-            .map_err(plot_error)?;
-        let mut mesh = chart.configure_mesh();
-        style_mesh(&mut mesh, figure, theme);
-        mesh.y_label_formatter(&|y| crate::lessons::format::number(*y)).draw().map_err(plot_error)?;
-        draw_content(&mut chart, figure, theme, (floor, top), |y| y)
+    let log = figure.log_y;
+    // Where a value sits on the axis (values below the log axis's floor are drawn on it).
+    let to_axis = move |y: f64| if log { y.max(floor).log10() } else { y };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&figure.title, theme.title())
+        .margin(theme.px(10.0))
+        .x_label_area_size(theme.px(44.0))
+        .y_label_area_size(theme.px(64.0))
+        .build_cartesian_2d(figure.x_range.0..figure.x_range.1, to_axis(floor)..to_axis(top))
+        .map_err(plot_error)?;
+    let mut mesh = chart.configure_mesh();
+    style_mesh(&mut mesh, figure, theme);
+    if log {
+        // At most ten labels, at whole powers of ten from two decades on (steps of 1 or 2).
+        let decades = to_axis(top) - to_axis(floor);
+        mesh.y_labels((decades.ceil() as usize + 1).clamp(3, 10));
     }
+    // A log axis's labels: 1e-6 at a whole power of ten, else the value itself (four digits).
+    let label = |v: &f64| match (log, (v - v.round()).abs() < 1e-9) {
+        (true, true) => format!("1e{}", v.round() as i64),
+        (true, false) => crate::lessons::format::number(10f64.powf(*v)),
+        (false, _) => crate::lessons::format::number(*v),
+    };
+    mesh.y_label_formatter(&label).draw().map_err(plot_error)?;
+    draw_content(&mut chart, figure, theme, floor, to_axis)
 }
 
 fn style_mesh<DB: DrawingBackend, X, Y>(
@@ -193,21 +195,22 @@ fn draw_content<'a, DB: DrawingBackend + 'a, CT>(
     chart: &mut ChartContext<'a, DB, CT>,
     figure: &CurveFigure,
     theme: &Theme,
-    (floor, top): (f64, f64),
-    clamp: impl Fn(f64) -> f64,
+    floor: f64,
+    to_axis: impl Fn(f64) -> f64,
 ) -> Result<(), PlotError>
 where
     CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
 {
     let (x0, x1) = figure.x_range;
-    let mid_height = if figure.log_y { (floor * top).sqrt() } else { (floor + top) / 2.0 };
+    let (bottom, top) = (to_axis(floor), to_axis(figure.y_range().1));
+    let mid_height = (bottom + top) / 2.0;
     for marker in &figure.markers {
         let (style, label_y) = if marker.threshold {
             (theme.line(theme.foreground(), 1.5), top)
         } else {
             (theme.line(okabe_ito::ORANGE, 3.0), mid_height)
         };
-        let line = vec![(marker.x, floor), (marker.x, top)];
+        let line = vec![(marker.x, bottom), (marker.x, top)];
         if marker.threshold {
             chart.draw_series(DashedLineSeries::new(line, theme.px(6.0), theme.px(4.0), style)).map_err(plot_error)?;
         } else {
@@ -224,7 +227,7 @@ where
     let mut entries = Vec::new();
     for series in &figure.series {
         let points: Vec<(f64, f64)> =
-            series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, clamp(y))).collect();
+            series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, to_axis(y))).collect();
         let color = series.color;
         let width = theme.px(2.0);
         let marker_size = theme.px(4.5);
@@ -264,7 +267,7 @@ where
         chart
             .draw_series(std::iter::once(Text::new(
                 "values on the bottom axis: zero to machine precision",
-                (x1 - (x1 - x0) * 0.01, floor * (top / floor).powf(0.03)),
+                (x1 - (x1 - x0) * 0.01, bottom + 0.03 * (top - bottom)),
                 theme.text(11.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
             )))
             .map_err(plot_error)?;

@@ -66,11 +66,12 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
 pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_transformer::Params) -> FigureSet {
     let curve = CurveFigure {
         title: format!(
-            "Transformer: L = {} block{}, H = {} heads, N = {}",
+            "Transformer: L = {} block{}, H = {} heads, N = {}{}",
             params.depth,
             if params.depth > 1 { "s" } else { "" },
             params.heads,
-            params.length
+            params.length,
+            if params.pretrained { ", pretrained frozen model" } else { "" }
         ),
         x_label: "LoRA rank R (attention, last FFN matrix and output)".into(),
         y_label: "mean squared error".into(),

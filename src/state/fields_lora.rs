@@ -220,6 +220,14 @@ pub(super) static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_transformer.seed as i64),
         write: |s, v| s.lora_transformer.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    Field {
+        key: "frozen",
+        label: "frozen model",
+        view: View::LoraTransformer,
+        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_transformer.pretrained)]),
+        write: |s, v| s.lora_transformer.pretrained = v == Value::Choice("pretrained"),
+    },
     // Training.
     Field {
         key: "model",

@@ -51,6 +51,35 @@ test('the ReLU-network lesson is exact at the threshold and the output-ReLU togg
   await context.close();
 });
 
+test('a pretrained frozen transformer (made on a worker) lowers the error below ⌈D/2⌉, stays exact above, and agrees with adaptlab', async () => {
+  const random = await lab.open('#v=1&view=lora-transformer&D=8&R=2');
+  await random.page.waitForSelector('body[data-settled="1"]');
+  const randomMse = await value(random.page, '#tfn-mse');
+  await random.context.close();
+  const { page, context, problems } = await lab.open('#v=1&view=lora-transformer&D=8&R=2&frozen=pretrained');
+  await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+  assert.ok(Number(await page.evaluate(() => document.body.dataset.workers)) > 0, 'the page build pretrains on a worker');
+  const pretrainedMse = await value(page, '#tfn-mse');
+  assert.ok(pretrainedMse < randomMse, `pretrained ${pretrainedMse} vs random ${randomMse}`);
+  // The command line pretrains natively by the same code: the same model, the same error.
+  const answer = await solveDownloaded(page);
+  assert.ok(close(answer.mse, pretrainedMse), `${answer.mse} vs ${pretrainedMse}`);
+  await page.$eval('#tfn-R', (el) => { el.value = '4'; el.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => !location.hash.includes('R=2')); // R = 4 is the default, left out
+  await page.waitForSelector('body[data-settled="1"]');
+  assert.ok(await value(page, '#tfn-mse') < 1e-20);
+  assert.match(await page.textContent('#lesson-lora-transformer .live-check'), /R = 4 ≥ 4/);
+  assert.deepEqual(problems, []);
+  await context.close();
+  // Without workers the page build says what it cannot do here, and draws no NaN.
+  const alone = await lab.browser.newContext();
+  const solo = await alone.newPage();
+  await solo.goto(`${lab.origin}/index.html?workers=0#v=1&view=lora-transformer&D=8&frozen=pretrained`);
+  await solo.waitForFunction(() => /background worker/.test(document.querySelector('#lesson-lora-transformer .live-check').textContent));
+  assert.equal(await solo.textContent('#tfn-mse'), '—');
+  await alone.close();
+});
+
 test('the transformer lesson drops to zero at ⌈D/2⌉ and agrees with adaptlab solve', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=lora-transformer&D=8&R=3');
   await page.waitForSelector('body[data-settled="1"]');
