@@ -90,6 +90,8 @@ export async function settledCsv(lab, fragment, workers, figures, ready = () => 
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${lab.origin}/index.html?workers=${workers}${fragment}`);
   await page.waitForFunction(ready, null, { timeout: 120000 });
+  // The pool reports its size once loaded, which a quick sweep can outrun.
+  await page.waitForFunction(() => document.body.dataset.workers !== undefined, null, { timeout: 30000 });
   const used = await page.evaluate(() => document.body.dataset.workers);
   const csv = [];
   for (const figure of figures) {
