@@ -71,7 +71,7 @@ impl Preset {
     /// Where the preset departs from the paper's runs.
     pub fn departures(self) -> &'static str {
         match self {
-            Preset::Transformer => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings; errors on 200 fresh sequences per seed instead of 5,000. A transformer run of 5,000 steps takes one to two minutes on a background worker (the paper's code: 10–13 minutes), so the construction curves are complete within seconds while the gradient curves fill in seed by seed over one to two hours with two workers (the first seed's curve in about 20 minutes).",
+            Preset::Transformer => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings; errors on 200 fresh sequences per seed instead of 5,000. A transformer run of 5,000 steps takes about 40 s (one block) or 90 s (two blocks) on a background worker (the paper's code: 10–13 minutes), so the construction curves are complete within seconds while the gradient curves fill in seed by seed, about 17 minutes per seed with two workers (an hour and a half in all).",
             Preset::Biases => "The paper's plotting notebook takes the first run per rank and seed rather than the best on validation data, so its “updatable biases” curve is in effect the construction's; the lab trains both curves by gradient descent. One learning rate (10⁻³, no weight decay) instead of the paper's 12-setting grid.",
             _ => "One learning rate (10⁻³, no weight decay) instead of the paper's grid of 12 settings with the best kept on validation data; errors on 2,000 fresh test inputs instead of 5,000.",
         }

@@ -44,7 +44,7 @@ pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet)
         })
         .collect();
     let check = if done < total && !sweep.has_work_here() {
-        format!("Computing: {done} of {total} runs done. The constructions are complete; the transformer gradient runs are computed by the page's background workers, a minute or two each (a browser without Web Workers cannot run them on this page; the single-file build computes them on the page itself).")
+        format!("Computing: {done} of {total} runs done. The constructions are complete; the transformer gradient runs are computed by the page's background workers, 40–90 s each (a browser without Web Workers cannot run them on this page; the single-file build computes them on the page itself).")
     } else if done < total {
         format!("Computing: {done} of {total} runs done (constructions first, then gradient training seed by seed); each curve shows the median over the seeds finished so far.")
     } else {
