@@ -97,6 +97,23 @@ struct Buffers {
 /// A loss this many times the first one counts as divergence.
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
 
+/// Whether a run with these losses has diverged: a non-finite last loss, or one above
+/// `DIVERGENCE_FACTOR` times the first.
+pub(crate) fn has_diverged(losses: &[f64]) -> bool {
+    match (losses.first(), losses.last()) {
+        (Some(&first), Some(&last)) => !last.is_finite() || last > DIVERGENCE_FACTOR * first.max(f64::MIN_POSITIVE),
+        _ => false,
+    }
+}
+
+/// The paper's rule for ending pretraining, after a step with batch loss `loss` (the run's
+/// `steps`-th; `initial` keeps the first step's loss): the loss fell below a third of the first,
+/// is not finite, or `Pretraining::MAX_STEPS` steps have passed.
+pub(crate) fn pretraining_done(initial: &mut Option<f64>, loss: f64, steps: usize) -> bool {
+    let first = *initial.get_or_insert(loss);
+    (steps > 1 && (!loss.is_finite() || loss < first / 3.0)) || steps >= Pretraining::MAX_STEPS
+}
+
 /// How a training run is set up.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TrainConfig {
@@ -298,10 +315,7 @@ impl Trainer {
     /// Whether the run has diverged: a non-finite loss, or one above `DIVERGENCE_FACTOR` times
     /// the first. A diverged run takes no more steps.
     pub fn diverged(&self) -> bool {
-        match (self.losses.first(), self.losses.last()) {
-            (Some(&first), Some(&last)) => !last.is_finite() || last > DIVERGENCE_FACTOR * first.max(f64::MIN_POSITIVE),
-            _ => false,
-        }
+        has_diverged(&self.losses)
     }
 
     /// MSE of the current model on given inputs (columns).
@@ -357,11 +371,7 @@ impl Pretraining {
                 break;
             }
             let loss = self.trainer.step();
-            match self.initial {
-                None => self.initial = Some(loss),
-                Some(initial) => self.done = !loss.is_finite() || loss < initial / 3.0,
-            }
-            self.done |= self.trainer.steps() >= Self::MAX_STEPS;
+            self.done = pretraining_done(&mut self.initial, loss, self.trainer.steps());
         }
         self.done
     }

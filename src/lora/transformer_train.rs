@@ -12,7 +12,7 @@ use rand_distr::{Distribution, Normal};
 use crate::linalg::Matrix;
 use crate::lora::batch;
 use crate::lora::models;
-use crate::lora::train::{AdamConfig, Moments, DIVERGENCE_FACTOR};
+use crate::lora::train::{has_diverged, pretraining_done, AdamConfig, Moments};
 use crate::lora::transformer::{tensors, tensors_mut, Transformer};
 use crate::lora::transformer_backprop::{Scope, TransformerBackprop};
 use crate::rng::LabRng;
@@ -270,10 +270,7 @@ impl TransformerTrainer {
     /// Whether the run has diverged (as for FNNs: a non-finite loss, or one above
     /// `DIVERGENCE_FACTOR` times the first).
     pub fn diverged(&self) -> bool {
-        match (self.losses.first(), self.losses.last()) {
-            (Some(&first), Some(&last)) => !last.is_finite() || last > DIVERGENCE_FACTOR * first.max(f64::MIN_POSITIVE),
-            _ => false,
-        }
+        has_diverged(&self.losses)
     }
 
     /// MSE of the current model against the target on the given sequences.
@@ -332,11 +329,7 @@ impl TransformerPretraining {
                 break;
             }
             let loss = self.trainer.step();
-            match self.initial {
-                None => self.initial = Some(loss),
-                Some(initial) => self.done = !loss.is_finite() || loss < initial / 3.0,
-            }
-            self.done |= self.trainer.steps() >= crate::lora::train::Pretraining::MAX_STEPS;
+            self.done = pretraining_done(&mut self.initial, loss, self.trainer.steps());
         }
         self.done
     }
