@@ -250,14 +250,16 @@ function pumpPool() {
 function onPoolResult(data) {
   if (data.generation !== generation) return; // computed for an older state of the page
   guarded(() => {
-    const taken = lab.accept(data.curve, data.block, data.trials, data.numbers);
-    if (lab.view() === 'lora-transformer') {
-      // A pretrained frozen transformer: this thread computes the lesson's curve on it.
-      if (taken) scheduleWork();
+    const waiting = progress.workersOnly;
+    lab.accept(data.curve, data.block, data.trials, data.numbers);
+    progress = lab.advance(0);
+    if (waiting && !progress.workersOnly && progress.done < progress.total) {
+      // The result gives this thread work of its own again (a pretrained frozen transformer:
+      // the lesson's curve on it).
+      scheduleWork();
       return;
     }
     poolDelivered = true;
-    progress = lab.advance(0);
     if (!afterWork()) pumpPool();
   });
 }

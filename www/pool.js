@@ -52,17 +52,18 @@ export function createPool(size, onResult, onFailure) {
     // handed out again.
     fill(take, message) {
       clearTimeout(recheck);
+      let young = false; // a worker on stale work not yet long enough to replace
       for (const [i, slot] of workers.entries()) {
-        const stale = slot.queue.length > 0 && slot.queue[0] !== message.generation;
-        if (!stale) continue;
-        if (performance.now() - slot.since > STALE_MS) {
-          slot.worker.terminate();
-          const fresh = start();
-          if (fresh) workers[i] = fresh;
-        } else {
-          recheck = setTimeout(() => pool.fill(take, message), STALE_MS);
+        if (slot.queue.length === 0 || slot.queue[0] === message.generation) continue;
+        if (performance.now() - slot.since <= STALE_MS) {
+          young = true;
+          continue;
         }
+        slot.worker.terminate();
+        const fresh = start();
+        if (fresh) workers[i] = fresh;
       }
+      if (young) recheck = setTimeout(() => pool.fill(take, message), STALE_MS);
       for (const slot of workers) {
         const room = AHEAD - slot.queue.length;
         if (room <= 0) continue;

@@ -265,12 +265,19 @@ impl Sweep {
     /// once all are handed out, the ones still not done are handed out again (a worker may have
     /// failed), so the sweep always completes.
     pub fn next_jobs(&mut self, n: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = (self.handed..self.jobs.len()).take(n).collect();
-        self.handed += out.len();
+        self.hand_out(n, |_| true)
+    }
+
+    /// `next_jobs` restricted to the jobs `can` accepts: the next ones in order while it accepts
+    /// them, then any handed out before and still not done.
+    fn hand_out(&mut self, n: usize, can: impl Fn(&Job) -> bool) -> Vec<usize> {
+        let fresh = self.jobs[self.handed..].iter().take(n).take_while(|job| can(job)).count();
+        let mut out: Vec<usize> = (self.handed..self.handed + fresh).collect();
+        self.handed += fresh;
         if out.len() < n {
             // Including this thread's own job in hand: the page stops working on it once the
             // workers deliver, and the sweep must still complete.
-            let missing = (0..self.handed).filter(|&i| self.results[i].is_none());
+            let missing = (0..self.handed).filter(|&i| self.results[i].is_none() && can(&self.jobs[i]));
             out.extend(missing.take(n - out.len()));
         }
         out
@@ -353,23 +360,13 @@ impl Sweep {
                 Some(index) => index,
                 None => {
                     self.running = None;
-                    let Some(index) = self.next_job_here() else { break };
+                    let Some(index) = self.hand_out(1, computable_here).pop() else { break };
                     self.current = Some(index);
                     index
                 }
             };
             self.work_on(index, &mut budget);
         }
-    }
-
-    /// The next job this thread can compute (as `next_jobs(1)`, skipping the transformer training
-    /// runs in a build without them, which the Web Workers compute).
-    fn next_job_here(&mut self) -> Option<usize> {
-        if self.jobs.get(self.handed).is_some_and(computable_here) {
-            self.handed += 1;
-            return Some(self.handed - 1);
-        }
-        (0..self.handed).find(|&i| self.results[i].is_none() && computable_here(&self.jobs[i]))
     }
 
     /// Whether this thread has work it can do: false when only jobs for the Web Workers are left.

@@ -62,7 +62,7 @@ impl Backprop {
         for l in 0..depth {
             let input = if l == 0 { x } else { &self.outputs[l - 1] };
             batch::affine_into(&net.weights[l], net.biases.get(l), input, &mut self.pre[l]);
-            copy_into(&self.pre[l], &mut self.outputs[l]);
+            batch::copy_into(&self.pre[l], &mut self.outputs[l]);
             if activation.applies_after(l, depth) {
                 adaptlab_batch::relu(self.outputs[l].as_mut_slice());
             }
@@ -74,7 +74,7 @@ impl Backprop {
     pub fn loss_and_gradients(&mut self, net: &Fnn, x: &Matrix, y: &Matrix, activation: Activation) -> &Gradients {
         let depth = net.depth();
         self.forward(net, x, activation);
-        copy_into(self.outputs.last().unwrap_or(x), &mut self.delta);
+        batch::copy_into(self.outputs.last().unwrap_or(x), &mut self.delta);
         // d loss / d output = 2 (f(X) − Y) / (D·n).
         let count = self.delta.len().max(1) as f64;
         let mut loss = 0.0;
@@ -100,15 +100,6 @@ impl Backprop {
             }
         }
         &self.gradients
-    }
-}
-
-/// Copies `source` into `buffer`, reusing the buffer when the shapes match.
-fn copy_into(source: &Matrix, buffer: &mut Matrix) {
-    if buffer.shape() == source.shape() {
-        buffer.copy_from(source);
-    } else {
-        *buffer = source.clone();
     }
 }
 

@@ -10,9 +10,18 @@
 use crate::linalg::{Matrix, Vector};
 
 /// Gives `out` the shape rows × cols (reusing its buffer when the shape already matches).
-fn shape(out: &mut Matrix, rows: usize, cols: usize) {
+pub fn shape(out: &mut Matrix, rows: usize, cols: usize) {
     if out.shape() != (rows, cols) {
         *out = Matrix::zeros(rows, cols);
+    }
+}
+
+/// Copies `source` into `buffer`, reusing the buffer when the shapes match.
+pub fn copy_into(source: &Matrix, buffer: &mut Matrix) {
+    if buffer.shape() == source.shape() {
+        buffer.copy_from(source);
+    } else {
+        *buffer = source.clone();
     }
 }
 

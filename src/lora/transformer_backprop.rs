@@ -8,7 +8,7 @@
 //! Conventions as in `transformer.rs`: softmax over keys (down each column), no 1/√D, no residual.
 
 use crate::linalg::Matrix;
-use crate::lora::batch;
+use crate::lora::batch::{self, copy_into, shape};
 use crate::lora::transformer::{softmax_slices, tensors_mut, Block, Head, Transformer};
 
 /// Which gradients a pass computes.
@@ -37,8 +37,9 @@ struct HeadCache {
 #[derive(Clone, Debug, Default)]
 struct BlockCache {
     heads: Vec<HeadCache>,
-    /// Σ_h W_O U_h.
+    /// Σ_h W_O U_h, and one head's term W_O U_h.
     attention: Matrix,
+    projected: Matrix,
     /// W_1 Attn + b_1 (before the ReLU), and after it.
     pre: Matrix,
     hidden: Matrix,
@@ -60,10 +61,8 @@ pub struct TransformerBackprop {
     d_queries: Matrix,
     d_values: Matrix,
     d_weights: Matrix,
-    /// The last pass's gradients (same shapes as the network) and loss.
-    pub gradients: Option<Transformer>,
-    /// The last pass's loss: the mean over sequences, tokens and output coordinates.
-    pub loss: f64,
+    /// The last pass's gradients (same shapes as the network), reused by the next pass.
+    gradients: Option<Transformer>,
 }
 
 /// Columns sN..(s+1)N of a batch (sequence s), as a column-major slice.
@@ -84,13 +83,6 @@ fn transpose_mul(a: &[f64], b: &[f64], rows: usize, out: &mut [f64]) {
         for (o, a_column) in out_column.iter_mut().zip(a.chunks_exact(rows)) {
             *o = a_column.iter().zip(b_column).map(|(x, y)| x * y).sum();
         }
-    }
-}
-
-/// Gives `out` the shape rows × cols (reusing its buffer when the shape already matches).
-fn shape(out: &mut Matrix, rows: usize, cols: usize) {
-    if out.shape() != (rows, cols) {
-        *out = Matrix::zeros(rows, cols);
     }
 }
 
@@ -137,7 +129,7 @@ impl TransformerBackprop {
             *d -= target;
             loss += *d * *d;
         }
-        self.loss = loss / count;
+        let loss = loss / count;
         self.delta.iter_mut().for_each(|d| *d *= 2.0 / count);
         let last = self.blocks.last().map_or(x, |c| &c.output);
         batch::mul_transpose_into(&self.delta, last, &mut grads.w_out);
@@ -153,7 +145,7 @@ impl TransformerBackprop {
             self.backward_block(&net.blocks[l], &caches[l], input, length, grad, ffn, l > 0);
         }
         self.blocks = caches;
-        (self.loss, self.gradients.insert(grads))
+        (loss, self.gradients.insert(grads))
     }
 
     /// Passes `self.delta` (d loss / d block output) back through a block, writing the block's
@@ -240,11 +232,10 @@ fn forward_block(block: &Block, z: &Matrix, length: usize, sequences: usize, cac
     cache.heads.resize_with(block.heads.len(), HeadCache::default);
     shape(&mut cache.attention, z.nrows(), z.ncols());
     cache.attention.fill(0.0);
-    let mut projected = Matrix::zeros(0, 0);
     for (head, hc) in block.heads.iter().zip(&mut cache.heads) {
         forward_head(head, z, length, sequences, hc);
-        batch::affine_into(&head.output, None, &hc.mixed, &mut projected);
-        cache.attention += &projected;
+        batch::affine_into(&head.output, None, &hc.mixed, &mut cache.projected);
+        cache.attention += &cache.projected;
     }
     batch::affine_into(&block.w1, Some(&block.b1), &cache.attention, &mut cache.pre);
     copy_into(&cache.pre, &mut cache.hidden);
@@ -279,15 +270,6 @@ fn same_shape(a: &Transformer, b: &Transformer) -> bool {
     a.blocks.len() == b.blocks.len()
         && a.w_out.shape() == b.w_out.shape()
         && a.blocks.iter().zip(&b.blocks).all(|(x, y)| x.heads.len() == y.heads.len() && x.w1.shape() == y.w1.shape())
-}
-
-/// Copies `source` into `buffer`, reusing the buffer when the shapes match.
-fn copy_into(source: &Matrix, buffer: &mut Matrix) {
-    if buffer.shape() == source.shape() {
-        buffer.copy_from(source);
-    } else {
-        *buffer = source.clone();
-    }
 }
 
 /// The transformer's outputs on a batch of sequences (columns, `length` tokens each).

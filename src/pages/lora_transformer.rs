@@ -167,28 +167,18 @@ pub fn jobs(cache: &mut Option<Cache>, params: &Params, n: usize) -> usize {
     usize::from(n > 0 && cache_for(cache, params).pretraining.is_some())
 }
 
-/// A worker's job: the pretrained frozen model's weights (in `transformer::tensors` order), or
-/// `None` if there is nothing to pretrain or this build cannot.
+/// A worker's job: the pretrained frozen model's weights (in `transformer::tensors` order), made
+/// by `advance` in one call; `None` if there is nothing to pretrain or this build cannot.
 pub fn run_job(cache: &mut Option<Cache>, params: &Params) -> Option<Vec<f64>> {
-    let cache = cache_for(cache, params);
-    while cache.pretraining.is_some() {
-        advance_pretraining_whole(cache)?;
+    if !params.pretrained {
+        return None;
     }
-    params.pretrained.then(|| crate::lora::transformer::tensors(&cache.problem.frozen).concat())
-}
-
-#[cfg(feature = "transformer-training")]
-fn advance_pretraining_whole(cache: &mut Data) -> Option<()> {
-    if let Some(Pretraining::Here(mut p)) = cache.pretraining.take() {
-        while !p.run(usize::MAX) {}
-        cache.set_frozen(p.into_model().0);
+    while cache_for(cache, params).pretraining.is_some() {
+        if advance(cache, params, usize::MAX).workers_only {
+            return None;
+        }
     }
-    Some(())
-}
-
-#[cfg(not(feature = "transformer-training"))]
-fn advance_pretraining_whole(_cache: &mut Data) -> Option<()> {
-    None
+    Some(crate::lora::transformer::tensors(&cache_for(cache, params).problem.frozen).concat())
 }
 
 /// Takes a worker's pretrained frozen model; false (and nothing changes) if none is awaited or
