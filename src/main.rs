@@ -4,6 +4,7 @@
 //! adaptlab solve < problem.json                    one JSON problem in, one JSON answer out
 //! adaptlab problem '<state>'                       the JSON problem the page shows for a state
 //! adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]
+//! adaptlab report '<state>' [--now]                everything the page says for a state, as JSON
 //! ```
 //! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
 
@@ -14,7 +15,7 @@ use adaptlab::pages::Lab;
 use adaptlab::plots::Theme;
 use adaptlab::solve;
 
-const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]";
+const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +23,8 @@ fn main() -> ExitCode {
         Some("solve") if args.len() == 1 => run_solve(),
         Some("problem") if args.len() == 2 => run_problem(&args[1]),
         Some("render") if args.len() >= 2 => run_render(&args[1], &args[2..]),
+        Some("report") if args.len() == 2 => run_report(&args[1], true),
+        Some("report") if args.len() == 3 && args[2] == "--now" => run_report(&args[1], false),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -62,6 +65,24 @@ fn computed_lab(fragment: &str) -> Result<Lab, String> {
     }
     lab.compute_all()?;
     Ok(lab)
+}
+
+/// Everything the page says for a link state, as one JSON object: the link's repair notices,
+/// whether all background work was done, the live check, its verdict, the figure summaries and
+/// the headline numbers. By default after all background work (a paper preset's whole sweep:
+/// up to an hour or more natively); `--now` reports what the page shows before any of it.
+fn run_report(fragment: &str, until_done: bool) -> Result<(), String> {
+    let mut shown_tenth = 0;
+    let said = Lab::said(fragment, until_done, |progress| {
+        // Progress on stderr in tenths, for runs long enough to have several slices.
+        let tenth = progress.done.saturating_mul(10) / progress.total.max(1);
+        if tenth > shown_tenth && !progress.is_complete() {
+            shown_tenth = tenth;
+            eprintln!("adaptlab: report: {} of {} units of background work done", progress.done, progress.total);
+        }
+    })?;
+    let json = serde_json::to_string(&said).map_err(|e| format!("cannot write the report: {e}"))?;
+    print_line(&json)
 }
 
 fn run_problem(fragment: &str) -> Result<(), String> {

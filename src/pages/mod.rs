@@ -90,6 +90,20 @@ pub struct Report {
     pub presentation: Presentation,
 }
 
+/// Everything the page says for one link state (`adaptlab report`): the link's repair notices,
+/// whether the background work had finished, and the report (live check, verdict, summaries,
+/// headline numbers with their ids).
+#[derive(Clone, Debug, Serialize)]
+pub struct Said {
+    /// "Link repaired: …" notices, as the page shows them.
+    pub notices: Vec<String>,
+    /// Whether every unit of the view's background work was done when the report was taken.
+    pub complete: bool,
+    /// The report.
+    #[serde(flatten)]
+    pub report: Report,
+}
+
 /// The display settings of the link, resolved for the page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Presentation {
@@ -211,15 +225,39 @@ impl Lab {
 
     /// Computes everything the current view shows (for the command line and tests).
     pub fn compute_all(&mut self) -> Result<Report, String> {
+        self.compute_all_with(|_| {}).map(|(report, _)| report)
+    }
+
+    /// Computes everything the current view shows, calling `on_progress` after each slice of
+    /// background work (the command line reports long runs on stderr with it); returns the
+    /// report and the progress it was taken at.
+    pub fn compute_all_with(&mut self, mut on_progress: impl FnMut(Progress)) -> Result<(Report, Progress), String> {
         self.compute()?;
         // Stops short where only Web Workers can go on (never in a build with everything).
-        loop {
-            let progress = self.advance(usize::MAX);
+        let progress = loop {
+            let progress = self.advance(16);
+            on_progress(progress);
             if progress.is_complete() || progress.workers_only {
-                break;
+                break progress;
             }
-        }
-        self.compute()
+        };
+        Ok((self.compute()?, progress))
+    }
+
+    /// Everything the page says for link state `fragment`: the repair notices of the link, then
+    /// the report after all background work (`until_done`) or as the page first shows it.
+    pub fn said(fragment: &str, until_done: bool, on_progress: impl FnMut(Progress)) -> Result<Said, String> {
+        let mut lab = Lab::new();
+        let notices = lab.load(fragment);
+        let (report, complete) = if until_done {
+            let (report, progress) = lab.compute_all_with(on_progress)?;
+            (report, progress.is_complete())
+        } else {
+            let report = lab.compute()?;
+            // Zero units: only asks how much is done.
+            (report, lab.advance(0).is_complete())
+        };
+        Ok(Said { notices, complete, report })
     }
 
     /// The draggable skill centre under a pointer at device pixel `pointer` of the one-prompt
