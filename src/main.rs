@@ -78,7 +78,7 @@ fn run_report(fragment: &str, until_done: bool) -> Result<(), String> {
         let tenth = progress.done.saturating_mul(10) / progress.total.max(1);
         if tenth > shown_tenth && !progress.is_complete() {
             shown_tenth = tenth;
-            eprintln!("adaptlab: report: {} of {} units of background work done", progress.done, progress.total);
+            eprintln!("adaptlab: report: background work {} of {} done", progress.done, progress.total);
         }
     })?;
     let json = serde_json::to_string(&said).map_err(|e| format!("cannot write the report: {e}"))?;
