@@ -207,6 +207,11 @@ impl Step {
         }
     }
 
+    /// The learned fraction as a whole percentage, never "-0".
+    pub fn learned_percent(&self) -> f64 {
+        (100.0 * self.learned_fraction()).round() + 0.0
+    }
+
     /// The sentence naming the current mode.
     pub fn mode(&self) -> String {
         let k = self.examples.len();
@@ -227,22 +232,22 @@ impl Step {
                 number(pi)
             )
         } else if learned > 0.8 {
-            format!("Learning: after {k} examples every skill's estimate w̃_β has moved {:.0} % of the way to the task's function.", 100.0 * learned)
+            format!("Learning: after {k} examples the skills' estimates w̃_β have moved {} % of the way to the task's function (averaged with the weights π̃).", self.learned_percent())
         } else if pi > 0.8 {
             let wrong = (&self.prior.w[alpha] - &self.task_w).norm() > 0.5;
             format!(
-                "Retrieving skill {}: the examples look like it (π̃ = {}){}; the skills' functions have moved only {:.0} % of the way to the data.",
+                "Retrieving skill {}: the examples look like it (π̃ = {}){}; the skills' functions have moved only {} % of the way to the data.",
                 alpha + 1,
                 number(pi),
                 if wrong { ", although its function is not the task's" } else { "" },
-                100.0 * learned
+                self.learned_percent()
             )
         } else {
             format!(
-                "Undecided: the posterior spreads over the skills (largest weight {} on skill {}), and the functions have moved {:.0} % of the way to the data.",
+                "Undecided: the posterior spreads over the skills (largest weight {} on skill {}), and the functions have moved {} % of the way to the data.",
                 number(pi),
                 alpha + 1,
-                100.0 * learned
+                self.learned_percent()
             )
         };
         mode + &tail

@@ -260,11 +260,18 @@ pub struct RankResult {
     pub mse: Option<f64>,
 }
 
+/// A construction counts as exact when its MSE is below this fraction of the target's mean
+/// squared output: zero up to double-precision rounding through a few blocks.
+pub const EXACT_RELATIVE_MSE: f64 = 1e-10;
+
 /// Everything about the models, for every rank R = 0..=D, filled progressively.
 #[derive(Clone, Debug)]
 pub struct Analysis {
     /// max ⌈G/2⌉ over the matched two-factor problems (⌈D/2⌉ for random models; exact once a rank is computed).
     pub threshold: usize,
+    /// The target's mean squared output on the test sequences: the scale against which an MSE
+    /// is "zero up to rounding" (`EXACT_RELATIVE_MSE`).
+    pub target_power: f64,
     /// One result per rank, filled progressively.
     pub curve: RankSlots<RankResult>,
     /// The first failure seen, if any.
@@ -287,8 +294,11 @@ pub fn analyse(problem: &Problem) -> Analysis {
 impl Analysis {
     /// No rank computed yet; the threshold starts at ⌈D/2⌉ and is refined by the first construction.
     pub fn new(problem: &Problem) -> Self {
+        let outputs: f64 = problem.inputs.iter().map(|x| problem.target.forward(x).norm_squared()).sum();
+        let entries: usize = problem.inputs.iter().map(|x| x.len()).sum();
         Analysis {
             threshold: problem.frozen.width().div_ceil(2),
+            target_power: outputs / entries.max(1) as f64,
             curve: RankSlots::new(problem.frozen.width() + 1),
             failure: None,
         }
@@ -335,22 +345,42 @@ impl Analysis {
         self.curve.computed()
     }
 
-    /// The live check for rank `rank` and width `width`.
+    /// Whether an MSE is zero up to rounding: below `EXACT_RELATIVE_MSE` of the target's power.
+    pub fn is_exact(&self, mse: f64) -> bool {
+        mse <= EXACT_RELATIVE_MSE * self.target_power
+    }
+
+    /// The smallest computed rank from which every computed rank is exact, if the curve is complete.
+    pub fn exact_from(&self) -> Option<usize> {
+        if self.remaining() > 0 {
+            return None;
+        }
+        let ranks: Vec<&RankResult> = self.computed().collect();
+        match ranks.iter().rev().position(|r| !r.mse.is_some_and(|m| self.is_exact(m))) {
+            None => Some(0),
+            Some(0) => None,
+            Some(exact_at_top) => Some(ranks.len() - exact_at_top),
+        }
+    }
+
+    /// The live check for rank `rank` and width `width`: the theorem's sufficient rank, then what
+    /// the measured MSE shows (exactness is read from the number, not from the rank).
     pub fn live_check(&self, rank: usize, width: usize) -> String {
         let head = format!("Every matched quantity is a product of two adapted matrices, so rank 2R suffices: the threshold is ⌈D/2⌉ = ⌈{width}/2⌉ = {}", self.threshold);
-        match self.curve.get(rank).and_then(|r| r.mse) {
-            Some(mse) if rank >= self.threshold => {
-                format!("{head}. R = {rank} ≥ {}: the adapted transformer equals the target; its MSE on fresh sequences is {} (zero up to rounding) ✔.", self.threshold, number(mse))
-            }
-            Some(mse) => format!(
-                "{head}. R = {rank} < {}: the attention scores are not matched, and the MSE on fresh sequences is {}.",
-                self.threshold,
-                number(mse)
-            ),
-            None => {
-                let why = self.failure.as_ref().map_or_else(String::new, |(_, e)| e.to_string());
-                format!("{head}. At R = {rank} the construction cannot be used: {why}.")
-            }
+        let Some(mse) = self.curve.get(rank).and_then(|r| r.mse) else {
+            let why = self.failure.as_ref().map_or_else(String::new, |(_, e)| e.to_string());
+            return format!("{head}. At R = {rank} the construction cannot be used: {why}.");
+        };
+        let relative = format!(
+            "{} of the target's mean squared output {}",
+            number(mse / self.target_power),
+            number(self.target_power)
+        );
+        match (rank >= self.threshold, self.is_exact(mse)) {
+            (true, true) => format!("{head}. R = {rank} ≥ {}: the adapted transformer equals the target; its MSE on fresh sequences is {}, zero up to rounding ({relative}) ✔.", self.threshold, number(mse)),
+            (true, false) => format!("{head}. R = {rank} ≥ {}, yet the construction's MSE on fresh sequences is {} ({relative}): rounding errors through ill-conditioned layers dominate, so the construction cannot be used here.", self.threshold, number(mse)),
+            (false, true) => format!("{head}. R = {rank} < {}, yet the MSE on fresh sequences is already {}, zero up to rounding ({relative}): for these models a smaller rank suffices, since ⌈D/2⌉ is sufficient, not necessary ✔.", self.threshold, number(mse)),
+            (false, false) => format!("{head}. R = {rank} < {}: the attention scores are not matched, and the MSE on fresh sequences is {} ({relative}).", self.threshold, number(mse)),
         }
     }
 }

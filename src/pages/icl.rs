@@ -169,7 +169,7 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         if step.learned_fraction() > 0.8 { Status::Exact } else { Status::Approximate },
         vec![
             ("weights", format!("Posterior weights after {} examples: {weights}.", step.examples.len())),
-            ("functions", format!("The skills' functions have moved {:.0} % of the way from their pretrained centres to the task's function w*.", 100.0 * step.learned_fraction())),
+            ("functions", format!("The skills' functions have moved {} % of the way from their pretrained centres to the task's function w* (averaged with the weights π̃).", step.learned_percent())),
         ],
         vec![
             Number::of("prompt-k-shown", Some(step.examples.len() as f64)),

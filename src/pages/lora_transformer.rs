@@ -93,9 +93,11 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
     }
     let mse = cache.analysis.ensure(&cache.problem, params.rank).and_then(|r| r.mse);
     let analysis = &cache.analysis;
+    // The verdict is read from the measured error, not from the rank.
     let status = match mse {
         None => Status::Failed,
-        Some(_) if params.rank >= analysis.threshold => Status::Exact,
+        Some(m) if analysis.is_exact(m) => Status::Exact,
+        Some(_) if params.rank >= analysis.threshold => Status::Failed,
         Some(_) => Status::Approximate,
     };
     let at = |rank: usize| analysis.curve.get(rank).and_then(|r| r.mse);
@@ -106,9 +108,15 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
         params.depth,
         params.heads,
         params.length,
-        match (at(0), at(analysis.threshold)) {
-            (Some(start), Some(end)) => format!(
-                ": {} at R = 0, {} at R = {} = ⌈D/2⌉, where the construction becomes exact",
+        match (at(0), at(analysis.threshold), analysis.exact_from()) {
+            (Some(start), Some(end), Some(from)) => format!(
+                ": {} at R = 0 and {} at R = ⌈D/2⌉ = {}; zero up to rounding from R = {from} on",
+                number(start),
+                number(end),
+                analysis.threshold
+            ),
+            (Some(start), Some(end), None) if analysis.remaining() == 0 => format!(
+                ": {} at R = 0 and {} at R = ⌈D/2⌉ = {}; rounding keeps the largest ranks from being exact",
                 number(start),
                 number(end),
                 analysis.threshold
@@ -125,7 +133,11 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
         analysis.live_check(params.rank, params.width),
         status,
         vec![("error", summary)],
-        vec![Number::of("tfn-threshold", Some(analysis.threshold as f64)), Number::of("tfn-mse", mse)],
+        vec![
+            Number::of("tfn-threshold", Some(analysis.threshold as f64)),
+            Number::of("tfn-mse", mse),
+            Number::of("tfn-target-power", Some(analysis.target_power)),
+        ],
     );
     (report, lora_networks::transformer_figures(analysis, params))
 }

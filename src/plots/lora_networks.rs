@@ -88,7 +88,7 @@ pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_
             Marker {
                 key: "threshold_rank",
                 x: analysis.threshold as f64,
-                label: format!("exact from R = ⌈D/2⌉ = {}", analysis.threshold),
+                label: format!("sufficient rank ⌈D/2⌉ = {}", analysis.threshold),
                 threshold: true,
             },
             current_marker(params.rank),

@@ -1,0 +1,194 @@
+//! Claims of the LoRA lessons, each checked against numbers recomputed here from the lesson's
+//! problem (the matrices and inputs `adaptlab problem` prints) with nalgebra directly.
+
+use adaptlab::pages::Status;
+use nalgebra::DMatrix;
+use serde_json::Value;
+
+use crate::rules::{number_after, same_shown};
+use crate::states::sweep;
+use crate::{assert_reached, check_states, Shown};
+
+fn matrix(value: &Value) -> DMatrix<f64> {
+    let rows: Vec<Vec<f64>> = value
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| r.as_array().map(|r| r.iter().filter_map(Value::as_f64).collect()).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default();
+    let n = rows.len();
+    let m = rows.first().map_or(0, Vec::len);
+    DMatrix::from_fn(n, m, |i, j| rows[i][j])
+}
+
+fn matrices(value: &Value) -> Vec<DMatrix<f64>> {
+    value.as_array().map(|list| list.iter().map(matrix).collect()).unwrap_or_default()
+}
+
+/// Singular values of `target − W_L ⋯ W_1` (layers applied first to last), descending.
+fn discrepancy_singular_values(target: &DMatrix<f64>, layers: &[DMatrix<f64>]) -> Vec<f64> {
+    let n = target.nrows();
+    let product = layers.iter().fold(DMatrix::identity(n, n), |acc, w| w * acc);
+    let mut values: Vec<f64> = (target - product).singular_values().iter().copied().collect();
+    values.sort_by(|a, b| b.total_cmp(a));
+    values
+}
+
+/// Numerical rank: singular values above 1e-10·σ₁ (the lab's documented convention).
+fn numerical_rank(values: &[f64]) -> usize {
+    let top = values.first().copied().unwrap_or(0.0);
+    values.iter().filter(|&&s| s > 1e-10 * top && s > 0.0).count()
+}
+
+fn problem(shown: &Shown) -> Result<Value, String> {
+    let text = shown.lab.problem_json().ok_or("the lesson has no problem")?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// Linear lesson: "can represent the target exactly" iff ΣR_l ≥ rank(E); the best possible
+/// error is the Eckart–Young tail Σ_{i>ΣR} σ_i(E)² (recomputed here); ✔ only if the
+/// construction's error equals it; "cannot be used" iff the verdict is failed and no
+/// construction error is shown.
+fn lora_linear(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    let problem = problem(shown)?;
+    let target = matrix(&problem["target"]);
+    let layers = matrices(&problem["frozen"]);
+    let ranks: usize =
+        problem["ranks"].as_array().map_or(0, |r| r.iter().filter_map(Value::as_u64).sum::<u64>() as usize);
+    let sigma = discrepancy_singular_values(&target, &layers);
+    let rank_e = numerical_rank(&sigma);
+    let optimum: f64 = sigma.iter().skip(ranks).map(|s| s * s).sum();
+    let scale = sigma.first().map_or(1.0, |s| s * s).max(f64::MIN_POSITIVE);
+    let check = &shown.report.check;
+    let says_exact = check.contains("can represent the target exactly");
+    if says_exact != (ranks >= rank_e) {
+        return Err(format!("says exact = {says_exact}, but ΣR = {ranks} and rank(E) = {rank_e} (recomputed)"));
+    }
+    checked.push(if says_exact {
+        "linear: exact iff ΣR ≥ rank(E) (exact)"
+    } else {
+        "linear: exact iff ΣR ≥ rank(E) (below)"
+    });
+    let shown_optimum = shown.number("num-optimal").ok_or("no optimum shown")?;
+    if (shown_optimum - optimum).abs() > 1e-9 * scale {
+        return Err(format!("the best possible error shown is {shown_optimum}, the Eckart–Young tail is {optimum}"));
+    }
+    checked.push("linear: best possible error = Σ_{i>ΣR} σ_i(E)² (recomputed)");
+    let construction = shown.number("num-construction");
+    if check.contains('✔') {
+        let c = construction.ok_or("✔ without a construction error")?;
+        if (c - optimum).abs() > 1e-8 * scale {
+            return Err(format!("✔ but the construction reaches {c} against the optimum {optimum}"));
+        }
+        checked.push("linear: ✔ only if the construction reaches the optimum");
+    }
+    let failed = check.contains("cannot be used");
+    if failed != (shown.report.status == Status::Failed) || (failed && construction.is_some()) {
+        return Err("'cannot be used' disagrees with the verdict or a construction error is still shown".into());
+    }
+    if failed {
+        checked.push("linear: 'cannot be used' with a failed verdict and no number");
+    }
+    if shown.report.status == Status::Exact && !(says_exact && check.contains('✔')) {
+        return Err("verdict exact without an exact, reached optimum".into());
+    }
+    Ok(checked)
+}
+
+#[test]
+fn lora_linear_claims() {
+    let states = sweep("lora-linear", 240, &[]);
+    assert!(states.len() >= 200, "only {} states", states.len());
+    let counts = check_states("lora-linear", &states, lora_linear);
+    assert_reached(
+        &counts,
+        &[
+            "linear: exact iff ΣR ≥ rank(E) (exact)",
+            "linear: exact iff ΣR ≥ rank(E) (below)",
+            "linear: ✔ only if the construction reaches the optimum",
+        ],
+    );
+}
+
+/// Transformer lesson: the threshold is ⌈D/2⌉ (recomputed from D); "equals the target" or
+/// "zero up to rounding" with ✔ only if the MSE shown is below 1e-10 of the target's mean
+/// squared output; "not matched" only below the threshold and with an MSE above that; a rank at
+/// or above the threshold with an MSE above it is a failed verdict ("cannot be used").
+fn lora_transformer(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    let params = &shown.lab.state().lora_transformer;
+    let threshold = params.width.div_ceil(2);
+    let check = &shown.report.check;
+    if shown.number("tfn-threshold") != Some(threshold as f64) {
+        return Err(format!("the threshold shown is {:?}, ⌈D/2⌉ = {threshold}", shown.number("tfn-threshold")));
+    }
+    checked.push("transformer: threshold = ⌈D/2⌉");
+    let power = shown.number("tfn-target-power").ok_or("no target power shown")?;
+    let Some(mse) = shown.number("tfn-mse") else {
+        if !(check.contains("cannot be used") && shown.report.status == Status::Failed) {
+            return Err("no MSE, but no failure said".into());
+        }
+        return Ok(checked);
+    };
+    let exact = mse <= 1e-10 * power;
+    let says_exact = check.contains("zero up to rounding") || check.contains("equals the target");
+    if says_exact != exact || (shown.report.status == Status::Exact) != exact || check.contains('✔') != exact {
+        return Err(format!(
+            "says exact = {says_exact} (verdict {:?}) with MSE {mse} against a target power {power}",
+            shown.report.status
+        ));
+    }
+    checked.push(if exact {
+        "transformer: exact only at an MSE below 1e-10 of the target's power"
+    } else {
+        "transformer: not exact above it"
+    });
+    if check.contains("not matched") {
+        if params.rank >= threshold {
+            return Err("says 'not matched' at or above the threshold".into());
+        }
+        checked.push("transformer: 'not matched' only below the threshold with an error left");
+    }
+    if params.rank >= threshold && !exact && shown.report.status != Status::Failed {
+        return Err(format!("at R ≥ ⌈D/2⌉ the MSE {mse} is not zero up to rounding, yet the verdict is not 'failed'"));
+    }
+    if let Some(quoted) = number_after(check, "fresh sequences is") {
+        if !same_shown(quoted, mse) {
+            return Err(format!("the text says {quoted}, the number is {mse}"));
+        }
+    }
+    // The figure's curve: the summary's "zero up to rounding from R = r on" must hold on it.
+    if let (Some(from), Some(curve)) =
+        (number_after(&shown.report.summaries[0].1, "rounding from R = "), shown.series("error", "mse"))
+    {
+        if let Some(&(x, y)) = curve.iter().find(|(x, y)| *x >= from && *y > 1e-10 * power) {
+            return Err(format!("the summary says exact from R = {from}, but R = {x} plots {y}"));
+        }
+        if let Some(&(x, _)) = curve.iter().find(|(x, _)| *x == from - 1.0).filter(|(_, y)| *y <= 1e-10 * power) {
+            return Err(format!("the summary says exact from R = {from}, but R = {x} is exact already"));
+        }
+        checked.push("transformer: summary's 'exact from R' holds on the plotted curve");
+    }
+    Ok(checked)
+}
+
+#[test]
+fn lora_transformer_claims() {
+    // Pretrained frozen transformers cost up to 1,000 Adam steps each; the width is capped so
+    // that 200 random states stay within CI's time (the largest width is a corner state).
+    let states = sweep("lora-transformer", 200, &[("D", 12), ("N", 12)]);
+    assert!(states.len() >= 200, "only {} states", states.len());
+    let counts = check_states("lora-transformer", &states, lora_transformer);
+    assert_reached(
+        &counts,
+        &[
+            "transformer: exact only at an MSE below 1e-10 of the target's power",
+            "transformer: not exact above it",
+            "transformer: 'not matched' only below the threshold with an error left",
+            "transformer: summary's 'exact from R' holds on the plotted curve",
+        ],
+    );
+}
