@@ -64,7 +64,7 @@ impl Preset {
             Preset::Figure2 => "Figure 2: ReLU networks (target depth 2, frozen depth 4, width 16, biases tuned), random and pretrained frozen models; gradient-trained LoRA against the construction for R = 1…16, median over seeds 0–4.",
             Preset::Transformer => "The transformer figure: one and two blocks, two heads, width 16, sequences of length 10; gradient-trained LoRA (on W_Q, W_K, W_V, W_O of every head, the last W_2 and W_o, with the FFN biases) against the construction for R = 1…16, median over seeds 0–4.",
             Preset::FinalLayers => "LoRA against tuning the final layers (Lemma 4): target depth 1, frozen depth 8, width 16; LoRA with R = 1…16 (256·R parameters) against training the last k = 1…7 layers (256·k parameters), random and pretrained, median over seeds 0–4.",
-            Preset::Biases => "Fixed against updatable biases: target depth 1, frozen depth 2, width 16, random frozen model; gradient-trained LoRA for R = 0…16 with the biases frozen (64·R parameters) or trained (64·R + 32), median over seeds 0–4.",
+            Preset::Biases => "Fixed against updatable biases: target depth 1, frozen depth 2, width 16, random frozen model; gradient-trained LoRA for R = 1…16 with the biases frozen (64·R parameters) or trained (64·R + 32), median over seeds 0–4.",
         }
     }
 

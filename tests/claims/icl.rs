@@ -67,3 +67,33 @@ fn icl_prompt_claims() {
         ],
     );
 }
+
+/// The paper's in-context-learning figures: every "from A to B" in a panel summary is the first
+/// and last plotted value of a series of that panel.
+fn icl_paper(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    for panel in ["panel-1", "panel-2", "panel-3", "panel-4", "panel-5", "panel-6"] {
+        if crate::rules::from_to_pairs_match(shown, panel, panel)? > 0 {
+            checked.push("icl paper: panel summary = ends of plotted series");
+        }
+    }
+    if shown.report.check.starts_with("Done") {
+        let done = shown.number("iclfig-done");
+        if done.is_none() || done != shown.number("iclfig-total") {
+            return Err("says done before all trials".into());
+        }
+        checked.push("icl paper: 'Done' only when all trials are done");
+    }
+    Ok(checked)
+}
+
+#[test]
+fn icl_paper_claims() {
+    let states = sweep("icl-paper", 0, &[]);
+    assert_eq!(states.len(), 6, "the six figures");
+    let counts = check_states("icl-paper", &states, icl_paper);
+    assert_reached(
+        &counts,
+        &["icl paper: panel summary = ends of plotted series", "icl paper: 'Done' only when all trials are done"],
+    );
+}

@@ -192,3 +192,85 @@ fn lora_transformer_claims() {
         ],
     );
 }
+
+/// The paper presets: the progress sentence matches the progress numbers; each panel summary's
+/// "falls/goes from A at x to B at x′" is the first and last plotted point of a series, and
+/// "falls" only when B < A; the ranks plotted lie in the range the description names.
+fn lora_paper(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    let check = &shown.report.check;
+    let done = shown.number("paper-done").ok_or("no progress")?;
+    let total = shown.number("paper-total").ok_or("no total")?;
+    if let Some(said) = number_after(check, "Computing: ") {
+        if said != done || number_after(check, " of ") != Some(total) || done >= total {
+            return Err(format!(
+                "says computing {said} of {:?}, the numbers are {done} of {total}",
+                number_after(check, " of ")
+            ));
+        }
+        checked.push("paper: progress sentence = progress numbers");
+    }
+    if check.starts_with("Done") && done < total {
+        return Err(format!("says done at {done} of {total}"));
+    }
+    for (panel, figure) in [("panel-1", "panel-1"), ("panel-2", "panel-2")] {
+        let Some((_, text)) = shown.report.summaries.iter().find(|(k, _)| *k == panel) else { continue };
+        for part in text.split("; ") {
+            let (Some(first), Some(last)) = (number_after(part, " from "), number_after(part, " to ")) else {
+                continue;
+            };
+            let (Some(x0), Some(x1)) =
+                (number_after(part, " at "), number_after(part.split(" to ").nth(1).unwrap_or(""), " at "))
+            else {
+                continue;
+            };
+            let matches = shown.data.iter().filter(|((f, _), _)| f == figure).any(|(_, points)| {
+                let (Some(a), Some(b)) = (points.first(), points.last()) else { return false };
+                same_shown(a.0, x0) && same_shown(a.1, first) && same_shown(b.0, x1) && same_shown(b.1, last)
+            });
+            if !matches {
+                return Err(format!("{panel}: '{part}' is not the ends of a plotted series"));
+            }
+            if part.contains(" falls from ") != (last < first) {
+                return Err(format!("{panel}: '{part}' — the verb does not match the numbers"));
+            }
+            checked.push("paper: panel summary = ends of a plotted series, verb matches");
+        }
+    }
+    let description = &shown.report.summaries.iter().find(|(k, _)| *k == "description").ok_or("no description")?.1;
+    if let (Some(lo), Some(hi)) = (number_after(description, "R = "), number_after(description, "…")) {
+        let by_rank = shown.lab.figures().csv().lines().count() > 1 && !description.contains("parameters)");
+        if by_rank {
+            for ((figure, series), points) in &shown.data {
+                if series.starts_with("series") {
+                    if let Some(&(x, _)) = points.iter().find(|(x, _)| *x < lo || *x > hi) {
+                        return Err(format!("{figure}/{series} plots R = {x} outside R = {lo}…{hi}"));
+                    }
+                }
+            }
+            checked.push("paper: plotted ranks within the described range");
+        }
+    }
+    Ok(checked)
+}
+
+#[test]
+fn lora_paper_claims() {
+    let states: Vec<String> = crate::states::sweep("lora-paper", 0, &[]);
+    assert_eq!(states.len(), 5, "the five presets");
+    // Each preset at three points of its sweep: before any work, after its constructions (or a
+    // part of them), and after the first runs of gradient descent.
+    let mut counts = std::collections::BTreeMap::new();
+    for budget in [0, 200, 6_000] {
+        for (name, count) in crate::check_states_within("lora-paper", &states, lora_paper, Some(budget)) {
+            *counts.entry(name).or_insert(0) += count;
+        }
+    }
+    assert_reached(
+        &counts,
+        &[
+            "paper: progress sentence = progress numbers",
+            "paper: panel summary = ends of a plotted series, verb matches",
+        ],
+    );
+}

@@ -44,12 +44,28 @@ impl Shown<'_> {
 
 /// The plotted data of the lab's current figures.
 fn plotted(lab: &Lab) -> BTreeMap<(String, String), Vec<(f64, f64)>> {
+    // A series ends where its x stops increasing: series that share a name (several curves
+    // called "risk") are told apart by a suffix "#2", "#3", ….
     let mut data: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    let mut current: Option<(String, String, f64)> = None;
     for line in lab.figures().csv().lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
         let [figure, series, x, y] = cells[..] else { continue };
         let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) else { continue };
-        data.entry((figure.to_owned(), series.to_owned())).or_default().push((x, y));
+        let key = match &current {
+            Some((f, s, last_x)) if f == figure && s.split('#').next() == Some(series) && x > *last_x => s.clone(),
+            _ => {
+                let mut name = series.to_owned();
+                let mut n = 1;
+                while data.contains_key(&(figure.to_owned(), name.clone())) {
+                    n += 1;
+                    name = format!("{series}#{n}");
+                }
+                name
+            }
+        };
+        data.entry((figure.to_owned(), key.clone())).or_default().push((x, y));
+        current = Some((figure.to_owned(), key, x));
     }
     data
 }
@@ -61,6 +77,24 @@ pub type Rule = fn(&Shown) -> Result<Vec<&'static str>, String>;
 /// Runs the generic rules and `rule` over `states`, both on the first report the page shows and
 /// after all background work; returns how often each claim was checked.
 pub fn check_states(view: &str, states: &[String], rule: Rule) -> BTreeMap<&'static str, usize> {
+    check_states_within(view, states, rule, None)
+}
+
+/// All background work, or at most `budget` units of it (for presets whose whole sweep takes
+/// minutes: their texts are checked in the partial state the page shows on the way).
+fn finish(lab: &mut Lab, budget: Option<usize>) -> Result<Report, String> {
+    let Some(budget) = budget else { return lab.compute_all() };
+    lab.advance(budget);
+    lab.compute()
+}
+
+/// `check_states`, stopping the background work after `budget` units when given.
+pub fn check_states_within(
+    view: &str,
+    states: &[String],
+    rule: Rule,
+    budget: Option<usize>,
+) -> BTreeMap<&'static str, usize> {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for state in states {
@@ -78,7 +112,7 @@ pub fn check_states(view: &str, states: &[String], rule: Rule) -> BTreeMap<&'sta
         if let Err(e) = rules::generic(&shown) {
             failures.push(format!("#{state} (first report): {e}"));
         }
-        let report = match lab.compute_all() {
+        let report = match finish(&mut lab, budget) {
             Ok(r) => r,
             Err(e) => {
                 failures.push(format!("#{state}: compute_all failed: {e}"));

@@ -70,3 +70,28 @@ pub fn number_after(text: &str, marker: &str) -> Option<f64> {
 pub fn same_shown(a: f64, b: f64) -> bool {
     (a - b).abs() <= 5.001e-4 * b.abs().max(a.abs()) + 1e-300
 }
+
+/// Every "A to B" pair in a figure's summary (the first and last value of a plotted series)
+/// matches the first and last plotted points of some series of that figure. Returns how many
+/// pairs were checked.
+pub fn from_to_pairs_match(shown: &Shown, summary_key: &str, figure: &str) -> Result<usize, String> {
+    let Some((_, text)) = shown.report.summaries.iter().find(|(k, _)| *k == summary_key) else { return Ok(0) };
+    let ends: Vec<(f64, f64)> = shown
+        .data
+        .iter()
+        .filter(|((f, _), _)| f == figure)
+        .filter_map(|(_, points)| Some((points.first()?.1, points.last()?.1)))
+        .collect();
+    let mut checked = 0;
+    for part in text.split(" from ").skip(1) {
+        let Some(first) = number_after(part, "") else { continue };
+        let Some(last) = number_after(part, " to ") else { continue };
+        if !ends.iter().any(|&(a, b)| same_shown(first, a) && same_shown(last, b)) {
+            return Err(format!(
+                "{summary_key} says 'from {first} … to {last}', but no series of {figure} starts and ends there"
+            ));
+        }
+        checked += 1;
+    }
+    Ok(checked)
+}
