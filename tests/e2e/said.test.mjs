@@ -1,0 +1,53 @@
+// What the student reads on the page is what `adaptlab report` says natively for the same link:
+// the live check, every figure summary and every headline number, word for word, in every
+// lesson. The page computes in wasm (the risk lessons on Web Workers); the command natively.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { startLab, ROOT } from './harness.mjs';
+
+const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
+let lab;
+before(async () => { lab = await startLab(); });
+after(async () => { await lab.close(); });
+
+// One state per lesson whose background work finishes within seconds.
+const LINKS = [
+  '#v=1&view=lora-linear&R=5',
+  '#v=1&view=lora-fnn&Lbar=2&L=4&R=6',
+  '#v=1&view=lora-transformer&D=8&R=3',
+  '#v=1&view=lora-training&R=3&steps=400',
+  '#v=1&view=icl-prompt&k=4',
+  '#v=1&view=icl-risk&kmax=6&trials=400',
+  '#v=1&view=icl-paper&fig=11',
+];
+
+for (const link of LINKS) {
+  test(`the page reads exactly what adaptlab report says for ${link}`, async () => {
+    const said = JSON.parse(execFileSync(ADAPTLAB, ['report', link], { maxBuffer: 1 << 26 }).toString());
+    const { page, context, problems } = await lab.open(link);
+    await page.waitForSelector('body[data-settled="1"]', { timeout: 120000 });
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector('main.lesson:not([hidden])');
+      const summaries = {};
+      for (const el of root.querySelectorAll('[data-summary]')) summaries[el.dataset.summary] = el.textContent;
+      return {
+        hash: location.hash,
+        check: root.querySelector('.live-check').textContent,
+        summaries,
+        numbers: Object.fromEntries([...root.querySelectorAll('[id]')].map((el) => [el.id, el.textContent])),
+      };
+    });
+    assert.equal(shown.hash, `#${said.fragment}`);
+    assert.equal(said.complete, true, 'the native report finished its work');
+    assert.equal(shown.check, said.check);
+    for (const [key, text] of said.summaries) {
+      if (key in shown.summaries) assert.equal(shown.summaries[key], text, `summary ${key}`);
+    }
+    assert.ok(said.summaries.some(([key]) => key in shown.summaries), 'at least one summary is on the page');
+    for (const number of said.numbers) assert.equal(shown.numbers[number.id], number.shown, `number ${number.id}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
