@@ -22,6 +22,8 @@ pub enum Mark {
     LineSquares,
     /// Solid line with hollow circles.
     LineCircles,
+    /// Thin dashed line (a companion line, e.g. ±2 standard errors).
+    ThinDashed,
 }
 
 /// One plotted series.
@@ -84,6 +86,22 @@ pub enum XAxis {
     Decimal,
     /// Positions 0, 1, 2, … standing for k = 0, 1, 2, 4, …, 2^(x−1) (the paper's categorical k axis).
     PowersOfTwo,
+    /// Positions 0, 1, 2, … standing for k = 2^x − 1 = 0, 1, 3, 7, … (Figure 4's prefix lengths).
+    PowersOfTwoMinusOne,
+}
+
+impl XAxis {
+    /// The value a position on this axis stands for (what the tick says and what CSV writes):
+    /// k = 2^(x−1) (0 at x = 0) on `PowersOfTwo`, k = 2^x − 1 on `PowersOfTwoMinusOne`, x itself
+    /// otherwise.
+    pub fn value(self, x: f64) -> f64 {
+        match self {
+            XAxis::Integer | XAxis::Decimal => x,
+            XAxis::PowersOfTwo if x.round() <= 0.0 => 0.0,
+            XAxis::PowersOfTwo => 2f64.powf(x - 1.0).round(),
+            XAxis::PowersOfTwoMinusOne => (2f64.powf(x) - 1.0).round(),
+        }
+    }
 }
 
 /// The axis position of k on a `PowersOfTwo` axis: 0 for k = 0, 1 + log₂ k otherwise.
@@ -93,6 +111,11 @@ pub fn power_position(k: usize) -> f64 {
     } else {
         1.0 + (k as f64).log2()
     }
+}
+
+/// The axis position of k on a `PowersOfTwoMinusOne` axis: log₂(k + 1).
+pub fn prefix_position(k: usize) -> f64 {
+    (k as f64 + 1.0).log2()
 }
 
 impl CurveFigure {
@@ -188,6 +211,17 @@ fn style_mesh<DB: DrawingBackend, X, Y>(
                 }
             });
         }
+        XAxis::PowersOfTwoMinusOne => {
+            // Tick j is k = 2^j − 1: 0, 1, 3, 7, 15, …
+            mesh.x_labels((span.round() as usize + 1).min(18)).x_label_formatter(&|x| {
+                let j = x.round().max(0.0) as i64;
+                if j > 12 {
+                    format!("2^{j}−1")
+                } else {
+                    format!("{}", (1i64 << j) - 1)
+                }
+            });
+        }
     }
 }
 
@@ -239,6 +273,12 @@ where
                 theme.px(5.0),
                 color.stroke_width(width),
             )),
+            Mark::ThinDashed => chart.draw_series(DashedLineSeries::new(
+                points,
+                theme.px(4.0),
+                theme.px(4.0),
+                color.stroke_width(theme.px(1.0)),
+            )),
             Mark::Circles => {
                 chart.draw_series(points.into_iter().map(|p| Circle::new(p, marker_size, color.stroke_width(width))))
             }
@@ -280,20 +320,22 @@ where
 fn swatch(mark: Mark, color: RGBColor) -> Swatch {
     match mark {
         Mark::Line => Swatch::Line(color),
-        Mark::Dashed => Swatch::Dashed(color),
+        Mark::Dashed | Mark::ThinDashed => Swatch::Dashed(color),
         Mark::Circles | Mark::LineCircles => Swatch::Circle(color),
         Mark::LineSquares => Swatch::Square(color),
     }
 }
 
-/// Appends the figure's series and markers to a long-form CSV (`figure,series,x,y`).
+/// Appends the figure's series and markers to a long-form CSV (`figure,series,x,y`). x is the value
+/// the axis shows (the true k on a powers-of-two axis), not the plot position.
 pub fn write_csv(figure_key: &str, figure: &CurveFigure, out: &mut String) {
+    let value = |x: f64| figure.x_axis.value(x);
     for series in &figure.series {
         for (x, y) in &series.points {
-            out.push_str(&format!("{figure_key},{},{x},{y:e}\n", series.key));
+            out.push_str(&format!("{figure_key},{},{},{y:e}\n", series.key, value(*x)));
         }
     }
     for marker in &figure.markers {
-        out.push_str(&format!("{figure_key},{},{},\n", marker.key, marker.x));
+        out.push_str(&format!("{figure_key},{},{},\n", marker.key, value(marker.x)));
     }
 }
