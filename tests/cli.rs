@@ -134,7 +134,7 @@ fn render_writes_svg_and_csv_of_the_page_figures() {
     assert!(svg_text.starts_with("<svg") && svg_text.trim_end().ends_with("</svg>"));
     assert!(svg_text.contains("Spectrum of the discrepancy") && svg_text.contains("Error against LoRA rank"));
     let csv_text = std::fs::read_to_string(&csv).unwrap();
-    assert!(csv_text.starts_with("figure,series,x,y\n"));
+    assert!(csv_text.starts_with("figure,series,x,y,legend\n"));
     assert_eq!(csv_text.lines().filter(|l| l.starts_with("error,optimal_frobenius_sq,")).count(), 9);
     assert!(csv_text.contains("error,threshold_rank,4,"));
     let bad = run(&["render", "", "--svg", svg.to_str().unwrap(), "--figure", "pie"], "");

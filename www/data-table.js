@@ -13,25 +13,28 @@ function workComplete() {
 }
 
 function fill(figure, complete = workComplete()) {
-  const key = figure.dataset.figure;
-  const rows = page.lab().csv().trimEnd().split('\n').slice(1).map((row) => row.split(',')).filter((cells) => cells[0] === key);
+  // Rust builds the table from the figure's data: one row per x, one column per series.
+  const { columns, rows, notes } = page.lab().table(figure.dataset.figure);
   const table = document.createElement('table');
   table.className = 'data-table';
   const caption = table.createCaption();
   caption.textContent = `Values plotted in “${$('h3', figure).textContent}” (${rows.length} rows)`;
   const head = table.createTHead().insertRow();
-  for (const name of ['series', 'x', 'y']) {
+  for (const name of columns) {
     const cell = document.createElement('th');
     cell.scope = 'col';
     cell.textContent = name;
     head.append(cell);
   }
   const body = table.createTBody();
-  for (const [, series, x, y] of rows) {
+  for (const cells of rows) {
     const row = body.insertRow();
-    for (const text of [series, x, y]) row.insertCell().textContent = text;
+    for (const text of cells) row.insertCell().textContent = text;
   }
-  $('.table-wrap', figure).replaceChildren(table);
+  const list = document.createElement('ul');
+  list.className = 'table-notes';
+  for (const note of notes) list.append(Object.assign(document.createElement('li'), { textContent: note }));
+  $('.table-wrap', figure).replaceChildren(table, ...(notes.length ? [list] : []));
   figure.dataset.tableFilled = String(performance.now());
   figure.dataset.tableComplete = complete ? '1' : '0';
 }

@@ -325,17 +325,3 @@ fn swatch(mark: Mark, color: RGBColor) -> Swatch {
         Mark::LineSquares => Swatch::Square(color),
     }
 }
-
-/// Appends the figure's series and markers to a long-form CSV (`figure,series,x,y`). x is the value
-/// the axis shows (the true k on a powers-of-two axis), not the plot position.
-pub fn write_csv(figure_key: &str, figure: &CurveFigure, out: &mut String) {
-    let value = |x: f64| figure.x_axis.value(x);
-    for series in &figure.series {
-        for (x, y) in &series.points {
-            out.push_str(&format!("{figure_key},{},{},{y:e}\n", series.key, value(*x)));
-        }
-    }
-    for marker in &figure.markers {
-        out.push_str(&format!("{figure_key},{},{},\n", marker.key, value(marker.x)));
-    }
-}

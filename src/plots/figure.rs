@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::curves::{self, CurveFigure};
+use super::data::{self, csv_field, DataTable, Point};
 use super::heatmaps::{self, HeatmapData};
 use super::spectrum::{self, SpectrumData};
 use super::style::{plot_error, PlotError, Theme};
@@ -42,56 +43,6 @@ impl Figure {
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme),
             Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme),
             Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme),
-        }
-    }
-
-    /// Appends the plotted values to a long-form CSV.
-    fn write_csv(&self, key: &str, out: &mut String) {
-        match self {
-            Figure::Spectrum(data) => {
-                for (i, s) in data.sigma_squared.iter().enumerate() {
-                    let series = if i < data.absorbed { "absorbed" } else { "remaining" };
-                    out.push_str(&format!("{key},sigma_squared_{series},{},{s:e}\n", i + 1));
-                }
-            }
-            Figure::Curve(data) => curves::write_csv(key, data, out),
-            Figure::Bars(data) => {
-                for (i, (p, q)) in data.prior.iter().zip(&data.posterior).enumerate() {
-                    out.push_str(&format!(
-                        "{key},prior_weight,{},{p:e}\n{key},posterior_weight,{},{q:e}\n",
-                        i + 1,
-                        i + 1
-                    ));
-                }
-            }
-            Figure::WeightSpace(data) => {
-                for (i, ((c, s), _)) in data.centres.iter().zip(&data.shifted).zip(&data.weights).enumerate() {
-                    out.push_str(&format!(
-                        "{key},w_{}_pretrained,{},{}\n{key},w_{}_shifted,{},{}\n",
-                        i + 1,
-                        c.0,
-                        c.1,
-                        i + 1,
-                        s.0,
-                        s.1
-                    ));
-                }
-            }
-            Figure::Heatmaps(data) => {
-                for row in &data.rows {
-                    for tile in &row.tiles {
-                        for ((i, j), v) in tile.matrix.row_iter().enumerate().flat_map(|(i, r)| {
-                            r.iter().copied().enumerate().map(move |(j, v)| ((i, j), v)).collect::<Vec<_>>()
-                        }) {
-                            out.push_str(&format!(
-                                "{key},\"{} [{i},{j}]\",{},{v:e}\n",
-                                tile.title,
-                                i * tile.matrix.ncols() + j
-                            ));
-                        }
-                    }
-                }
-            }
         }
     }
 }
@@ -135,13 +86,34 @@ impl FigureSet {
         Ok(out)
     }
 
-    /// Every figure's plotted values as CSV in long form: `figure,series,x,y` (heatmap entries use
-    /// x = row-major index).
-    pub fn csv(&self) -> String {
-        let mut out = String::from("figure,series,x,y\n");
+    /// Every figure's plotted values in long form, in page order.
+    pub fn points(&self) -> Vec<Point> {
+        let mut out = Vec::new();
         for (key, figure) in &self.figures {
-            figure.write_csv(key, &mut out);
+            data::points(key, figure, &mut out);
         }
         out
+    }
+
+    /// Every figure's plotted values as CSV in long form: `figure,series,x,y,legend` — the
+    /// series' stable id, the value the x-axis shows (the true k; a heatmap's column), the value
+    /// (empty for a reference line) and the series' name as the legend writes it.
+    pub fn csv(&self) -> String {
+        self.csv_of(None)
+    }
+
+    /// The CSV of one figure (`Some(key)`) or of all.
+    pub fn csv_of(&self, key: Option<&str>) -> String {
+        let mut out = String::from("figure,series,x,y,legend\n");
+        for p in self.points().into_iter().filter(|p| key.is_none_or(|k| p.figure == k)) {
+            let y = p.y.map_or_else(String::new, |y| format!("{y:e}"));
+            out.push_str(&format!("{},{},{},{y},{}\n", p.figure, csv_field(&p.series), p.x, csv_field(&p.legend)));
+        }
+        out
+    }
+
+    /// The "Show data" table of the figure named `key`.
+    pub fn table(&self, key: &str) -> Option<DataTable> {
+        self.get(key).map(data::table)
     }
 }

@@ -5,6 +5,7 @@
 //! hold no mathematics of their own.
 
 pub mod curves;
+pub mod data;
 pub mod figure;
 pub mod heatmaps;
 pub mod icl;

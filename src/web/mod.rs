@@ -165,6 +165,22 @@ impl Lab {
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
     }
+
+    /// One figure's plotted series as CSV (the export button's file).
+    #[wasm_bindgen(js_name = figureCsv)]
+    pub fn figure_csv(&self, key: &str) -> String {
+        self.inner.figures().csv_of(Some(key))
+    }
+
+    /// The "Show data" table of figure `key`: `{ columns, rows, notes }`, four significant digits.
+    pub fn table(&self, key: &str) -> Result<JsValue, JsError> {
+        let table = self
+            .inner
+            .figures()
+            .table(key)
+            .ok_or_else(|| JsError::new(&format!("no figure named '{key}' in this lesson")))?;
+        to_js(&table)
+    }
 }
 
 /// The 2D context of a canvas (the same object the canvas backend draws with).

@@ -42,30 +42,20 @@ impl Shown<'_> {
     }
 }
 
-/// The plotted data of the lab's current figures.
+/// The plotted data of the lab's current figures, by (figure, series id); series that share an
+/// id (several curves called "risk") are told apart by their legend names, as "risk#2", ….
 fn plotted(lab: &Lab) -> BTreeMap<(String, String), Vec<(f64, f64)>> {
-    // A series ends where its x stops increasing: series that share a name (several curves
-    // called "risk") are told apart by a suffix "#2", "#3", ….
     let mut data: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
-    let mut current: Option<(String, String, f64)> = None;
-    for line in lab.figures().csv().lines().skip(1) {
-        let cells: Vec<&str> = line.split(',').collect();
-        let [figure, series, x, y] = cells[..] else { continue };
-        let (Ok(x), Ok(y)) = (x.parse::<f64>(), y.parse::<f64>()) else { continue };
-        let key = match &current {
-            Some((f, s, last_x)) if f == figure && s.split('#').next() == Some(series) && x > *last_x => s.clone(),
-            _ => {
-                let mut name = series.to_owned();
-                let mut n = 1;
-                while data.contains_key(&(figure.to_owned(), name.clone())) {
-                    n += 1;
-                    name = format!("{series}#{n}");
-                }
-                name
-            }
-        };
-        data.entry((figure.to_owned(), key.clone())).or_default().push((x, y));
-        current = Some((figure.to_owned(), key, x));
+    let mut names: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    for p in lab.figures().points() {
+        let Some(y) = p.y else { continue };
+        let figure = p.figure.to_owned();
+        let taken = names.values().filter(|n| n.split('#').next() == Some(&p.series)).count();
+        let name = names
+            .entry((figure.clone(), p.series.clone(), p.legend.clone()))
+            .or_insert_with(|| if taken == 0 { p.series.clone() } else { format!("{}#{}", p.series, taken + 1) })
+            .clone();
+        data.entry((figure, name)).or_default().push((p.x, y));
     }
     data
 }

@@ -200,12 +200,13 @@ test('export: PNG at 2× with a caption, SVG from the plotting code (loaded on d
   assert.match(svg, /<desc>[^<]*#v=1&amp;view=lora-linear&amp;R=5<\/desc>/);
   assert.ok((svg.match(/<circle/g) || []).length >= 17, 'one circle per measured rank');
   const csv = (await saved(page, 'error', 'csv')).bytes.toString().trim().split('\n');
-  assert.equal(csv[0], 'figure,series,x,y');
+  assert.equal(csv[0], 'figure,series,x,y,legend');
   assert.ok(csv.length > 30 && csv.slice(1).every((row) => row.startsWith('error,')));
   const optimum = csv.find((row) => row.startsWith('error,optimal_frobenius_sq,5,'));
   assert.ok(optimum, csv.slice(0, 5).join('\n'));
   const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
   assert.ok(Math.abs(Number(optimum.split(',')[3]) - shown) <= 1e-9 * shown, `${optimum} vs ${shown}`);
+  assert.ok(optimum.endsWith(',optimum ‖E − LR_RL(E)‖²_F (Eckart–Young)'), 'the legend name closes the row');
   const state = JSON.parse((await saved(page, 'error', 'json')).bytes.toString());
   assert.equal(state.format, 'adaptlab-state');
   assert.equal(state.fragment, 'v=1&view=lora-linear&R=5');
@@ -314,11 +315,15 @@ test('"Show data" lists the plotted values, the same numbers as the page', async
   await page.click('main:not([hidden]) figure[data-figure="error"] details.data summary');
   await page.waitForSelector('body[data-computing="0"]');
   await page.waitForSelector('main:not([hidden]) figure[data-figure="error"][data-table-complete="1"]');
+  // One row per rank, one column per series named as in the legend, four significant digits.
+  const columns = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table thead th', (ths) => ths.map((th) => th.textContent));
   const rows = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-  assert.ok(rows.length > 30);
-  const optimum = rows.find(([series, x]) => series === 'optimal_frobenius_sq' && x === '5');
-  const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
-  assert.ok(Math.abs(Number(optimum[2]) - shown) <= 1e-9 * shown, `${optimum} vs ${shown}`);
+  assert.equal(columns[0], 'LoRA rank R (every layer)');
+  const column = columns.indexOf('optimum ‖E − LR_RL(E)‖²_F (Eckart–Young)');
+  assert.ok(column > 0, columns.join(' | '));
+  assert.equal(rows.length, 17, 'ranks 0…16');
+  const optimum = rows.find((cells) => cells[0] === '5');
+  assert.equal(optimum[column], await page.textContent('#num-optimal'), 'the same four digits as the headline number');
   assert.deepEqual(problems, []);
   await context.close();
 });

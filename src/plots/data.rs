@@ -1,0 +1,194 @@
+//! A figure's plotted values as structured data: the long-form rows behind the CSV export, and
+//! the wide "Show data" table (one row per x, one column per series named as in the legend).
+//! Both are built from the figure's own data, never by re-parsing text.
+
+use serde::Serialize;
+
+use super::curves::CurveFigure;
+use super::figure::Figure;
+use crate::lessons::format::number;
+
+/// One plotted value in long form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The figure's name (`data-figure`).
+    pub figure: &'static str,
+    /// The series' stable id (e.g. `optimal_frobenius_sq`).
+    pub series: String,
+    /// The series' name as the legend writes it.
+    pub legend: String,
+    /// The value the x-axis shows (the true k on a powers-of-two axis), or a heatmap's column.
+    pub x: f64,
+    /// The value, or `None` for a marker (a vertical line at `x`).
+    pub y: Option<f64>,
+}
+
+/// A readable table of one figure's values, four significant digits.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DataTable {
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows of cells ("" where a series has no value at that x).
+    pub rows: Vec<Vec<String>>,
+    /// Reference lines and other notes shown under the table.
+    pub notes: Vec<String>,
+}
+
+/// Appends a figure's values in long form.
+pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
+    let mut push = |series: String, legend: String, x: f64, y: Option<f64>| {
+        out.push(Point { figure: key, series, legend, x, y });
+    };
+    match figure {
+        Figure::Curve(curve) => {
+            let value = |x: f64| curve.x_axis.value(x);
+            for series in &curve.series {
+                for &(x, y) in &series.points {
+                    push(series.key.to_owned(), series.label.clone(), value(x), Some(y));
+                }
+            }
+            for marker in &curve.markers {
+                push(marker.key.to_owned(), marker.label.clone(), value(marker.x), None);
+            }
+        }
+        Figure::Spectrum(data) => {
+            for (i, s) in data.sigma_squared.iter().enumerate() {
+                let (id, legend) = if i < data.absorbed {
+                    ("sigma_squared_absorbed", "σᵢ(E)², absorbed by the adapters")
+                } else {
+                    ("sigma_squared_remaining", "σᵢ(E)², the error left")
+                };
+                push(id.to_owned(), legend.to_owned(), (i + 1) as f64, Some(*s));
+            }
+        }
+        Figure::Bars(data) => {
+            for (i, (p, q)) in data.prior.iter().zip(&data.posterior).enumerate() {
+                let skill = (i + 1) as f64;
+                push("prior_weight".into(), "prior weight π".into(), skill, Some(*p));
+                push(
+                    "posterior_weight".into(),
+                    format!("posterior weight π̃ after {} examples", data.k),
+                    skill,
+                    Some(*q),
+                );
+            }
+        }
+        Figure::WeightSpace(data) => {
+            for (i, (c, s)) in data.centres.iter().zip(&data.shifted).enumerate() {
+                let b = i + 1;
+                push(format!("w_{b}_pretrained"), format!("skill {b}: pretrained w"), c.0, Some(c.1));
+                push(format!("w_{b}_shifted"), format!("skill {b}: shifted w̃"), s.0, Some(s.1));
+            }
+        }
+        Figure::Heatmaps(data) => {
+            for tile in data.rows.iter().flat_map(|r| &r.tiles) {
+                for (i, row) in tile.matrix.row_iter().enumerate() {
+                    let name = format!("{}, row {}", tile.title, i + 1);
+                    for (j, v) in row.iter().enumerate() {
+                        push(name.clone(), name.clone(), (j + 1) as f64, Some(*v));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The readable table of a figure.
+pub fn table(figure: &Figure) -> DataTable {
+    match figure {
+        Figure::Curve(curve) => curve_table(curve),
+        Figure::Spectrum(data) => DataTable {
+            columns: vec!["i".into(), "σᵢ(E)²".into(), "absorbed by the adapters".into()],
+            rows: data
+                .sigma_squared
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    vec![(i + 1).to_string(), number(*s), if i < data.absorbed { "yes" } else { "no" }.into()]
+                })
+                .collect(),
+            notes: vec![format!("rank(E) = {}", data.rank)],
+        },
+        Figure::Bars(data) => DataTable {
+            columns: vec![
+                "skill β".into(),
+                "prior weight π_β".into(),
+                format!("posterior weight π̃_β after {} examples", data.k),
+            ],
+            rows: data
+                .prior
+                .iter()
+                .zip(&data.posterior)
+                .enumerate()
+                .map(|(i, (p, q))| vec![(i + 1).to_string(), number(*p), number(*q)])
+                .collect(),
+            notes: Vec::new(),
+        },
+        Figure::WeightSpace(data) => DataTable {
+            columns: ["skill β", "w_β (1st)", "w_β (2nd)", "w̃_β (1st)", "w̃_β (2nd)", "π̃_β"].map(String::from).to_vec(),
+            rows: data
+                .centres
+                .iter()
+                .zip(&data.shifted)
+                .zip(&data.weights)
+                .enumerate()
+                .map(|(i, ((c, s), w))| {
+                    vec![(i + 1).to_string(), number(c.0), number(c.1), number(s.0), number(s.1), number(*w)]
+                })
+                .collect(),
+            notes: vec![format!("task w* = ({}, {})", number(data.task.0), number(data.task.1))],
+        },
+        Figure::Heatmaps(data) => {
+            let width = data.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.ncols()).max().unwrap_or(0);
+            let mut columns = vec!["matrix".to_owned(), "row".to_owned()];
+            columns.extend((1..=width).map(|j| format!("column {j}")));
+            let rows = data
+                .rows
+                .iter()
+                .flat_map(|r| &r.tiles)
+                .flat_map(|tile| {
+                    tile.matrix.row_iter().enumerate().map(move |(i, row)| {
+                        let mut cells = vec![tile.title.clone(), (i + 1).to_string()];
+                        cells.extend(row.iter().map(|v| number(*v)));
+                        cells
+                    })
+                })
+                .collect();
+            DataTable { columns, rows, notes: Vec::new() }
+        }
+    }
+}
+
+/// One row per x value shown on the axis, one column per series (legend name).
+fn curve_table(curve: &CurveFigure) -> DataTable {
+    let value = |x: f64| curve.x_axis.value(x);
+    let mut xs: Vec<f64> = curve.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let mut columns = vec![curve.x_label.clone()];
+    columns.extend(curve.series.iter().map(|s| s.label.clone()));
+    let rows = xs
+        .iter()
+        .map(|&x| {
+            let mut cells = vec![number(value(x))];
+            cells.extend(
+                curve
+                    .series
+                    .iter()
+                    .map(|s| s.points.iter().find(|p| p.0 == x).map_or_else(String::new, |p| number(p.1))),
+            );
+            cells
+        })
+        .collect();
+    let notes = curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
+    DataTable { columns, rows, notes }
+}
