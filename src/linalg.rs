@@ -34,9 +34,13 @@ const SVD_MAX_ITERATIONS: usize = 10_000;
 
 /// Singular value decomposition with both factors and singular values in descending order.
 ///
-/// Returns `None` only if the iteration does not converge, which does not happen for finite input
-/// in practice; callers report it rather than panic.
+/// Returns `None` if `m` holds a non-finite entry (nalgebra panics sorting NaN singular values)
+/// or the iteration does not converge, which does not happen for finite input in practice;
+/// callers report it rather than panic.
 pub fn sorted_svd(m: &Matrix) -> Option<SortedSvd> {
+    if !m.iter().all(|x| x.is_finite()) {
+        return None;
+    }
     let svd = nalgebra::SVD::try_new(m.clone(), true, true, f64::EPSILON, SVD_MAX_ITERATIONS)?;
     // nalgebra's `try_new` sorts the singular values in descending order (and permutes U, Vᵀ with them).
     let u = svd.u?;
@@ -44,8 +48,12 @@ pub fn sorted_svd(m: &Matrix) -> Option<SortedSvd> {
     Some(SortedSvd { u, singular_values: svd.singular_values, v })
 }
 
-/// Singular values of `m` in descending order, or `None` if the iteration does not converge.
+/// Singular values of `m` in descending order, or `None` if `m` holds a non-finite entry or the
+/// iteration does not converge.
 pub fn singular_values(m: &Matrix) -> Option<Vector> {
+    if !m.iter().all(|x| x.is_finite()) {
+        return None;
+    }
     nalgebra::SVD::try_new(m.clone(), false, false, f64::EPSILON, SVD_MAX_ITERATIONS).map(|svd| svd.singular_values)
 }
 

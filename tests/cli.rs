@@ -265,3 +265,34 @@ fn icl_kinds_answer_and_reject_bad_priors() {
         assert!(message.contains(expected), "{input}\n  gave: {message}  expected: {expected}");
     }
 }
+
+/// Defect 8: an empty context (k = 0, the prior predictive) in d = 3 used to abort with a shape
+/// panic. At k = 0 only the query is seen (`icl.md` §2.3): π̃_β ∝ π_β N(x_q; μ_β, (σ_x² + σ_μ²)I),
+/// w̃_β = w_β, μ̃_β = (μ_β + δ_μ x_q)/(1 + δ_μ) and F* = Σ_β π̃_β ⟨x_q, w_β⟩, computed here by hand.
+#[test]
+fn icl_posterior_answers_an_empty_context_with_the_prior_predictive() {
+    let out = run(
+        &["solve"],
+        r#"{"kind":"icl-posterior","prior":{"weights":[0.25,0.75],"mu":[[1,0,0],[0,1,0]],"w":[[0,0,1],[1,-2,0]],"sigma_x":1,"sigma_y":2,"sigma_mu":0.5,"sigma_w":0.3},"context":{"x":[],"y":[]},"query":[0.3,-0.5,0.1]}"#,
+    );
+    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let query = [0.3, -0.5, 0.1];
+    let (pi, mu, w) = ([0.25, 0.75], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [[0.0, 0.0, 1.0], [1.0, -2.0, 0.0]]);
+    let (var, delta_mu) = (1.0 + 0.25, 0.25);
+    let dist2 = |a: &[f64; 3]| (0..3).map(|i| (query[i] - a[i]).powi(2)).sum::<f64>();
+    let raw: Vec<f64> = (0..2).map(|b| pi[b] * (-dist2(&mu[b]) / (2.0 * var)).exp()).collect();
+    let weights: Vec<f64> = raw.iter().map(|r| r / (raw[0] + raw[1])).collect();
+    let dot = |a: &[f64; 3]| (0..3).map(|i| query[i] * a[i]).sum::<f64>();
+    let prediction = weights[0] * dot(&w[0]) + weights[1] * dot(&w[1]);
+    let number = |v: &Value| v.as_f64().unwrap();
+    assert!((number(&answer["prediction"]) - prediction).abs() < 1e-14, "{answer}");
+    for b in 0..2 {
+        assert!((number(&answer["posterior_weights"][b]) - weights[b]).abs() < 1e-14, "{answer}");
+        for i in 0..3 {
+            assert!((number(&answer["w_tilde"][b][i]) - w[b][i]).abs() < 1e-14, "{answer}");
+            let mu_tilde = (mu[b][i] + delta_mu * query[i]) / (1.0 + delta_mu);
+            assert!((number(&answer["mu_tilde"][b][i]) - mu_tilde).abs() < 1e-14, "{answer}");
+        }
+    }
+}

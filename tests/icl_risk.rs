@@ -166,3 +166,146 @@ fn a_block_survives_the_trip_between_threads_and_foreign_blocks_are_refused() {
     assert!(!s.accept(never_handed, block.clone()));
     assert!(s.accept(job, block));
 }
+
+/// The risk lesson's setup for a link (which must open without repairs).
+fn lesson_setup(link: &str) -> RiskSetup {
+    let parsed = adaptlab::state::parse(link);
+    assert!(parsed.notices.is_empty(), "{link}: {:?}", parsed.notices);
+    parsed.state.icl_risk.setup()
+}
+
+/// Random labels are y ~ N(0, s²) drawn independently of x (`icl.md` §3.3), not y ≡ 0: then
+/// b = Σ y_i x_i has E[b] = 0 and E[b_j²] = k s² E[x_j²] = k s² (σ_x² + μ*_j²). Checked for direct
+/// draws (k ≤ d + 1) and for the Bartlett path (b = σ_ε·chol(S)·g), for an old `labels=random`
+/// link (s = 1) and a chosen spread.
+#[test]
+fn random_labels_are_drawn_independently_of_x_with_their_variance() {
+    let links = [
+        ("#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=random&kmax=10", 1.0),
+        ("#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=random&ls=2.5", 2.5),
+    ];
+    for (link, s) in links {
+        let setup = lesson_setup(link);
+        let source = ContextSource {
+            mu: setup.task_mu.clone(),
+            sigma_x: setup.prior.sigma_x,
+            w: setup.label_w.clone(),
+            noise: setup.label_noise,
+        };
+        let mu = prior::regular4_task(2.0);
+        for k in [2usize, 20] {
+            let mut r = rng::stream(41, k as u64);
+            let trials = 20_000;
+            let mut sums = [(0.0, 0.0, 0.0, 0.0); 3];
+            for _ in 0..trials {
+                let stats = source.stats(k, &mut r);
+                for (j, sum) in sums.iter_mut().enumerate() {
+                    let (b, b2) = (stats.sum_xy[j], stats.sum_xy[j].powi(2));
+                    *sum = (sum.0 + b, sum.1 + b * b, sum.2 + b2, sum.3 + b2 * b2);
+                }
+            }
+            let t = trials as f64;
+            for (j, &(s1, s2, q1, q2)) in sums.iter().enumerate() {
+                let (mean, se) = (s1 / t, ((s2 / t - (s1 / t).powi(2)) / t).sqrt());
+                assert!(mean.abs() <= 4.0 * se, "{link}, k = {k}: E[b_{j}] = {mean} ± {se}");
+                let (second, se2) = (q1 / t, ((q2 / t - (q1 / t).powi(2)) / t).sqrt());
+                let expected = k as f64 * s * s * (1.0 + mu[j] * mu[j]);
+                assert!(
+                    (second - expected).abs() <= 4.0 * se2,
+                    "{link}, k = {k}: E[b_{j}²] = {second} ± {se2}, expected k s² (σ_x² + μ*_j²) = {expected}"
+                );
+            }
+        }
+    }
+}
+
+/// The lesson's random-labels curve against brute force: k examples drawn one by one, x_i ~
+/// N(μ*, I) and y_i ~ N(0, 1) independent of x_i, each context's posterior in closed form; the
+/// prior and task are built here from the paper's Regular4 (δ = 1/81, r = 2), not from the lesson.
+/// Constant labels y ≡ 0 dip to ≈0.41 at k = 8; random labels stay near 0.69.
+#[test]
+fn the_random_labels_curve_matches_examples_drawn_one_by_one() {
+    let ks = vec![8usize, 32];
+    let lesson = RiskSetup {
+        ks: ks.clone(),
+        ..lesson_setup("#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=random&kmax=10")
+    };
+    let mut run = RiskRun::new(lesson);
+    run.advance(5_000);
+    let p = prior::regular4((1.0f64 / 81.0).sqrt());
+    let task = prior::regular4_task(2.0);
+    let mut r = rng::stream(43, 0);
+    let normal = |r: &mut adaptlab::rng::LabRng| -> f64 { Distribution::<f64>::sample(&StandardNormal, r) };
+    for (point, &k) in run.points.iter().zip(&ks) {
+        let trials = 5_000;
+        let (mut sum, mut sum2) = (0.0, 0.0);
+        for _ in 0..trials {
+            let xs: Vec<Vector> = (0..k).map(|_| around(&task, 1.0, &mut r)).collect();
+            let ys: Vec<f64> = (0..k).map(|_| normal(&mut r)).collect();
+            let mut stats = posterior::Stats::empty(3);
+            for (x, y) in xs.iter().zip(&ys) {
+                stats.push(x, *y);
+            }
+            let query = around(&task, 1.0, &mut r);
+            let err = (posterior::posterior(&p, &stats, &query).unwrap().prediction - query.dot(&task)).powi(2);
+            sum += err;
+            sum2 += err * err;
+        }
+        let mean = sum / trials as f64;
+        let se = ((sum2 / trials as f64 - mean * mean) / trials as f64).sqrt();
+        assert!(
+            agrees(point.risk.mean(), point.risk.standard_error(), mean, se),
+            "k = {k}: lesson {} ± {} vs brute force {mean} ± {se}",
+            point.risk.mean(),
+            point.risk.standard_error()
+        );
+    }
+}
+
+/// The biased-labels setting (`prior=biased`: Regular4 centres, task at skill 1, σ_x = 1, σ_y = 4,
+/// σ_μ = σ_w = 0.25) with random labels y ~ N(0, 1) shows bounded efficacy (`icl.md` §3.3): the
+/// lowest risk, near k = 16, is more than 2 combined standard errors below the risk at k = 0 and
+/// at the largest k.
+#[test]
+fn random_labels_show_a_significant_u_in_the_biased_labels_setting() {
+    let setup = lesson_setup("#v=1&view=icl-risk&prior=biased&labels=random&kmax=10");
+    assert_eq!(
+        (setup.prior.sigma_y, setup.prior.sigma_mu, setup.prior.sigma_w, setup.label_noise),
+        (4.0, 0.25, 0.25, 1.0)
+    );
+    assert_eq!(setup.task_mu, setup.prior.mu[0]);
+    assert_eq!(setup.task_w, setup.prior.w[0]);
+    let mut run = RiskRun::new(setup);
+    run.advance(2_000);
+    let p = &run.points;
+    let best = p.iter().min_by(|a, b| a.risk.mean().total_cmp(&b.risk.mean())).unwrap();
+    let below = |other: &adaptlab::icl::risk::RiskPoint| {
+        other.risk.mean() - best.risk.mean()
+            > 2.0 * (other.risk.standard_error().powi(2) + best.risk.standard_error().powi(2)).sqrt()
+    };
+    assert!([8, 16, 32].contains(&best.k), "best k = {}", best.k);
+    assert!(below(&p[0]) && below(p.last().unwrap()), "no significant U: best {} at k = {}", best.risk.mean(), best.k);
+}
+
+/// The random labels' spread s is a link setting (`ls`, s ∈ [0.1, 4], default 1), validated like
+/// every other: old `labels=random` links open on s = 1 without a repair.
+#[test]
+fn the_random_labels_spread_is_validated_by_the_state_table() {
+    let old = adaptlab::state::parse("#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=random&kmax=10");
+    assert!(old.notices.is_empty());
+    assert_eq!(old.state.icl_risk.setup().label_noise, 1.0);
+    let set = adaptlab::state::parse("#v=1&view=icl-risk&labels=random&ls=0.25");
+    assert!(set.notices.is_empty());
+    assert_eq!(set.state.icl_risk.setup().label_noise, 0.25);
+    assert_eq!(adaptlab::state::serialise(&set.state), "v=1&view=icl-risk&labels=random&ls=0.25");
+    for (bad, clamped) in [("9", 4.0), ("0", 0.1), ("-3", 0.1)] {
+        let parsed = adaptlab::state::parse(&format!("#v=1&view=icl-risk&labels=random&ls={bad}"));
+        assert_eq!(parsed.notices.len(), 1, "ls = {bad}");
+        assert_eq!(parsed.state.icl_risk.setup().label_noise, clamped, "ls = {bad}");
+    }
+    let junk = adaptlab::state::parse("#v=1&view=icl-risk&labels=random&ls=abc");
+    assert_eq!((junk.notices.len(), junk.state.icl_risk.setup().label_noise), (1, 1.0));
+    // Constant labels are their own choice: y ≡ 0, no noise.
+    let constant = adaptlab::state::parse("#v=1&view=icl-risk&labels=constant").state.icl_risk.setup();
+    assert_eq!((constant.label_noise, constant.label_w.norm()), (0.0, 0.0));
+}

@@ -9,7 +9,6 @@ use adaptlab::linalg::{self, Matrix};
 use adaptlab::lora::linear::{self, ConstructionError, Discrepancy};
 use adaptlab::rng;
 use nalgebra::DVector;
-use proptest::prelude::*;
 use rand::RngExt;
 
 /// A random orthogonal matrix (Q factor of a matrix with uniform entries).
@@ -183,21 +182,105 @@ fn live_check_states_the_numbers() {
     assert!(exact.live_check().contains("exactly"), "{}", exact.live_check());
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
-    #[test]
-    fn construction_attains_the_optimum(width in 2usize..10, depth in 1usize..5, rank in 0usize..10, seed in 0u64..1000) {
-        let problem = Params { width, depth, rank: rank.min(width), seed, ..Params::default() }.problem();
-        let e = Discrepancy::new(&problem.target, &problem.frozen).unwrap();
-        let k = linear::rank_budget(&problem.ranks, width);
-        let optimal = e.optimal_errors(k);
-        prop_assert!(optimal.frobenius.is_finite() && optimal.spectral <= optimal.frobenius + 1e-15);
-        if let Ok(built) = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks) {
-            let (missed, allowed) = miss_and_allowance(&problem, &e, optimal.frobenius, built.error_frobenius);
-            prop_assert!(missed <= allowed, "missed {missed:e}, allowed {allowed:e}");
-            prop_assert!(built.adapters.iter().zip(&problem.ranks).all(|(a, &r)| a.rank <= r));
+/// Independent measurements of one construction: the Eckart–Young optimum from an SVD of
+/// E = W̄ − W_L⋯W_1 computed here, the error ‖W̄ − Π(W_l + ΔW_l)‖_F of the returned adapters
+/// multiplied out here, and each adapter's numerical rank from its own SVD.
+struct Measured {
+    /// ‖E‖_F.
+    e_norm: f64,
+    /// √(Σ_{i > k} σ_i(E)²) with k = min(Σ R_l, D).
+    optimal: f64,
+    /// ‖W̄ − Π(W_l + ΔW_l)‖_F.
+    reached: f64,
+    /// rank(ΔW_l): singular values above 1e-10 · σ₁(ΔW_l).
+    adapter_ranks: Vec<usize>,
+}
+
+fn measure(target: &Matrix, frozen: &[Matrix], ranks: &[usize], built: &linear::Construction) -> Measured {
+    let dim = target.nrows();
+    let product = |layers: &mut dyn Iterator<Item = Matrix>| layers.fold(Matrix::identity(dim, dim), |acc, w| w * acc);
+    let e = target - product(&mut frozen.iter().cloned());
+    let mut sigma: Vec<f64> = e.clone().svd(false, false).singular_values.iter().copied().collect();
+    sigma.sort_by(|a, b| b.total_cmp(a));
+    let k = ranks.iter().sum::<usize>().min(dim);
+    let optimal = sigma[k..].iter().map(|s| s * s).sum::<f64>().sqrt();
+    let adapted = product(&mut frozen.iter().zip(&built.adapters).map(|(w, a)| w + &a.delta));
+    let adapter_ranks = built
+        .adapters
+        .iter()
+        .map(|a| {
+            let s = a.delta.clone().svd(false, false).singular_values;
+            let top = s.iter().copied().fold(0.0, f64::max);
+            s.iter().filter(|&&x| x > 1e-10 * top && x > 0.0).count()
+        })
+        .collect();
+    Measured { e_norm: e.norm(), optimal, reached: (target - adapted).norm(), adapter_ranks }
+}
+
+/// A D×D layer U diag(s) Vᵀ with random orthogonal U, V and singular values s drawn
+/// log-uniformly in [`smallest`, `largest`]: κ₂ ≤ largest/smallest by construction.
+fn layer_with_conditioning(rng: &mut rng::LabRng, dim: usize, smallest: f64, largest: f64) -> Matrix {
+    let s = DVector::from_fn(dim, |_, _| (rng.random_range(smallest.ln()..=largest.ln())).exp());
+    random_orthogonal(rng, dim) * Matrix::from_diagonal(&s) * random_orthogonal(rng, dim).transpose()
+}
+
+/// Random well-conditioned problems: D ∈ 2..=10, L ∈ 1..=4 frozen layers with singular values in
+/// [0.5, 2] (κ ≤ 4 each, so Π κ ≤ 256), a random target W̄ (entries U(−1, 1)) and a random rank
+/// per layer (R_l ∈ 0..=D, so the budget ranges from 0 to above D).
+fn well_conditioned_problem(seed: u64) -> (Matrix, Vec<Matrix>, Vec<usize>) {
+    let mut rng = rng::seeded(seed);
+    let dim = rng.random_range(2..=10usize);
+    let depth = rng.random_range(1..=4usize);
+    let frozen: Vec<Matrix> = (0..depth).map(|_| layer_with_conditioning(&mut rng, dim, 0.5, 2.0)).collect();
+    let target = Matrix::from_fn(dim, dim, |_, _| rng.random_range(-1.0..1.0));
+    let ranks = (0..depth).map(|_| rng.random_range(0..=dim)).collect();
+    (target, frozen, ranks)
+}
+
+/// Lemma 1 on well-conditioned models, checked against the independent measurements: the
+/// adapters' product misses W̄ by the Eckart–Young optimum to 1e-8 · ‖E‖_F (a hundred times
+/// tighter than the 1e-6 with which `construct` refuses its own results, so this can fail when
+/// `construct` succeeds; rounding with Π κ ≤ 256 stays near 1e-13), each adapter has rank ≤ R_l,
+/// and the error `construct` reports is the one measured. At least 90 % of the cases must get
+/// that far (the rest may fail Lemma 1's assumption: Π W + LR_r(E) singular).
+#[test]
+fn construction_attains_the_independent_optimum_on_well_conditioned_models() {
+    let cases = 400u64;
+    let mut reached = 0u64;
+    let mut refused = Vec::new();
+    for seed in 0..cases {
+        let (target, frozen, ranks) = well_conditioned_problem(seed);
+        let e = Discrepancy::new(&target, &frozen).unwrap();
+        match linear::construct(&target, &frozen, &e, &ranks) {
+            Ok(built) => {
+                let m = measure(&target, &frozen, &ranks, &built);
+                assert!(
+                    (m.reached - m.optimal).abs() <= 1e-8 * m.e_norm,
+                    "seed {seed} ranks {ranks:?}: reached {:e}, optimum {:e}, ‖E‖_F {:e}",
+                    m.reached,
+                    m.optimal,
+                    m.e_norm
+                );
+                assert!((built.error_frobenius - m.reached).abs() <= 1e-10 * m.e_norm, "seed {seed}");
+                // The optimum the lesson states is the one computed here.
+                let stated = e.optimal_errors(linear::rank_budget(&ranks, target.nrows()));
+                assert!((stated.frobenius - m.optimal).abs() <= 1e-12 * m.e_norm, "seed {seed}");
+                assert!(stated.spectral <= stated.frobenius * (1.0 + 1e-15), "seed {seed}");
+                for (l, (&found, &r)) in m.adapter_ranks.iter().zip(&ranks).enumerate() {
+                    assert!(found <= r, "seed {seed}: rank(ΔW_{}) = {found} > R = {r}", l + 1);
+                }
+                reached += 1;
+            }
+            Err(error) => {
+                assert!(matches!(error, ConstructionError::SingularPartialProduct { .. }), "seed {seed}: {error}");
+                refused.push(seed);
+            }
         }
     }
+    println!(
+        "well-conditioned models: {reached} of {cases} constructions checked; refused (assumption fails): {refused:?}"
+    );
+    assert!(reached * 10 >= cases * 9, "only {reached} of {cases} reached the assertion");
 }
 
 #[test]
@@ -213,42 +296,94 @@ fn ill_conditioned_deep_models_are_reported_not_shown_as_numbers() {
     assert!(outcome.live_check().contains("cannot be used here: the frozen layers are too ill-conditioned"));
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
-    /// Over the page's whole range, a construction that is reported is one that works.
-    #[test]
-    fn reported_constructions_always_attain_the_optimum(width in 2usize..=64, depth in 1usize..=8, rank in 0usize..=64, seed in 0u64..50) {
-        let rank = rank.min(width);
+/// Over the page's whole range (D ≤ 64, L ≤ 8: Π κ up to 1e15 and beyond), a construction that
+/// is reported keeps `construct`'s contract, checked here independently: its adapters, multiplied
+/// out here, miss the optimum from an SVD computed here by at most `RELIABLE_TOLERANCE` · ‖E‖_F.
+/// Ill-conditioned cases may instead be refused, with a typed error.
+#[test]
+fn reported_constructions_keep_the_contract_over_the_pages_range() {
+    let mut rng = rng::seeded(2024);
+    let (cases, mut reported) = (60, 0);
+    for _ in 0..cases {
+        let width = rng.random_range(2..=64usize);
+        let depth = rng.random_range(1..=8usize);
+        let rank = rng.random_range(0..=width);
+        let seed = rng.random_range(0..50u64);
         let problem = Params { width, depth, rank, seed, ..Params::default() }.problem();
         let e = Discrepancy::new(&problem.target, &problem.frozen).unwrap();
-        let optimal = e.optimal_errors(linear::rank_budget(&problem.ranks, width));
-        prop_assert!(optimal.frobenius.is_finite() && optimal.gaussian_mse.is_finite());
         if let Ok(built) = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks) {
-            prop_assert!((built.error_frobenius - optimal.frobenius).abs() <= 1e-6 * e.matrix.norm());
+            let m = measure(&problem.target, &problem.frozen, &problem.ranks, &built);
+            assert!(
+                (m.reached - m.optimal).abs() <= linear::RELIABLE_TOLERANCE * m.e_norm,
+                "D = {width}, L = {depth}, R = {rank}, seed {seed}: reached {:e}, optimum {:e}",
+                m.reached,
+                m.optimal
+            );
+            reported += 1;
         }
     }
+    println!("page range: {reported} of {cases} constructions reported and checked");
+    assert!(reported * 2 >= cases, "only {reported} of {cases} constructions were reported");
 }
 
-/// How far the construction missed the optimum, and how far rounding may take it: the error
-/// grows with the conditioning of the frozen layers the construction inverts, so allow
-/// 1e-12 · Π κ(W_l) of ‖E‖_F (1e-12 ≈ 4500 ε; the worst of 4,000 random cases reached 7.5e-14),
-/// and never more than 1e-8 · ‖E‖_F however well conditioned.
-fn miss_and_allowance(problem: &lora_linear::Problem, e: &Discrepancy, optimal: f64, reached: f64) -> (f64, f64) {
-    let conditioning: f64 = problem.frozen.iter().map(linalg::condition_number).product();
-    ((reached - optimal).abs(), (1e-12 * conditioning).max(1e-8) * e.matrix.norm())
+/// Frozen layers with Π κ ≥ 1e15 by construction (L = 3 or 4 layers, singular values spread
+/// over [1e-5, 1]): the construction is either refused with a typed error or, if reported,
+/// keeps the contract (measured independently); never a silently wrong number.
+#[test]
+fn ill_conditioned_models_are_refused_with_a_typed_error_not_silently_wrong() {
+    let (cases, mut refused) = (60u64, 0);
+    for seed in 0..cases {
+        let mut rng = rng::seeded(1000 + seed);
+        let dim = rng.random_range(4..=10usize);
+        let depth = rng.random_range(3..=4usize);
+        let frozen: Vec<Matrix> = (0..depth)
+            .map(|_| {
+                // Pin the extremes so that κ = 1e5 exactly, whatever the draws in between.
+                let mut s: Vec<f64> = (0..dim).map(|_| 10f64.powf(rng.random_range(-5.0..=0.0))).collect();
+                (s[0], s[1]) = (1.0, 1e-5);
+                random_orthogonal(&mut rng, dim)
+                    * Matrix::from_diagonal(&DVector::from_vec(s))
+                    * random_orthogonal(&mut rng, dim).transpose()
+            })
+            .collect();
+        let conditioning: f64 = frozen.iter().map(linalg::condition_number).product();
+        assert!(conditioning >= 1e14, "seed {seed}: Π κ = {conditioning:e}");
+        let target = Matrix::from_fn(dim, dim, |_, _| rng.random_range(-1.0..1.0));
+        let ranks: Vec<usize> = (0..depth).map(|_| rng.random_range(0..=dim / 2)).collect();
+        let e = Discrepancy::new(&target, &frozen).unwrap();
+        match linear::construct(&target, &frozen, &e, &ranks) {
+            Ok(built) => {
+                let m = measure(&target, &frozen, &ranks, &built);
+                assert!(
+                    (m.reached - m.optimal).abs() <= linear::RELIABLE_TOLERANCE * m.e_norm,
+                    "seed {seed}: reported {:e} but reached {:e} against the optimum {:e}",
+                    built.error_frobenius,
+                    m.reached,
+                    m.optimal
+                );
+            }
+            Err(
+                ConstructionError::Unreliable { .. }
+                | ConstructionError::SingularFrozenLayers { .. }
+                | ConstructionError::SingularPartialProduct { .. },
+            ) => refused += 1,
+            Err(other) => panic!("seed {seed}: {other}"),
+        }
+    }
+    println!("ill-conditioned models: {refused} of {cases} refused with a typed error");
+    assert!(refused > 0, "no ill-conditioned case was refused: the check would be vacuous");
 }
 
-/// A deep model (L = 4) whose frozen layers amplify rounding: the construction misses the exact
-/// optimum 0 by 2e-7, more than 1e-8·σ₁, the fixed bound the property test used to ask for (CI
-/// found this input), and within the bound that grows with the frozen layers' conditioning.
+/// A deep model (L = 4) whose frozen layers amplify rounding (CI found this input): the
+/// construction misses the exact optimum 0 by about 2e-7, more than 1e-8·σ₁, and is still within
+/// `construct`'s contract (`RELIABLE_TOLERANCE` · ‖E‖_F), measured here from the adapters.
 #[test]
 fn construction_error_on_an_ill_conditioned_deep_model_is_rounding() {
     let problem = Params { width: 8, depth: 4, rank: 2, seed: 739, ..Params::default() }.problem();
     let e = Discrepancy::new(&problem.target, &problem.frozen).unwrap();
-    let optimal = e.optimal_errors(linear::rank_budget(&problem.ranks, 8)).frobenius;
-    assert_eq!(optimal, 0.0, "R·L = 8 ≥ rank(E): the optimum is exact");
     let built = linear::construct(&problem.target, &problem.frozen, &e, &problem.ranks).unwrap();
-    assert!(built.error_frobenius > 1e-8 * e.singular_values()[0], "this input does lose digits");
-    let (missed, allowed) = miss_and_allowance(&problem, &e, optimal, built.error_frobenius);
-    assert!(missed <= allowed, "missed {missed:e}, allowed {allowed:e}");
+    let m = measure(&problem.target, &problem.frozen, &problem.ranks, &built);
+    assert!(m.optimal < 1e-12 * m.e_norm, "R·L = 8 ≥ rank(E): the optimum is exact, not {:e}", m.optimal);
+    assert!(m.reached > 1e-8 * e.singular_values()[0], "this input does lose digits: {:e}", m.reached);
+    assert!(m.reached <= linear::RELIABLE_TOLERANCE * m.e_norm, "reached {:e}", m.reached);
 }

@@ -38,9 +38,10 @@ impl Stats {
         self.sum_xy += x * y;
     }
 
-    /// The statistics of a list of examples.
-    pub fn of(xs: &[Vector], ys: &[f64]) -> Self {
-        let mut stats = Stats::empty(xs.first().map_or(0, Vector::len));
+    /// The statistics of a list of examples in dimension `dim` (each x of length `dim`). An empty
+    /// list gives k = 0 with zero sums of that dimension: the prior predictive (`icl.md` §2.3).
+    pub fn of(dim: usize, xs: &[Vector], ys: &[f64]) -> Self {
+        let mut stats = Stats::empty(dim);
         for (x, &y) in xs.iter().zip(ys) {
             stats.push(x, y);
         }
@@ -69,12 +70,24 @@ impl Posterior {
     }
 }
 
-/// Why a posterior could not be computed (only for non-finite input; A = I + δ_w S is SPD).
+/// Why a posterior could not be computed (non-finite or mis-shaped input; for finite statistics of
+/// real examples A = I + δ_w S is SPD).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum PosteriorError {
-    /// A = I + δ_w S is not positive definite in floating point (non-finite statistics).
-    #[error("I + δ_w S is not positive definite (the statistics are not finite)")]
+    /// A = I + δ_w S is not positive definite in floating point (non-finite statistics, or an S
+    /// that no examples could give).
+    #[error("I + δ_w S is not positive definite (the statistics are not finite or S is not a sum of x xᵀ)")]
     NotPositiveDefinite,
+    /// The statistics or the query do not have the prior's dimension d.
+    #[error("{what} has dimension {found}, but the prior has d = {expected}")]
+    DimensionMismatch {
+        /// Which input ("the statistics", "the query").
+        what: &'static str,
+        /// Its dimension.
+        found: usize,
+        /// The prior's d.
+        expected: usize,
+    },
 }
 
 /// The factorisation A = I + δ_w S shared by every query with the same context.
@@ -100,8 +113,17 @@ impl Factor {
     }
 }
 
-/// The posterior for `stats` (k context examples) at the query `query`.
+/// The posterior for `stats` (k context examples, k = 0 allowed) at the query `query`. The
+/// statistics and the query must have the prior's dimension d (else `DimensionMismatch`).
 pub fn posterior(prior: &Prior, stats: &Stats, query: &Vector) -> Result<Posterior, PosteriorError> {
+    let d = prior.dim();
+    let stats_dims = [stats.sum_x.len(), stats.sum_xxt.nrows(), stats.sum_xxt.ncols(), stats.sum_xy.len()];
+    if let Some(&found) = stats_dims.iter().find(|&&n| n != d) {
+        return Err(PosteriorError::DimensionMismatch { what: "the statistics", found, expected: d });
+    }
+    if query.len() != d {
+        return Err(PosteriorError::DimensionMismatch { what: "the query", found: query.len(), expected: d });
+    }
     let factor = Factor::new(prior, stats)?;
     Ok(posterior_with(prior, stats, query, &factor))
 }

@@ -271,7 +271,13 @@ impl RiskRun {
     }
 }
 
-/// The k grid 0, 1, 2, 4, …, 2^max_power.
+/// The k grid 0, 1, 2, 4, …, 2^max_power (Figures 5 and 6, the risk lesson).
 pub fn power_grid(max_power: u32) -> Vec<usize> {
     std::iter::once(0).chain((0..=max_power).map(|p| 1usize << p)).collect()
+}
+
+/// The k grid 2^j − 1 for j = 0…max_power: 0, 1, 3, 7, …, 2^max_power − 1. Figure 4 evaluates
+/// these prefix lengths of 2^max_power-point sequences (`icl.md` §4.1: 0, 1, 3, …, 127).
+pub fn prefix_grid(max_power: u32) -> Vec<usize> {
+    (0..=max_power).map(|j| (1usize << j) - 1).collect()
 }

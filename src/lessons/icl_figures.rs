@@ -2,7 +2,7 @@
 //! closeness), Figure 6 (early ascent in five dimensions, with the bound and weights), and the
 //! Bayes-optimal curves that Figures 9, 10 and 11 compare trained transformers against.
 
-use super::icl::{fraction, Curve, Sweep, CLOSENESS, DELTAS, DIMENSIONS};
+use super::icl::{fraction, Curve, KAxis, Sweep, CLOSENESS, DELTAS, DIMENSIONS};
 use crate::icl::prior::{self, Prior};
 use crate::icl::risk::{self, RiskRun, RiskSetup};
 use crate::linalg::Vector;
@@ -44,7 +44,7 @@ impl IclFigure {
     /// What it shows and with what configuration.
     pub fn description(self) -> &'static str {
         match self {
-            IclFigure::Four => "Figure 4: the Regular4 prior (d = 3, four skills at the vertices of a tetrahedron) with δ_μ = δ_w ∈ {1/81, 1/9, 1, 9, 81}; task μ* = w* = unit(2μ₁ + μ₂ + 0.2μ₃); risk and the weight of the nearest skill against k, 2,000 trials per point.",
+            IclFigure::Four => "Figure 4: the Regular4 prior (d = 3, four skills at the vertices of a tetrahedron) with δ_μ = δ_w ∈ {1/81, 1/9, 1, 9, 81}; task μ* = w* = unit(2μ₁ + μ₂ + 0.2μ₃); risk and the weight of the nearest skill against k = 0, 1, 3, 7, …, 127 (the paper's prefix lengths 2^j − 1), 2,000 trials per point.",
             IclFigure::Five => "Figure 5: Regular4 with tasks unit(r·μ₁ + μ₂ + 0.2μ₃) for r = 1 (farthest), 5/3 (medium) and 3 (closest), at δ ∈ {1/81, 1/9, 1}; 2,000 trials per point.",
             IclFigure::Six => "Figure 6: early ascent with correct labels, d ∈ {1, 2, 3, 5, 8}; σ_x = 1, σ_y = 2, σ_μ = σ_w = 0.05; the inputs look like skill 1 (“misleading”) while the function is skill 2's; risk, its upper bound, and the weight of the misleading skill; 10,000 trials per point, k up to 2^16.",
             IclFigure::Nine => "The Bayes-optimal curves of Figure 9: Regular4 with δ ∈ {1, 1/4, 1/16, 1/64, 1/256}, k = 0…31; risk against the in-context task (learning) and against the retrieved skill (retrieval); 2,000 trials per point.",
@@ -56,8 +56,9 @@ impl IclFigure {
     /// Departures from the paper's runs.
     pub fn departures(self) -> &'static str {
         match self {
-            IclFigure::Four | IclFigure::Five => "The paper uses 20,000 (Figure 4) and 80,000 (Figure 5) sequences and evaluates every k on prefixes of one sequence; the lab draws fresh contexts per k (exactly, by their sufficient statistics) with fewer trials, and shows ±2 standard errors where the paper shades ±1 standard deviation.",
-            IclFigure::Six => "As in the paper's code: fresh sequences per k and noiseless labels. Bands are ±2 standard errors (the paper shades ±1 standard deviation).",
+            IclFigure::Four => "The paper uses 20,000 sequences of 128 points and evaluates k = 0, 1, 3, …, 127 on prefixes of each; the lab evaluates the same k on fresh contexts (drawn exactly by their sufficient statistics), 2,000 per point. The thin dashed lines around each risk curve are ±2 standard errors of the lab's mean (the lower line is left out where it is not positive, which a log axis cannot show); the paper shades ±1 standard deviation of the squared error.",
+            IclFigure::Five => "The paper uses 80,000 sequences and evaluates every k on prefixes of one sequence; the lab draws fresh contexts per k (exactly, by their sufficient statistics), 2,000 per point. The thin dashed lines around each risk curve are ±2 standard errors of the lab's mean (the lower line is left out where it is not positive, which a log axis cannot show); the paper shades ±1 standard deviation of the squared error.",
+            IclFigure::Six => "As in the paper's code: fresh sequences per k, noiseless labels and 10,000 trials per point. The thin dashed lines around the risk are ±2 standard errors of the lab's mean (the lower line is left out where it is not positive, which a log axis cannot show); the paper shades ±1 standard deviation of the squared error.",
             IclFigure::Nine | IclFigure::Eleven => "Only the Bayes-optimal predictor F* is computed; the trained transformers of the paper (a GPT-2 of 10 layers trained on a GPU) cannot run in a browser. The paper's `TS_D_d.py` and `TS_D_d_visual.py` disagree on δ for Figure 11 (1/16 and 1/64); the lab uses 1/16.",
             IclFigure::Ten => "Only the Bayes-optimal predictor F* is computed (the paper's transformers cannot run in a browser). The paper's code lists the dodecahedron's input means and functions in different orders, so its 20 skills pair non-matching vertices and the task's μ* and w* point in different directions; the lab pairs each vertex with itself (μ_β = w_β, as the model states) and uses μ* = w* = unit(3c₁ + c₂) from the input-mean list.",
         }
@@ -72,16 +73,18 @@ fn setup(prior: Prior, task_mu: Vector, task_w: Vector, ks: Vec<usize>, with_bou
 pub fn sweep(figure: IclFigure) -> Sweep {
     let mut curves = Vec::new();
     let mut panels = Vec::new();
+    // Figures 9–11: sequences of 32 points, so k = 0…31 on a linear axis (`icl.md` §4.6).
     let linear: Vec<usize> = (0..32).collect();
-    let (trials, linear_k) = match figure {
+    let (trials, k_axis) = match figure {
         IclFigure::Four => {
             panels.push("risk E[(F* − ⟨x, w*⟩)²] against k".to_owned());
             for d in DELTAS {
                 let task = prior::regular4_task(2.0);
-                let s = setup(prior::regular4(fraction(d).sqrt()), task.clone(), task, risk::power_grid(7), false);
+                // The paper evaluates prefixes of 128-point sequences: k = 0, 1, 3, 7, …, 127.
+                let s = setup(prior::regular4(fraction(d).sqrt()), task.clone(), task, risk::prefix_grid(7), false);
                 curves.push(Curve { panel: 0, label: format!("δ = {d}"), run: RiskRun::new(s) });
             }
-            (2_000, false)
+            (2_000, KAxis::PowersOfTwoMinusOne)
         }
         IclFigure::Five => {
             for d in &DELTAS[..3] {
@@ -94,20 +97,22 @@ pub fn sweep(figure: IclFigure) -> Sweep {
                     (CLOSENESS[3], "closest (r = 3)"),
                 ] {
                     let task = prior::regular4_task(fraction(r));
+                    // k = 0, 1, 2, 4, …, 256 (`icl.md` §4.2).
                     let s = setup(prior::regular4(fraction(d).sqrt()), task.clone(), task, risk::power_grid(8), false);
                     curves.push(Curve { panel, label: name.to_owned(), run: RiskRun::new(s) });
                 }
             }
-            (2_000, false)
+            (2_000, KAxis::PowersOfTwo)
         }
         IclFigure::Six => {
             for (panel, &d) in DIMENSIONS.iter().enumerate() {
                 panels.push(format!("d = {d}"));
                 let (mu, w) = prior::early_ascent_task(d);
+                // k = 0, 1, 2, 4, …, 2^16 (`icl.md` §4.3).
                 let s = setup(prior::early_ascent(d), mu, w, risk::power_grid(16), true);
                 curves.push(Curve { panel, label: format!("d = {d}"), run: RiskRun::new(s) });
             }
-            (10_000, false)
+            (10_000, KAxis::PowersOfTwo)
         }
         IclFigure::Nine => {
             panels.push("learning: risk against the in-context task".to_owned());
@@ -118,7 +123,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
                 let s = setup(prior::regular4(delta.sqrt()), task.clone(), task, linear.clone(), false);
                 curves.push(Curve { panel: 0, label: format!("δ = 1/{}", 4u32.pow(a as u32)), run: RiskRun::new(s) });
             }
-            (2_000, true)
+            (2_000, KAxis::Linear)
         }
         IclFigure::Ten => {
             panels.push("learning: risk against the in-context task".to_owned());
@@ -133,7 +138,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
                     run: RiskRun::new(setup(p, task.clone(), task, linear.clone(), false)),
                 });
             }
-            (2_000, true)
+            (2_000, KAxis::Linear)
         }
         IclFigure::Eleven => {
             panels.push("learning: risk against the in-context task".to_owned());
@@ -161,8 +166,8 @@ pub fn sweep(figure: IclFigure) -> Sweep {
                     run: RiskRun::new(setup(p, task.clone(), task, linear.clone(), false)),
                 });
             }
-            (1_000, true)
+            (1_000, KAxis::Linear)
         }
     };
-    Sweep::new(panels, curves, trials, linear_k)
+    Sweep::new(panels, curves, trials, k_axis)
 }

@@ -6,6 +6,17 @@
 use super::icl::Params;
 use crate::icl::risk::{Block, RiskRun, BLOCK_TRIALS};
 
+/// How a sweep's k values are laid out on the x-axis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KAxis {
+    /// k = 0, 1, 2, … on a linear axis (Figures 9–11).
+    Linear,
+    /// k = 0, 1, 2, 4, … evenly spaced (the paper's categorical axis; Figures 5, 6, the lesson).
+    PowersOfTwo,
+    /// k = 0, 1, 3, 7, … (2^j − 1) evenly spaced (Figure 4).
+    PowersOfTwoMinusOne,
+}
+
 /// One curve of a figure: which panel it goes to, its legend, and its run.
 pub struct Curve {
     /// Panel index.
@@ -35,8 +46,8 @@ pub struct Sweep {
     pub curves: Vec<Curve>,
     /// Trials per k to reach.
     pub target_trials: usize,
-    /// Plot k on a linear axis (Figures 9–11) rather than at powers of two.
-    pub linear_k: bool,
+    /// How k is laid out on the x-axis.
+    pub k_axis: KAxis,
     /// Per curve: the next block to hand out.
     handed: Vec<usize>,
     /// Per curve: computed blocks waiting for the blocks before them, as (block index, block).
@@ -45,15 +56,15 @@ pub struct Sweep {
 
 impl Sweep {
     /// A sweep of `curves` up to `target_trials` trials per k.
-    pub fn new(panels: Vec<String>, curves: Vec<Curve>, target_trials: usize, linear_k: bool) -> Self {
+    pub fn new(panels: Vec<String>, curves: Vec<Curve>, target_trials: usize, k_axis: KAxis) -> Self {
         let n = curves.len();
-        Sweep { panels, curves, target_trials, linear_k, handed: vec![0; n], waiting: vec![Vec::new(); n] }
+        Sweep { panels, curves, target_trials, k_axis, handed: vec![0; n], waiting: vec![Vec::new(); n] }
     }
 
     /// The lesson's single curve.
     pub fn single(params: &Params) -> Self {
         let curve = Curve { panel: 0, label: String::new(), run: RiskRun::new(params.setup()) };
-        Sweep::new(vec![String::new()], vec![curve], params.trials, false)
+        Sweep::new(vec![String::new()], vec![curve], params.trials, KAxis::PowersOfTwo)
     }
 
     /// Blocks per curve.

@@ -118,12 +118,53 @@ pub fn models(params: &Params) -> (Fnn, Fnn, usize) {
 }
 
 /// The reference errors the training curve is compared with.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct References {
-    /// The construction's MSE on the test inputs at rank R (None if it cannot be built).
+    /// The construction's MSE on the test inputs at rank R (None if it cannot be used).
     pub construction: Option<f64>,
+    /// Why the construction cannot be used at rank R, when it cannot.
+    pub construction_failure: Option<String>,
     /// Closed form: the optimum (linear) or the L̄ = 1 bound (ReLU, L̄ = 1).
     pub closed_form: Option<f64>,
+    /// The frozen model's MSE on the test inputs, where training starts (the adapters start at
+    /// ΔW = A Bᵀ = 0).
+    pub start: f64,
+}
+
+/// Gradient descent "comes within a factor" of the construction when their test MSEs differ by
+/// at most this factor either way.
+pub const COMPARISON_FACTOR: f64 = 2.0;
+
+/// How the trained adapters' test MSE compares with the construction's at the same rank.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Comparison {
+    /// The run's test MSE ends above the frozen model's before training (`References::start`):
+    /// training moved away from the target.
+    Diverged,
+    /// Trained < construction / `COMPARISON_FACTOR`.
+    Better,
+    /// Within a factor `COMPARISON_FACTOR` either way.
+    Close,
+    /// Trained > `COMPARISON_FACTOR` × construction.
+    Worse,
+    /// The construction cannot be used at this rank: nothing to compare with.
+    NoConstruction,
+}
+
+/// The rule behind the finished run's verdict: diverged if the trained test MSE ends above the
+/// frozen model's (`start`); otherwise its ratio to the construction's test MSE against
+/// `COMPARISON_FACTOR`.
+pub fn compare(trained: f64, start: f64, construction: Option<f64>) -> Comparison {
+    // A NaN counts as diverged too.
+    if trained.is_nan() || trained > start {
+        return Comparison::Diverged;
+    }
+    match construction {
+        None => Comparison::NoConstruction,
+        Some(c) if trained * COMPARISON_FACTOR < c => Comparison::Better,
+        Some(c) if trained <= COMPARISON_FACTOR * c => Comparison::Close,
+        Some(_) => Comparison::Worse,
+    }
 }
 
 /// A training run in progress, with its references.
@@ -194,40 +235,61 @@ impl Run {
         self.trainer.diverged()
     }
 
+    /// The finished run's verdict (`None` while it runs or once it has stopped on divergence).
+    pub fn comparison(&self) -> Option<Comparison> {
+        self.final_test_mse.map(|t| compare(t, self.references.start, self.references.construction))
+    }
+
     /// The live check in words.
     pub fn live_check(&self) -> String {
         let p = &self.params;
-        let construction = self.references.construction.map_or_else(|| "cannot be built here".to_owned(), number);
+        let rate = LEARNING_RATES.get(p.learning_rate).unwrap_or(&"?");
+        let construction = match (self.references.construction, &self.references.construction_failure) {
+            (Some(c), _) => format!("the construction reaches {}", number(c)),
+            (None, Some(why)) => format!("the construction cannot be used at this rank ({why})"),
+            (None, None) => "the construction cannot be used at this rank".to_owned(),
+        };
         if self.diverged() {
             return format!(
-                "Training diverged at step {} (learning rate {}): the loss exploded, so the run stopped. Try a smaller learning rate.",
-                self.steps(),
-                LEARNING_RATES.get(p.learning_rate).unwrap_or(&"?")
+                "Training diverged at step {} (learning rate {rate}): the loss exploded (it became non-finite or a million times its first value), so the run stopped. Try a smaller learning rate.",
+                self.steps()
             );
         }
         let recent = recent_mean(self.losses());
-        match self.final_test_mse {
-            Some(trained) => {
-                let verdict = match self.references.construction {
-                    Some(c) if trained > 10.0 * c.max(1e-12) => "gradient descent falls short of the construction",
-                    Some(_) => "gradient descent comes close to the construction",
-                    None => "the construction cannot be built here for comparison",
-                };
-                format!(
-                    "After {} Adam steps at R = {}, the trained adapters reach a test MSE of {}; the construction reaches {}: {verdict}.",
-                    self.steps(),
-                    p.rank,
-                    number(trained),
-                    construction
-                )
-            }
-            None => format!(
-                "Step {} of {}: the training loss averages {} over the last steps; the construction reaches {} at R = {}.",
+        let (Some(trained), Some(comparison)) = (self.final_test_mse, self.comparison()) else {
+            return format!(
+                "Step {} of {}: the training loss averages {} over the last steps; at R = {} {construction}.",
                 self.steps(),
                 p.steps,
                 recent.map_or_else(|| "—".to_owned(), number),
-                construction,
                 p.rank
+            );
+        };
+        let head = format!(
+            "After {} Adam steps at R = {}, the trained adapters reach a test MSE of {}",
+            self.steps(),
+            p.rank,
+            number(trained)
+        );
+        let ratio = |a: f64, b: f64| number(a / b.max(f64::MIN_POSITIVE));
+        let c = self.references.construction.unwrap_or(f64::NAN);
+        match comparison {
+            Comparison::Diverged => format!(
+                "{head}, above the frozen model's {} before training: the run diverged (learning rate {rate}). Try a smaller learning rate.",
+                number(self.references.start)
+            ),
+            Comparison::NoConstruction => format!("{head}; {construction}, so there is nothing to compare with."),
+            Comparison::Better => format!(
+                "{head}; {construction}: gradient descent does better than the construction, by a factor {} (more than {COMPARISON_FACTOR}).",
+                ratio(c, trained)
+            ),
+            Comparison::Close => format!(
+                "{head}; {construction}: gradient descent comes within a factor {COMPARISON_FACTOR} of the construction (ratio {}).",
+                ratio(trained, c)
+            ),
+            Comparison::Worse => format!(
+                "{head}; {construction}: gradient descent falls short of the construction by a factor {} (more than {COMPARISON_FACTOR}).",
+                ratio(trained, c)
             ),
         }
     }
@@ -240,6 +302,8 @@ pub fn recent_mean(losses: &[f64]) -> Option<f64> {
 }
 
 fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg::Matrix) -> References {
+    let activation = params.activation();
+    let start = fnn::mse(&train::forward(frozen, test, activation), &train::forward(target, test, activation));
     match params.model {
         ModelKind::Linear => {
             // For x ~ N(0, I) the optimum is exact: (1/D) Σ_{i>RL} σ_i(E)², and the construction attains it.
@@ -247,24 +311,33 @@ fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg:
             let optimum = discrepancy
                 .as_ref()
                 .map(|d| d.optimal_errors((params.rank * params.depth).min(params.width)).gaussian_mse);
-            let construction = discrepancy.as_ref().and_then(|d| {
+            let built = discrepancy.as_ref().map(|d| {
                 crate::lora::linear::construct(&target.weights[0], &frozen.weights, d, &vec![params.rank; params.depth])
-                    .ok()
-                    .map(|c| c.gaussian_mse())
             });
-            References { construction, closed_form: optimum }
+            let (construction, construction_failure) = match built {
+                Some(Ok(c)) => (Some(c.gaussian_mse()), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+                None => (None, Some("the singular value decomposition of E did not converge".to_owned())),
+            };
+            References { construction, construction_failure, closed_form: optimum, start }
         }
         ModelKind::Relu => {
-            let calibration =
-                models::gaussian_inputs(&mut rng::stream(params.seed, rng::streams::CALIBRATION), params.width, 256);
-            let construction = fnn::construct(target, frozen, params.rank, &calibration, true)
-                .ok()
-                .map(|c| fnn::mse(&c.adapted.forward(test, true), &target.forward(test, true)));
+            // The ReLU lesson's construction on the same models, calibration batch and test inputs.
+            let calibration = models::gaussian_inputs(
+                &mut rng::stream(params.seed, rng::streams::CALIBRATION),
+                params.width,
+                crate::lessons::lora_fnn::CALIBRATION_SIZE,
+            );
+            let (construction, construction_failure) =
+                match fnn::construct(target, frozen, params.rank, &calibration, true) {
+                    Ok(c) => (Some(fnn::mse(&c.adapted.forward(test, true), &target.forward(test, true))), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
             let closed_form = (params.target_depth == 1)
                 .then(|| Discrepancy::new(&target.weights[0], &frozen.weights).ok())
                 .flatten()
                 .map(|d| fnn::single_layer_bound(d.singular_values(), params.rank, params.depth));
-            References { construction, closed_form }
+            References { construction, construction_failure, closed_form, start }
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod icl;
 pub mod icl_figures;
 pub mod icl_prompt;
 pub mod icl_sweep;
+pub mod icl_verdict;
 pub mod input;
 pub mod lora_fnn;
 pub mod lora_linear;

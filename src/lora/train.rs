@@ -8,7 +8,7 @@
 
 use rand_distr::{Distribution, Normal};
 
-use crate::linalg::Matrix;
+use crate::linalg::{Matrix, Vector};
 pub use crate::lora::backprop::{forward, loss_and_gradients, Activation, Backprop, Gradients};
 use crate::lora::batch;
 use crate::lora::fnn::Fnn;
@@ -92,6 +92,37 @@ struct Buffers {
     pass: Backprop,
     grad_a: Vec<Matrix>,
     grad_b: Vec<Matrix>,
+}
+
+/// The gradients of the loss with respect to the LoRA factors of every layer, from the gradients
+/// G_l = ∂loss/∂W_l with respect to the effective weights W_l + A_l B_lᵀ: since ΔW_l = A_l B_lᵀ,
+/// ∂loss/∂A_l = G_l B_l and ∂loss/∂B_l = G_lᵀ A_l (both taken before either factor moves).
+fn lora_factor_gradients(
+    weight_gradients: &[Matrix],
+    lora_a: &[Matrix],
+    lora_b: &[Matrix],
+    grad_a: &mut Vec<Matrix>,
+    grad_b: &mut Vec<Matrix>,
+) {
+    grad_a.resize_with(weight_gradients.len(), || Matrix::zeros(0, 0));
+    grad_b.resize_with(weight_gradients.len(), || Matrix::zeros(0, 0));
+    for (l, g) in weight_gradients.iter().enumerate() {
+        batch::affine_into(g, None, &lora_b[l], &mut grad_a[l]);
+        batch::transpose_mul_into(g, &lora_a[l], &mut grad_b[l]);
+    }
+}
+
+/// The loss on one batch and its gradients with respect to a LoRA run's trained parameters.
+#[derive(Clone, Debug, Default)]
+pub struct LoraGradients {
+    /// The batch loss (1/(D·n)) Σ (f(X) − Y)².
+    pub loss: f64,
+    /// ∂loss/∂A_l for every layer.
+    pub a: Vec<Matrix>,
+    /// ∂loss/∂B_l for every layer.
+    pub b: Vec<Matrix>,
+    /// ∂loss/∂b_l for every layer's bias (used when the biases are trained).
+    pub biases: Vec<Vector>,
 }
 
 /// A loss this many times the first one counts as divergence.
@@ -241,14 +272,8 @@ impl Trainer {
         let mut slot = self.moments.iter_mut();
         match self.config.trainable {
             Trainable::Lora { tune_biases, .. } => {
-                // ΔW = A Bᵀ: ∂/∂A = G B and ∂/∂B = Gᵀ A, with G = ∂loss/∂W (computed before either moves).
                 let (grad_a, grad_b) = (&mut buffers.grad_a, &mut buffers.grad_b);
-                grad_a.resize_with(depth, || Matrix::zeros(0, 0));
-                grad_b.resize_with(depth, || Matrix::zeros(0, 0));
-                for (l, g) in grads.weights.iter().enumerate() {
-                    batch::affine_into(g, None, &self.lora_b[l], &mut grad_a[l]);
-                    batch::transpose_mul_into(g, &self.lora_a[l], &mut grad_b[l]);
-                }
+                lora_factor_gradients(&grads.weights, &self.lora_a, &self.lora_b, grad_a, grad_b);
                 for (a, g) in self.lora_a.iter_mut().zip(grad_a.iter()) {
                     if let Some(m) = slot.next() {
                         m.update(a.as_mut_slice(), g.as_slice(), t, &adam);
@@ -289,6 +314,32 @@ impl Trainer {
         self.buffers = buffers;
         self.losses.push(loss);
         loss
+    }
+
+    /// The loss on inputs `x` (columns) and its gradients with respect to the LoRA factors and
+    /// the biases, computed exactly as a training step computes them, without moving anything
+    /// (empty factor gradients when the run does not train LoRA).
+    pub fn lora_gradients_on(&mut self, x: &Matrix) -> LoraGradients {
+        let mut buffers = std::mem::take(&mut self.buffers);
+        let y = buffers.target_pass.forward(&self.target, x, self.config.activation);
+        self.effective_into(&mut buffers.net);
+        let grads = buffers.pass.loss_and_gradients(&buffers.net, x, y, self.config.activation);
+        let mut out = LoraGradients { loss: grads.loss, biases: grads.biases.clone(), ..LoraGradients::default() };
+        if let Trainable::Lora { .. } = self.config.trainable {
+            lora_factor_gradients(&grads.weights, &self.lora_a, &self.lora_b, &mut out.a, &mut out.b);
+        }
+        self.buffers = buffers;
+        out
+    }
+
+    /// The LoRA factors A_l and B_l of every layer (empty when the run does not train LoRA).
+    pub fn lora_factors_mut(&mut self) -> (&mut [Matrix], &mut [Matrix]) {
+        (&mut self.lora_a, &mut self.lora_b)
+    }
+
+    /// The biases of the model being trained.
+    pub fn biases_mut(&mut self) -> &mut [Vector] {
+        &mut self.model.biases
     }
 
     /// Runs up to `count` steps; stops early (returning false) once the run has diverged.

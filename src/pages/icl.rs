@@ -3,8 +3,9 @@
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::icl::{LabelChoice, Params, Sweep};
+use crate::lessons::icl::{Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
+use crate::lessons::icl_verdict::{self, CurvePoint};
 use crate::plots::{icl as figures, FigureSet};
 
 /// The risk lesson's sweep, for the parameters that made it.
@@ -14,63 +15,57 @@ fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut 
     cached(cache, params.clone(), || Sweep::single(params))
 }
 
-/// What the curve says, in words: early ascent, bounded efficacy, or plain decrease.
-fn reading(sweep: &Sweep, labels: LabelChoice) -> (String, Option<usize>, [Option<f64>; 4]) {
-    let Some(curve) = sweep.curves.first() else { return (String::new(), None, [None; 4]) };
-    let points: Vec<_> = curve.run.points.iter().filter(|p| p.risk.count() > 1).collect();
-    let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return ("Computing the first trials…".into(), None, [None; 4]);
-    };
-    let peak = points.iter().max_by(|a, b| a.risk.mean().total_cmp(&b.risk.mean())).copied().unwrap_or(first);
-    let best = points.iter().min_by(|a, b| a.risk.mean().total_cmp(&b.risk.mean())).copied().unwrap_or(last);
-    let se = |p: &crate::icl::risk::RiskPoint| p.risk.standard_error();
+/// What the curve says, in words (`lessons::icl_verdict`: the shape decided from the numbers with
+/// two combined standard errors), the best k when the curve shows bounded efficacy, and the
+/// headline numbers: risk at k = 0, the highest risk, the risk at the largest k.
+fn reading(sweep: &Sweep, params: &Params) -> (String, Option<usize>, [Option<f64>; 3]) {
+    let Some(curve) = sweep.curves.first() else { return (String::new(), None, [None; 3]) };
+    let points: Vec<CurvePoint> = curve.run.points.iter().filter(|p| p.risk.count() > 1).map(CurvePoint::of).collect();
+    let v = icl_verdict::verdict(&points);
     let trials = curve.run.trials();
-    let text = if labels != LabelChoice::Correct {
-        let biased = if labels == LabelChoice::Random {
-            "random labels (w = 0)"
-        } else {
-            "labels from another skill's function"
-        };
-        if best.k < last.k && last.risk.mean() - best.risk.mean() > 2.0 * (se(best).powi(2) + se(last).powi(2)).sqrt() {
+    let complete = trials as usize >= sweep.target_trials;
+    let text = icl_verdict::sentence(&points, &v, &params.labels.name(params.spread()), trials, complete);
+    let value = |i: usize| points.get(i).map(|p| p.risk);
+    let best_k = v.best().map(|i| points[i].k);
+    (text, best_k, [value(0), value(v.highest), points.last().map(|p| p.risk)])
+}
+
+/// The weights figure in words: which skill has the largest mean weight at k = 0 and at the
+/// largest k, read from the curve.
+fn weights_summary(sweep: &Sweep) -> String {
+    let points: Vec<CurvePoint> = sweep
+        .curves
+        .first()
+        .map(|c| c.run.points.iter().filter(|p| p.risk.count() > 1).map(CurvePoint::of).collect())
+        .unwrap_or_default();
+    let lead = |p: &CurvePoint| {
+        let (skill, weight) =
+            p.weights.iter().enumerate().fold((0, f64::NEG_INFINITY), |a, (b, w)| if w.0 > a.1 { (b, w.0) } else { a });
+        format!("at k = {} is skill {}'s ({})", p.k, skill + 1, number(weight))
+    };
+    match (points.first(), points.last()) {
+        (Some(first), Some(last)) if points.len() > 1 => {
             format!(
-                "Bounded efficacy: with {biased}, the risk against the intended task falls from {} at k = 0 to its best, {} at k = {}, then rises to {} at k = {}: the inputs retrieve the right skill, but the wrong labels eventually teach the wrong function ({trials} trials per k).",
-                number(first.risk.mean()), number(best.risk.mean()), best.k, number(last.risk.mean()), last.k
-            )
-        } else {
-            format!(
-                "With {biased}, the risk goes from {} at k = 0 to {} at k = {} ({trials} trials per k so far).",
-                number(first.risk.mean()),
-                number(last.risk.mean()),
-                last.k
+                "Mean posterior weight E[π̃_β] of each skill against k. The largest mean weight {}; {}.",
+                lead(first),
+                lead(last)
             )
         }
-    } else if peak.k > 0 && peak.risk.mean() - first.risk.mean() > 2.0 * (se(peak).powi(2) + se(first).powi(2)).sqrt() {
-        format!(
-            "Early ascent: the risk rises from {} at k = 0 to {} at k = {} before it falls to {} at k = {}. A few examples whose inputs look like skill {} retrieve it, although its function is wrong (retrieval mode); only many examples let task learning take over ({trials} trials per k).",
-            number(first.risk.mean()), number(peak.risk.mean()), peak.k, number(last.risk.mean()), last.k, curve.run.retrieved_skill() + 1
-        )
-    } else {
-        format!(
-            "The risk falls from {} at k = 0 to {} at k = {}; the weight of the skill the inputs point to, skill {}, is {} at k = {} ({trials} trials per k so far).",
-            number(first.risk.mean()), number(last.risk.mean()), last.k, curve.run.retrieved_skill() + 1,
-            number(last.weights[curve.run.retrieved_skill()].mean()), last.k
-        )
-    };
-    let best_k = (labels != LabelChoice::Correct).then_some(best.k);
-    (text, best_k, [Some(first.risk.mean()), Some(peak.risk.mean()), Some(last.risk.mean()), Some(best.k as f64)])
+        _ => "Mean posterior weight E[π̃_β] of each skill against k.".to_owned(),
+    }
 }
 
 pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, FigureSet) {
     let sweep = &*risk_cache(cache, params);
-    let (text, best_k, values) = reading(sweep, params.labels);
+    let (text, best_k, values) = reading(sweep, params);
     let (done, total) = sweep.progress();
     let trials = sweep.curves.first().map_or(0, |c| c.run.trials());
     let report = report(
         text,
         if done < total { Status::Approximate } else { Status::Exact },
         vec![
-            ("risk", "Monte Carlo risk of the Bayes-optimal in-context predictor against the number of examples k (0, 1, 2, 4, …), with ±2 standard errors, the risk against the retrieved skill and, for correct labels, the upper bound.".to_owned()),
-            ("weights", "Mean posterior weight E[π̃_β] of each skill against k: retrieval concentrates it on the skill the inputs point to; at very large k it settles on the skills closest to the true task.".to_owned()),
+            ("risk", "Monte Carlo risk of the Bayes-optimal in-context predictor against the intended task's function ⟨x, w*⟩, for k = 0, 1, 2, 4, … examples, with ±2 standard errors, the risk against the retrieved skill's function and, for correct labels, the upper bound.".to_owned()),
+            ("weights", weights_summary(sweep)),
         ],
         vec![
             Number::of("icl-trials-done", Some(trials as f64)),

@@ -2,7 +2,8 @@
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::lora_training::{recent_mean, Params, Run};
+use crate::lessons::lora_training::{recent_mean, Comparison, Params, Run};
+use crate::lora::train::Pretraining;
 use crate::plots::{lora_networks, FigureSet};
 
 /// The run for one setting.
@@ -15,25 +16,28 @@ fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Run {
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
     let run = &*cache_for(cache, params);
-    let status = if run.diverged() {
+    // A run that diverged (stopped, or ended above where it started) failed; any other run is an
+    // approximation, to be compared with the construction.
+    let status = if run.diverged() || run.comparison() == Some(Comparison::Diverged) {
         Status::Failed
-    } else if run.finished() {
-        Status::Exact
     } else {
         Status::Approximate
     };
     let summary = format!(
-        "Training loss of LoRA (R = {}) over {} of {} Adam steps{}; the construction reaches {} and the closed-form reference is {}.{}",
+        "Training loss of LoRA (R = {}) over {} of {} Adam steps{}; the frozen model starts at a test MSE of {}, the construction reaches {} and the closed-form reference is {}.{}",
         params.rank,
         run.steps(),
         run.planned(),
         recent_mean(run.losses()).map_or_else(String::new, |m| format!(", recently averaging {}", number(m))),
-        run.references.construction.map_or_else(|| "—".to_owned(), number),
+        number(run.references.start),
+        run.references.construction.map_or_else(|| "— (it cannot be used at this rank)".to_owned(), number),
         run.references.closed_form.map_or_else(|| "—".to_owned(), number),
-        if run.pretrain_steps > 0 {
-            format!(" The frozen model was pretrained for {} steps (until its loss fell below a third).", run.pretrain_steps)
-        } else {
-            String::new()
+        match run.pretrain_steps {
+            0 => String::new(),
+            n if n < Pretraining::MAX_STEPS => format!(
+                " The frozen model was pretrained for {n} steps, until its batch loss fell below a third of the first."
+            ),
+            n => format!(" The frozen model was pretrained for {n} steps, the limit."),
         }
     );
     let report = report(
@@ -44,6 +48,7 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
             Number::of("train-steps-taken", Some(run.steps() as f64)),
             Number::of("train-loss", recent_mean(run.losses())),
             Number::of("train-test", run.final_test_mse),
+            Number::of("train-start", Some(run.references.start)),
             Number::of("train-construction", run.references.construction),
             Number::of("train-closed-form", run.references.closed_form),
         ],

@@ -1,11 +1,11 @@
 //! Figures of the in-context-learning lessons: Monte Carlo risk against k (with ±2 standard-error
 //! lines, the retrieval-target risk and the Figure 6 bound) and the mean posterior weights.
 
-use super::curves::{power_position, CurveFigure, Mark, Marker, Series, XAxis};
+use super::curves::{power_position, prefix_position, CurveFigure, Mark, Marker, Series, XAxis};
 use super::figure::{Figure, FigureSet};
 use super::style::okabe_ito;
-use crate::icl::risk::RiskRun;
-use crate::lessons::icl::Sweep;
+use crate::icl::risk::{RiskPoint, RiskRun};
+use crate::lessons::icl::{KAxis, Sweep};
 
 const PALETTE: [plotters::style::RGBColor; 5] =
     [okabe_ito::BLUE, okabe_ito::VERMILLION, okabe_ito::GREEN, okabe_ito::PURPLE, okabe_ito::ORANGE];
@@ -13,20 +13,29 @@ const MARKS: [Mark; 5] = [Mark::LineCircles, Mark::LineSquares, Mark::Line, Mark
 /// Figure keys in page order.
 pub const KEYS: [&str; 6] = ["panel-1", "panel-2", "panel-3", "panel-4", "panel-5", "panel-6"];
 
-fn x_of(linear: bool, k: usize) -> f64 {
-    if linear {
-        k as f64
-    } else {
-        power_position(k)
+/// The points of a lower ±2 SE line that a log axis can show: where mean − 2 SE ≤ 0 the band
+/// reaches zero, which a log axis cannot draw, so those points are left out (not drawn at the floor,
+/// where they would read as "zero to machine precision").
+fn positive(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    points.into_iter().filter(|p| p.1 > 0.0).collect()
+}
+
+/// Where k sits on the sweep's axis.
+fn x_of(k_axis: KAxis, k: usize) -> f64 {
+    match k_axis {
+        KAxis::Linear => k as f64,
+        KAxis::PowersOfTwo => power_position(k),
+        KAxis::PowersOfTwoMinusOne => prefix_position(k),
     }
 }
 
-fn axis(linear: bool, run: &RiskRun) -> (XAxis, (f64, f64), String) {
+fn axis(k_axis: KAxis, run: &RiskRun) -> (XAxis, (f64, f64), String) {
     let last = run.points.last().map_or(1, |p| p.k);
-    if linear {
-        (XAxis::Integer, (-0.5, last as f64 + 0.5), "number of in-context examples k".into())
-    } else {
-        (XAxis::PowersOfTwo, (-0.3, power_position(last) + 0.3), "number of in-context examples k".into())
+    let label = "number of in-context examples k".to_owned();
+    match k_axis {
+        KAxis::Linear => (XAxis::Integer, (-0.5, last as f64 + 0.5), label),
+        KAxis::PowersOfTwo => (XAxis::PowersOfTwo, (-0.3, power_position(last) + 0.3), label),
+        KAxis::PowersOfTwoMinusOne => (XAxis::PowersOfTwoMinusOne, (-0.3, prefix_position(last) + 0.3), label),
     }
 }
 
@@ -34,10 +43,10 @@ fn axis(linear: bool, run: &RiskRun) -> (XAxis, (f64, f64), String) {
 pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
     let Some(curve) = sweep.curves.first() else { return FigureSet::default() };
     let run = &curve.run;
-    let linear = sweep.linear_k;
-    let (x_axis, x_range, x_label) = axis(linear, run);
-    let line = |f: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64| -> Vec<(f64, f64)> {
-        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(linear, p.k), f(p))).collect()
+    let k_axis = sweep.k_axis;
+    let (x_axis, x_range, x_label) = axis(k_axis, run);
+    let line = |f: &dyn Fn(&RiskPoint) -> f64| -> Vec<(f64, f64)> {
+        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(k_axis, p.k), f(p))).collect()
     };
     let mut series = vec![
         Series {
@@ -50,7 +59,7 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
         Series {
             key: "risk_minus_2se",
             label: "± 2 standard errors (thin dashed)".into(),
-            points: line(&|p| p.risk.mean() - 2.0 * p.risk.standard_error()),
+            points: positive(line(&|p| p.risk.mean() - 2.0 * p.risk.standard_error())),
             color: okabe_ito::SKY_BLUE,
             mark: Mark::Dashed,
         },
@@ -63,7 +72,7 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
         },
         Series {
             key: "retrieval_risk",
-            label: format!("risk against the retrieved skill {} (w_α)", run.retrieved_skill() + 1),
+            label: format!("risk against skill {}'s function w_α (the skill nearest μ*)", run.retrieved_skill() + 1),
             points: line(&|p| p.retrieval_risk.mean()),
             color: okabe_ito::VERMILLION,
             mark: Mark::LineSquares,
@@ -79,7 +88,7 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
         });
     }
     let markers = best_k
-        .map(|k| Marker { key: "best_k", x: x_of(linear, k), label: format!("best k = {k}"), threshold: true })
+        .map(|k| Marker { key: "best_k", x: x_of(k_axis, k), label: format!("best k = {k}"), threshold: true })
         .into_iter()
         .collect();
     let risk = CurveFigure {
@@ -105,7 +114,7 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
                 label: format!(
                     "skill {}{}",
                     b + 1,
-                    if b == run.retrieved_skill() { " (retrieved by the inputs)" } else { "" }
+                    if b == run.retrieved_skill() { " (nearest the inputs' mean μ*)" } else { "" }
                 ),
                 points: line(&|p| p.weights[b].mean()),
                 color: PALETTE[b % 5],
@@ -119,14 +128,15 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
     FigureSet { figures: vec![("risk", Figure::Curve(risk)), ("weights", Figure::Curve(weights))] }
 }
 
-/// A paper figure: one risk panel per panel title (learning and retrieval for Figures 9 and 11),
-/// and for Figures 4 and 6 a panel of the retrieved skill's mean weight.
+/// A paper figure: one risk panel per panel title (learning and retrieval for Figures 9–11),
+/// and for Figures 4 and 6 a panel of the retrieved skill's mean weight. The risk curves of
+/// Figures 4, 5 and 6 come with thin dashed ±2 standard-error lines in their own colour.
 pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigure) -> FigureSet {
     use crate::lessons::icl_figures::IclFigure;
-    let linear = sweep.linear_k;
+    let k_axis = sweep.k_axis;
     let mut figures = Vec::new();
     let Some(first) = sweep.curves.first() else { return FigureSet::default() };
-    let (x_axis, x_range, x_label) = axis(linear, &first.run);
+    let (x_axis, x_range, x_label) = axis(k_axis, &first.run);
     let panel = |title: String, series: Vec<Series>, log_y: bool| CurveFigure {
         title,
         x_label: x_label.clone(),
@@ -138,8 +148,8 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
         legend_lower_left: !log_y || figure == IclFigure::Six,
         x_axis,
     };
-    let points = |run: &RiskRun, f: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64| -> Vec<(f64, f64)> {
-        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(linear, p.k), f(p))).collect()
+    let points = |run: &RiskRun, f: &dyn Fn(&RiskPoint) -> f64| -> Vec<(f64, f64)> {
+        run.points.iter().filter(|p| p.risk.count() > 0).map(|p| (x_of(k_axis, p.k), f(p))).collect()
     };
     let retrieval_split = matches!(figure, IclFigure::Nine | IclFigure::Ten | IclFigure::Eleven);
     for (index, title) in sweep.panels.iter().enumerate() {
@@ -147,7 +157,7 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
             sweep.curves.iter().filter(|c| retrieval_split || c.panel == index).enumerate().collect();
         let mut series = Vec::new();
         for (i, curve) in in_panel {
-            let risk: &dyn Fn(&crate::icl::risk::RiskPoint) -> f64 =
+            let risk: &dyn Fn(&RiskPoint) -> f64 =
                 if retrieval_split && index == 1 { &|p| p.retrieval_risk.mean() } else { &|p| p.risk.mean() };
             series.push(Series {
                 key: "risk",
@@ -156,6 +166,18 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
                 color: PALETTE[i % 5],
                 mark: MARKS[i % 5],
             });
+            if !retrieval_split {
+                // ±2 standard errors of the Monte Carlo mean (no legend entry of their own).
+                for (key, sign) in [("risk_minus_2se", -2.0), ("risk_plus_2se", 2.0)] {
+                    series.push(Series {
+                        key,
+                        label: String::new(),
+                        points: positive(points(&curve.run, &|p| p.risk.mean() + sign * p.risk.standard_error())),
+                        color: PALETTE[i % 5],
+                        mark: Mark::ThinDashed,
+                    });
+                }
+            }
             if curve.run.setup().with_bound {
                 series.push(Series {
                     key: "upper_bound",

@@ -15,10 +15,19 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
     let points = |f: &dyn Fn(&lora_fnn::RankResult) -> Option<f64>| {
         analysis.computed().filter_map(|r| f(r).map(|y| (r.rank as f64, y))).collect::<Vec<_>>()
     };
+    let failed = analysis.failed_ranks();
+    let missing = if failed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; none at R = {}, where rounding or a singular product makes it unusable",
+            failed.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+        )
+    };
     let mut series = vec![
         Series {
             key: "mse_test",
-            label: format!("construction, MSE on {} fresh inputs (circles)", lora_fnn::TEST_SIZE),
+            label: format!("construction, MSE on {} fresh inputs (circles{missing})", lora_fnn::TEST_SIZE),
             points: points(&|r| r.mse_test),
             color: okabe_ito::VERMILLION,
             mark: Mark::Circles,
@@ -41,7 +50,12 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
         });
     }
     let curve = CurveFigure {
-        title: format!("ReLU network: target depth L̄ = {}, frozen depth L = {}", params.target_depth, params.depth),
+        title: format!(
+            "ReLU network: target depth L̄ = {}, frozen depth L = {}{}",
+            params.target_depth,
+            params.depth,
+            if params.pretrained { ", pretrained frozen model" } else { "" }
+        ),
         x_label: "LoRA rank R (every layer)".into(),
         y_label: "mean squared error".into(),
         x_range: (-0.5, params.width as f64 + 0.5),
@@ -51,7 +65,7 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
             Marker {
                 key: "threshold_rank",
                 x: analysis.threshold as f64,
-                label: format!("exact from R = ⌈max rank(E_i)/M⌉ = {}", analysis.threshold),
+                label: format!("threshold R = ⌈max rank(E_i)/M⌉ = {}", analysis.threshold),
                 threshold: true,
             },
             current_marker(params.rank),

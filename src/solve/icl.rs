@@ -1,6 +1,7 @@
 //! The in-context-learning kinds.
 //! `icl-posterior`: `{"kind":"icl-posterior","prior":P,"context":{"x":[v,...],"y":[...]},"query":v}`
-//! (or `"stats":{"k":n,"sum_x":v,"sum_xxt":M,"sum_xy":v}` instead of `context`) →
+//! (or `"stats":{"k":n,"sum_x":v,"sum_xxt":M,"sum_xy":v}` instead of `context`; an empty context is
+//! k = 0, answered with the prior predictive of `icl.md` §2.3) →
 //! `{"posterior_weights":[...],"mu_tilde":[v,...],"w_tilde":[v,...],"prediction":x}`.
 //! `icl-risk`: `{"kind":"icl-risk","prior":P,"task":{"mu":v,"w":v},"labels":{"w":v,"noise":s},"k":[...],"trials":T,"seed":n}`
 //! → `{"k":[...],"risk":[...],"se":[...],"mean_posterior_weights":[[...],...]}`.
@@ -57,7 +58,8 @@ pub fn solve_posterior(value: &Value) -> Result<Value, SolveError> {
             if let Some((i, y)) = ys.iter().enumerate().find(|(_, y)| !y.is_finite()) {
                 return Err(InputError::NonFinite { field: format!("context.y[{i}]"), value: *y }.into());
             }
-            Stats::of(&xs, &ys)
+            // An empty context is k = 0 in dimension d (the prior predictive), not a 0-dimensional one.
+            Stats::of(d, &xs, &ys)
         }
         (None, Some(stats)) => {
             let k = read::integer(read::member(stats, "k", "stats")?, "stats.k")?;

@@ -39,8 +39,55 @@ pub fn solve_text(text: &str) -> Result<Value, SolveError> {
     solve_value(&value)
 }
 
-/// Answers a JSON problem, dispatching on its `kind`.
+/// Answers a JSON problem, dispatching on its `kind`. Every number in an answer is finite: a
+/// result that overflowed (serde_json writes a non-finite number as null) is a `Numerical` error
+/// naming the field, never a null where the kind promises a number (see `documented_null`).
 pub fn solve_value(value: &Value) -> Result<Value, SolveError> {
+    let answer = dispatch(value)?;
+    match undocumented_null(&answer, &answer, &mut String::new()) {
+        Some(field) => Err(SolveError::Numerical(format!(
+            "{field}: the result is not a finite number (the input's magnitudes overflow 64-bit floating point); scale the input down"
+        ))),
+        None => Ok(answer),
+    }
+}
+
+/// A null that an answer documents: the outputs of a construction that does not hold (in the
+/// object whose `assumption_holds` or `construction_holds` is false, with its `message`), and the
+/// losses of a training run that diverged (`diverged` true).
+fn documented_null(answer: &Value, holder: &Value, pointer: &str) -> bool {
+    let fails = |flag: &str| holder.get(flag) == Some(&Value::Bool(false));
+    fails("assumption_holds")
+        || fails("construction_holds")
+        || (pointer.starts_with("/losses/") && answer.get("diverged") == Some(&Value::Bool(true)))
+}
+
+/// The JSON pointer of the first null in `value` that `documented_null` does not allow.
+fn undocumented_null(answer: &Value, value: &Value, pointer: &mut String) -> Option<String> {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => return None,
+    };
+    for (segment, child) in children {
+        let len = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&segment);
+        let found = match child {
+            Value::Null if !documented_null(answer, value, pointer) => {
+                Some(pointer.trim_start_matches('/').replace('/', "."))
+            }
+            _ => undocumented_null(answer, child, pointer),
+        };
+        pointer.truncate(len);
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+fn dispatch(value: &Value) -> Result<Value, SolveError> {
     let kind = json::member(value, "kind", "")?;
     match kind.as_str() {
         Some("lora-linear") => lora_linear::solve(value),

@@ -13,12 +13,13 @@ pub(super) static FIELDS: &[Field] = &[
         key: "prior",
         label: "prior",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["fig6", "ascent", "regular4", "custom"] },
+        spec: Spec::Choice { options: &["fig6", "ascent", "regular4", "biased", "custom"] },
         read: |s| {
             Value::Choice(match s.icl_risk.prior {
                 PriorChoice::EarlyAscent => "fig6",
                 PriorChoice::LargeAscent => "ascent",
                 PriorChoice::Regular4 => "regular4",
+                PriorChoice::Biased => "biased",
                 PriorChoice::Custom => "custom",
             })
         },
@@ -26,6 +27,7 @@ pub(super) static FIELDS: &[Field] = &[
             s.icl_risk.prior = match v {
                 Value::Choice("ascent") => PriorChoice::LargeAscent,
                 Value::Choice("regular4") => PriorChoice::Regular4,
+                Value::Choice("biased") => PriorChoice::Biased,
                 Value::Choice("custom") => PriorChoice::Custom,
                 _ => PriorChoice::EarlyAscent,
             }
@@ -87,21 +89,33 @@ pub(super) static FIELDS: &[Field] = &[
         key: "labels",
         label: "in-context labels",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["correct", "random", "other"] },
+        // `random` is y ~ N(0, s²) independent of x (links written before `constant` existed,
+        // when `random` meant y ≡ 0, open on the honest random labels); `constant` is y ≡ 0.
+        spec: Spec::Choice { options: &["correct", "random", "other", "constant"] },
         read: |s| {
             Value::Choice(match s.icl_risk.labels {
                 LabelChoice::Correct => "correct",
                 LabelChoice::Random => "random",
                 LabelChoice::OtherSkill => "other",
+                LabelChoice::Constant => "constant",
             })
         },
         write: |s, v| {
             s.icl_risk.labels = match v {
                 Value::Choice("random") => LabelChoice::Random,
                 Value::Choice("other") => LabelChoice::OtherSkill,
+                Value::Choice("constant") => LabelChoice::Constant,
                 _ => LabelChoice::Correct,
             }
         },
+    },
+    Field {
+        key: "ls",
+        label: "random labels' spread s",
+        view: View::IclRisk,
+        spec: Spec::Hundredths { min: icl_lesson::LABEL_SPREAD_RANGE.0, max: icl_lesson::LABEL_SPREAD_RANGE.1 },
+        read: |s| Value::Hundredths(s.icl_risk.label_spread),
+        write: |s, v| s.icl_risk.label_spread = hundredths(v, 100),
     },
     Field {
         key: "kmax",

@@ -38,7 +38,7 @@ test('the large-ascent prior shows early ascent in numbers and words', async () 
 });
 
 test('random labels give a U-shaped risk with a finite best k', async () => {
-  const { page, context } = await lab.open('#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=random&kmax=10&trials=2000');
+  const { page, context } = await lab.open('#v=1&view=icl-risk&prior=biased&labels=random&kmax=10&trials=2000');
   await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
   const best = await value(page, '#icl-best-k');
   assert.ok(best > 0 && best < 1024, `best k = ${best}`);
