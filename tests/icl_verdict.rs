@@ -62,6 +62,28 @@ fn expected_phrase(points: &[RiskPoint]) -> &'static str {
     }
 }
 
+/// The runs of k with the same leading skill (largest mean weight), as "skill γ at k = a…b, …".
+fn leading_runs(points: &[RiskPoint]) -> String {
+    let lead = |p: &RiskPoint| {
+        (0..p.weights.len()).max_by(|&a, &b| p.weights[a].mean().total_cmp(&p.weights[b].mean())).unwrap()
+    };
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for p in points {
+        match runs.last_mut() {
+            Some(r) if r.0 == lead(p) => r.2 = p.k,
+            _ => runs.push((lead(p), p.k, p.k)),
+        }
+    }
+    let run = |&(s, a, b): &(usize, usize, usize)| {
+        if a == b {
+            format!("skill {} at k = {a}", s + 1)
+        } else {
+            format!("skill {} at k = {a}…{b}", s + 1)
+        }
+    };
+    runs.iter().map(run).collect::<Vec<_>>().join(", ")
+}
+
 /// The page's check for a link after all its trials, and the same curve recomputed by the library.
 fn report(link: &str) -> (String, Vec<RiskPoint>) {
     let mut lab = Lab::new();
@@ -85,17 +107,17 @@ fn labels_from_another_skill_are_not_read_as_bounded_efficacy() {
     assert!(!check.contains("Bounded efficacy"), "{check}");
     assert!(!check.contains("right skill"), "{check}");
     assert!(check.starts_with(expected_phrase(&points)), "{check}");
-    // The skill it names at the largest k has the largest mean weight there.
-    let last = points.last().unwrap();
-    let leading =
-        (0..last.weights.len()).max_by(|&a, &b| last.weights[a].mean().total_cmp(&last.weights[b].mean())).unwrap();
-    let named = [format!("retrieve skill {}:", leading + 1), format!("Skill {} has the largest", leading + 1)];
-    assert!(named.iter().any(|n| check.contains(n)), "{check}: skill {} leads at k = {}", leading + 1, last.k);
-    // Up to k = 32 the risk only rises and skill 4 (the labels' function) takes over from skill 1.
+    // The skills it names are the ones with the largest mean weight, k by k.
+    let runs = leading_runs(&points);
+    for run in runs.split(", ") {
+        assert!(check.contains(&format!("{run} (up to ")), "{check}: expected {runs}");
+    }
+    // Up to k = 32 the risk only rises while skill 4 (the labels' function) takes over from skill 1.
     let (check, short) = report("#v=1&view=icl-risk&prior=regular4&delta=1/81&labels=other&kmax=5&trials=2000");
     assert_eq!(expected_phrase(&short), "The risk only rises:");
     assert!(check.starts_with("The risk only rises:"), "{check}");
-    assert!(check.contains("The examples retrieve skill 4"), "{check}");
+    assert_eq!(leading_runs(&short), "skill 1 at k = 0…2, skill 4 at k = 4…32");
+    assert!(check.contains("skill 1 at k = 0…2 (up to ") && check.contains(", skill 4 at k = 4…32 (up to "), "{check}");
 }
 
 /// Every label model in every prior (and the lesson's links): the check's opening phrase is the
@@ -116,4 +138,36 @@ fn the_check_opens_with_the_shape_the_numbers_show() {
         let (check, points) = report(link);
         assert!(check.starts_with(expected_phrase(&points)), "{link}: {check}");
     }
+}
+
+/// "retrieve" is said only of a skill that leads at every k and ends above 1/2, significantly
+/// above where it started; a change of leader is listed run by run.
+#[test]
+fn the_weights_sentence_rules() {
+    let with = |weights: &[[f64; 2]]| -> String {
+        let points: Vec<CurvePoint> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| CurvePoint { k: i, risk: 1.0, se: 0.1, weights: vec![(w[0], 0.01), (w[1], 0.01)] })
+            .collect();
+        let v = icl_verdict::verdict(&points);
+        icl_verdict::sentence(&points, &v, "correct labels", 100, true)
+    };
+    let retrieved = with(&[[0.6, 0.4], [0.9, 0.1]]);
+    assert!(
+        retrieved.contains("The examples retrieve skill 1: its mean weight rises from 0.6 at k = 0 to 0.9 at k = 1")
+    );
+    // Leading throughout, but only from 0.45 to 0.48 with three skills' worth of weight elsewhere:
+    let points = [[0.45, 0.2], [0.48, 0.2]];
+    assert!(with(&points).contains("Skill 1 has the largest mean weight at every k: 0.45 at k = 0, 0.48 at k = 1"));
+    let changed = with(&[[0.6, 0.4], [0.3, 0.7], [0.2, 0.8]]);
+    assert!(
+        changed.contains(
+            "The skill with the largest mean weight changes with k: skill 1 at k = 0 (up to 0.6 at k = 0), skill 2 at k = 1…2 (up to 0.8 at k = 2)"
+        ),
+        "{changed}"
+    );
+    assert!(
+        changed.starts_with("No significant change:") && changed.ends_with("Labels: correct labels; 100 trials per k.")
+    );
 }

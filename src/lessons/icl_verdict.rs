@@ -17,11 +17,17 @@
 //!
 //! When both the first two hold, both sentences are written (bounded efficacy first). The first
 //! two name, from the mean weights, the skill with the largest mean weight at B or P ("at k = B
-//! the largest mean weight is skill γ's, w"). Every check then says what the weights do by the
-//! largest k: "The examples retrieve skill γ: its mean weight rises from w₀ at k = 0 to w_L at
-//! k = L" only when γ has the largest mean weight at L and w_L is significantly above (2 combined
-//! SE) w₀; otherwise "Skill γ has the largest mean weight at k = L, w_L (w₀ at k = 0)". It ends with
-//! "Labels: <label model>; T trials per k" (" so far" while trials are still coming).
+//! the largest mean weight is skill γ's, w"). Every check then says what the weights do, read from
+//! the skill with the largest mean weight at each k (`weights_story`):
+//! - the same skill γ leads at every k, its weight at the largest k is above 1/2 and significantly
+//!   (2 combined SE) above its weight at k = 0: "The examples retrieve skill γ: its mean weight
+//!   rises from w₀ at k = 0 to w_L at k = L";
+//! - the same skill leads at every k otherwise: "Skill γ has the largest mean weight at every k:
+//!   w₀ at k = 0, w_L at k = L";
+//! - the leading skill changes: "The skill with the largest mean weight changes with k: skill γ₁
+//!   at k = a…b (up to w at k = c), skill γ₂ at …", one entry per run of consecutive k.
+//!
+//! It ends with "Labels: <label model>; T trials per k" (" so far" while trials are still coming).
 
 use crate::icl::risk::RiskPoint;
 use crate::lessons::format::number;
@@ -144,30 +150,65 @@ fn weight_at(point: &CurvePoint) -> String {
     format!("at k = {} the largest mean weight is skill {}'s, {}", point.k, skill + 1, number(weight))
 }
 
-/// What the weights say at the largest k: retrieval when the leading skill's weight rose
-/// significantly from k = 0, else which skill leads with its weights at both ends.
-fn retrieval(first: &CurvePoint, last: &CurvePoint) -> String {
-    let (skill, weight) = leading(last);
-    let (start, end) = (first.weights.get(skill).copied().unwrap_or((0.0, 0.0)), last.weights[skill]);
-    if significantly_above(end, start) {
-        format!(
-            "The examples retrieve skill {}: its mean weight rises from {} at k = {} to {} at k = {}",
-            skill + 1,
-            number(start.0),
-            first.k,
-            number(weight),
-            last.k
-        )
-    } else {
-        format!(
-            "Skill {} has the largest mean weight at k = {}, {} ({} at k = {})",
-            skill + 1,
-            last.k,
-            number(weight),
-            number(start.0),
-            first.k
-        )
+/// What the weights say along the curve. When the skill with the largest mean weight is the same
+/// at every k: "The examples retrieve skill γ: its mean weight rises from w₀ at k = 0 to w_L at
+/// k = L" if w_L > 1/2 and w_L is significantly above w₀ (2 combined SE), else "Skill γ has the
+/// largest mean weight at every k: w₀ at k = 0, w_L at k = L". When it changes: "The skill with the
+/// largest mean weight changes with k: skill γ₁ at k = a…b (up to w at k = c), skill γ₂ at …", one
+/// entry per run of k with the same leading skill.
+fn weights_story(points: &[CurvePoint]) -> String {
+    let (first, last) = (&points[0], &points[points.len() - 1]);
+    // Runs of consecutive k with the same leading skill: (skill, first index, last index).
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let skill = leading(p).0;
+        match runs.last_mut() {
+            Some(run) if run.0 == skill => run.2 = i,
+            _ => runs.push((skill, i, i)),
+        }
     }
+    if let [(skill, _, _)] = runs[..] {
+        let (start, end) = (first.weights[skill], last.weights[skill]);
+        return if end.0 > 0.5 && significantly_above(end, start) {
+            format!(
+                "The examples retrieve skill {}: its mean weight rises from {} at k = {} to {} at k = {}",
+                skill + 1,
+                number(start.0),
+                first.k,
+                number(end.0),
+                last.k
+            )
+        } else {
+            format!(
+                "Skill {} has the largest mean weight at every k: {} at k = {}, {} at k = {}",
+                skill + 1,
+                number(start.0),
+                first.k,
+                number(end.0),
+                last.k
+            )
+        };
+    }
+    let entries: Vec<String> = runs
+        .iter()
+        .map(|&(skill, from, to)| {
+            let top = (from..=to)
+                .max_by(|&a, &b| points[a].weights[skill].0.total_cmp(&points[b].weights[skill].0))
+                .unwrap_or(from);
+            let span = if from == to {
+                format!("k = {}", points[from].k)
+            } else {
+                format!("k = {}…{}", points[from].k, points[to].k)
+            };
+            format!(
+                "skill {} at {span} (up to {} at k = {})",
+                skill + 1,
+                number(points[top].weights[skill].0),
+                points[top].k
+            )
+        })
+        .collect();
+    format!("The skill with the largest mean weight changes with k: {}", entries.join(", "))
 }
 
 /// The live check: the verdict in words, for a curve labelled with `labels` (the label model's
@@ -213,5 +254,5 @@ pub fn sentence(points: &[CurvePoint], v: &Verdict, labels: &str, trials: u64, c
         Shape::Computing => {}
     }
     let so_far = if complete { "" } else { " so far" };
-    format!("{} {}. Labels: {labels}; {trials} trials per k{so_far}.", parts.join(" "), retrieval(first, last))
+    format!("{} {}. Labels: {labels}; {trials} trials per k{so_far}.", parts.join(" "), weights_story(points))
 }
