@@ -8,6 +8,10 @@ import path from 'node:path';
 import { startLab, ROOT } from './harness.mjs';
 
 const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
+// Values at rounding level (below 1e-12) differ between wasm and native float paths (nalgebra's
+// SVD, summation order); every other digit must agree.
+const rounding = (text) => text.replace(/-?\d+(\.\d+)?e-(1[2-9]|[2-9]\d|\d{3})/g, '‹rounding›');
+
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab.close(); });
@@ -41,12 +45,12 @@ for (const link of LINKS) {
     });
     assert.equal(shown.hash, `#${said.fragment}`);
     assert.equal(said.complete, true, 'the native report finished its work');
-    assert.equal(shown.check, said.check);
+    assert.equal(rounding(shown.check), rounding(said.check));
     for (const [key, text] of said.summaries) {
-      if (key in shown.summaries) assert.equal(shown.summaries[key], text, `summary ${key}`);
+      if (key in shown.summaries) assert.equal(rounding(shown.summaries[key]), rounding(text), `summary ${key}`);
     }
     assert.ok(said.summaries.some(([key]) => key in shown.summaries), 'at least one summary is on the page');
-    for (const number of said.numbers) assert.equal(shown.numbers[number.id], number.shown, `number ${number.id}`);
+    for (const number of said.numbers) assert.equal(rounding(shown.numbers[number.id]), rounding(number.shown), `number ${number.id}`);
     assert.deepEqual(problems, []);
     await context.close();
   });
