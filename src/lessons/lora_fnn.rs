@@ -391,11 +391,11 @@ impl Analysis {
         };
         let verdict = match verdict {
             Verdict::Exact => format!(
-                "R = {rank} {}: the construction's MSE is {} on the calibration batch, within the exactness tolerance {} (10⁻¹² of the target's mean square output before any final ReLU), and {test_words} ✔",
+                "R = {rank} {} on the calibration batch: the construction's MSE there is {}, within the exactness tolerance {} (10⁻¹² of the target's mean square output before any final ReLU); it is {test_words} ✔",
                 if rank >= self.threshold {
                     format!("≥ {}: every group matches its target layer exactly", self.threshold)
                 } else {
-                    format!("< {}, yet the construction is exact here", self.threshold)
+                    format!("< {}, yet the construction is exact", self.threshold)
                 },
                 number(cal),
                 number(tolerance)

@@ -139,7 +139,7 @@ pub enum FnnConstructionError {
     },
     /// Every step succeeded, but rounding in the adapted network (its large weights and biases)
     /// makes it compute something else than the construction does in exact arithmetic.
-    #[error("rounding makes the adapted network unusable: on the calibration batch its outputs differ from what the construction computes in exact arithmetic by {deviation:.3e} (RMS), more than {RELIABLE_TOLERANCE:.0e} of the target's RMS output (before any final ReLU), {scale:.3e}")]
+    #[error("rounding makes the adapted network unusable: on the calibration batch its outputs differ from what the construction computes in exact arithmetic by {deviation:.3e} (RMS), more than 10⁻⁶ × {scale:.3e}, the target's RMS output before any final ReLU")]
     Unreliable {
         /// RMS deviation from the exact-arithmetic result on the calibration batch.
         deviation: f64,
@@ -150,7 +150,7 @@ pub enum FnnConstructionError {
 
 /// Largest RMS deviation, relative to the target's `output_scale` on the calibration batch, between
 /// the adapted network and what the construction computes in exact arithmetic that still counts
-/// as the construction working.
+/// as the construction working (`FnnConstructionError::Unreliable`'s message writes it as 10⁻⁶).
 pub const RELIABLE_TOLERANCE: f64 = 1e-6;
 
 /// The scale rounding is measured against: the RMS of the network's last pre-activations (its
