@@ -274,3 +274,212 @@ fn lora_paper_claims() {
         ],
     );
 }
+
+fn vector(value: &Value) -> Vec<f64> {
+    value.as_array().map(|v| v.iter().filter_map(Value::as_f64).collect()).unwrap_or_default()
+}
+
+/// The target's mean square output before any final ReLU on the calibration inputs, computed
+/// here from the problem's weights (ReLU between layers only).
+fn target_mean_square(problem: &Value) -> f64 {
+    let weights = matrices(&problem["target"]["weights"]);
+    let biases: Vec<Vec<f64>> =
+        problem["target"]["biases"].as_array().map(|b| b.iter().map(vector).collect()).unwrap_or_default();
+    let inputs: Vec<Vec<f64>> =
+        problem["calibration_inputs"].as_array().map(|x| x.iter().map(vector).collect()).unwrap_or_default();
+    let mut total = 0.0;
+    let mut count = 0usize;
+    for x in &inputs {
+        let mut h = nalgebra::DVector::from_column_slice(x);
+        for (l, (w, b)) in weights.iter().zip(&biases).enumerate() {
+            h = w * h + nalgebra::DVector::from_column_slice(b);
+            if l + 1 < weights.len() {
+                h.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+        }
+        total += h.norm_squared();
+        count += h.len();
+    }
+    total / count.max(1) as f64
+}
+
+/// ReLU lesson: the threshold ⌈max_i rank(E_i)/M⌉ recomputed from the problem's layers; "exact"
+/// (✔, verdict exact) only when the calibration MSE is within 10⁻¹² of the target's mean square
+/// output (recomputed here); ✘ and "cannot be used" with a failed verdict; "within the L̄ = 1
+/// bound" only when √MSE ≤ √bound + 10⁻⁶·RMS; the summary's end points are the plotted ones and
+/// no point is drawn at a rank the summary calls unusable.
+fn lora_fnn(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    let problem = problem(shown)?;
+    let check = &shown.report.check;
+    let target = matrices(&problem["target"]["weights"]);
+    let frozen = matrices(&problem["frozen"]["weights"]);
+    let (target_depth, depth) = (target.len(), frozen.len());
+    let per_group = depth / target_depth;
+    let max_rank = (0..target_depth)
+        .map(|i| {
+            let end = if i + 1 == target_depth { depth } else { (i + 1) * per_group };
+            numerical_rank(&discrepancy_singular_values(&target[i], &frozen[i * per_group..end]))
+        })
+        .max()
+        .unwrap_or(0);
+    let threshold = max_rank.div_ceil(per_group);
+    if shown.number("fnn-threshold") != Some(threshold as f64) {
+        return Err(format!("threshold shown {:?}, recomputed {threshold}", shown.number("fnn-threshold")));
+    }
+    checked.push("relu: threshold = ⌈max rank(E_i)/M⌉ (recomputed)");
+    let mean_square = target_mean_square(&problem);
+    let tolerance = 1e-12 * mean_square;
+    let shown_tolerance = shown.number("fnn-exact-tolerance").ok_or("no tolerance shown")?;
+    if (shown_tolerance - tolerance).abs() > 1e-9 * tolerance {
+        return Err(format!("exactness tolerance shown {shown_tolerance}, recomputed {tolerance}"));
+    }
+    let status = shown.report.status;
+    let calibration = shown.number("fnn-mse-calibration");
+    let Some(cal) = calibration else {
+        if !(check.contains("cannot be used") && status == Status::Failed) {
+            return Err("no error shown, but no failure said".into());
+        }
+        checked.push("relu: 'cannot be used' with a failed verdict and no number");
+        return Ok(checked);
+    };
+    let exact = cal <= tolerance;
+    if check.contains('✔') != exact || (status == Status::Exact) != exact {
+        return Err(format!(
+            "✔/exact = {} but the calibration MSE {cal} against the tolerance {tolerance}",
+            check.contains('✔')
+        ));
+    }
+    checked.push(if exact {
+        "relu: exact only within 1e-12 of the target's mean square"
+    } else {
+        "relu: not exact above it"
+    });
+    let rank = shown.lab.state().lora_fnn.rank;
+    if !exact && rank >= threshold && !(check.contains('✘') && status == Status::Failed) {
+        return Err("inexact at or above the threshold without ✘ and a failed verdict".into());
+    }
+    if let (Some(test), Some(bound)) = (shown.number("fnn-mse-test"), shown.number("fnn-bound-test")) {
+        let within = test.sqrt() <= bound.max(0.0).sqrt() + 1e-6 * mean_square.sqrt();
+        if check.contains("within the L̄ = 1 bound") && !within || check.contains("above the L̄ = 1 bound") && within
+        {
+            return Err(format!("the bound clause contradicts MSE {test} against the bound {bound} on these inputs"));
+        }
+        if check.contains("the L̄ = 1 bound") {
+            checked.push("relu: 'within/above the bound' matches the numbers");
+        }
+    }
+    let summary = &shown.report.summaries.iter().find(|(k, _)| *k == "error").ok_or("no summary")?.1;
+    let curve = shown
+        .series("error", "mse_test")
+        .or_else(|| shown.data.iter().find(|((f, s), _)| f == "error" && s.contains("test")).map(|(_, v)| v));
+    if let Some(curve) = curve {
+        if let Some(list) = summary.split("cannot be used at R = ").nth(1) {
+            for r in list.split(" (").next().unwrap_or("").split(", ").filter_map(|r| r.trim().parse::<f64>().ok()) {
+                if curve.iter().any(|p| p.0 == r) {
+                    return Err(format!("R = {r} is called unusable but plotted"));
+                }
+            }
+            checked.push("relu: no point drawn where the construction cannot be used");
+        }
+        if let (Some(a), Some(z)) = (number_after(summary, " from "), number_after(summary, " to ")) {
+            let at = |r: f64| curve.iter().find(|p| p.0 == r).map(|p| p.1);
+            let falls = summary.contains("falls from");
+            if at(0.0).is_some_and(|v| !same_shown(a, v))
+                || at(threshold as f64).is_some_and(|v| !same_shown(z, v))
+                || falls != (z < a)
+            {
+                return Err(format!("the summary's 'from {a} … to {z}' is not the plotted curve"));
+            }
+            checked.push("relu: summary's end points are the plotted ones");
+        }
+    }
+    Ok(checked)
+}
+
+#[test]
+fn lora_fnn_claims() {
+    let states = sweep("lora-fnn", 220, &[("D", 20)]);
+    assert!(states.len() >= 200, "only {} states", states.len());
+    let counts = check_states("lora-fnn", &states, lora_fnn);
+    assert_reached(
+        &counts,
+        &[
+            "relu: exact only within 1e-12 of the target's mean square",
+            "relu: not exact above it",
+            "relu: 'cannot be used' with a failed verdict and no number",
+            "relu: 'within/above the bound' matches the numbers",
+            "relu: summary's end points are the plotted ones",
+        ],
+    );
+}
+
+/// Training lesson: the comparison with the construction states a factor-2 criterion that the
+/// numbers meet (T the trained test MSE, C the construction's): "within a factor 2" only when
+/// C/2 ≤ T ≤ 2C, "does better" only when 2T < C, "falls short" only when T > 2C; "diverged"
+/// only when T is above the frozen model's error before training or the run stopped; no
+/// comparison with an unusable construction; a diverged run is a failed verdict.
+fn lora_training(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let mut checked = Vec::new();
+    let check = &shown.report.check;
+    let status = shown.report.status;
+    if check.contains("diverged") {
+        if status != Status::Failed {
+            return Err("a diverged run without a failed verdict".into());
+        }
+        if let (Some(t), Some(start)) = (shown.number("train-test"), shown.number("train-start")) {
+            if t <= start && !check.starts_with("Training diverged") {
+                return Err(format!("says diverged, but the test MSE {t} is below the start {start}"));
+            }
+        }
+        checked.push("training: 'diverged' only above the starting error or on a stopped run");
+        return Ok(checked);
+    }
+    let (Some(t), Some(start)) = (shown.number("train-test"), shown.number("train-start")) else { return Ok(checked) };
+    if t > start {
+        return Err(format!("the test MSE {t} is above the start {start}, but the run is not called diverged"));
+    }
+    let construction = shown.number("train-construction");
+    let phrases = [
+        check.contains("comes within a factor 2"),
+        check.contains("does better than the construction"),
+        check.contains("falls short of the construction"),
+    ];
+    let Some(c) = construction else {
+        if phrases.iter().any(|p| *p) {
+            return Err("compares with a construction that cannot be used".into());
+        }
+        checked.push("training: no comparison with an unusable construction");
+        return Ok(checked);
+    };
+    let truth = [t >= c / 2.0 && t <= 2.0 * c, 2.0 * t < c, t > 2.0 * c];
+    if phrases != truth {
+        return Err(format!("the comparison {phrases:?} contradicts T = {t}, C = {c}"));
+    }
+    if let Some(ratio) = number_after(check, "(ratio ").or_else(|| number_after(check, "by a factor ")) {
+        let expected = if 2.0 * t < c { c / t } else { t / c };
+        if !same_shown(ratio, expected) {
+            return Err(format!("quotes the ratio {ratio}, T/C = {}", t / c));
+        }
+    }
+    checked.push("training: the factor-2 comparison matches the numbers");
+    if status == Status::Exact {
+        return Err("a training run is never an exact verdict".into());
+    }
+    Ok(checked)
+}
+
+#[test]
+fn lora_training_claims() {
+    // Random states train at most 600 steps at width up to 16 (the corners reach 5,000 steps and width 32).
+    let states = sweep("lora-training", 210, &[("steps", 600), ("D", 16)]);
+    assert!(states.len() >= 200, "only {} states", states.len());
+    let counts = check_states("lora-training", &states, lora_training);
+    assert_reached(
+        &counts,
+        &[
+            "training: 'diverged' only above the starting error or on a stopped run",
+            "training: the factor-2 comparison matches the numbers",
+        ],
+    );
+}
