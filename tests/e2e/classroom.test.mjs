@@ -243,7 +243,9 @@ test('the single-file build opens from file:// and draws every lesson with no co
   const gzipped = gzipSync(readFileSync(html), { level: 9 }).length;
   test.diagnostic?.(`single file, gzipped: ${(gzipped / 1024).toFixed(1)} KB`);
   console.log(`# single file, gzipped: ${(gzipped / 1024).toFixed(1)} KB`);
-  assert.ok(gzipped < 400 * 1024, `the single file is ${gzipped} bytes gzipped, over its 400 KB budget`);
+  // The single file inlines the export build (the page's code plus the SVG writer and training):
+  // its budget grows with the page's (300 KB since issue 13).
+  assert.ok(gzipped < 450 * 1024, `the single file is ${gzipped} bytes gzipped, over its 450 KB budget`);
   const context = await lab.browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const problems = [];
   for (const view of ['lora-linear', 'lora-fnn', 'lora-transformer', 'lora-training', 'lora-paper', 'icl-prompt', 'icl-risk', 'icl-paper']) {

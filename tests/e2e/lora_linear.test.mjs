@@ -124,7 +124,8 @@ test('the keyboard alone can change every control', async () => {
   await context.close();
 });
 
-test('the page weighs under 250 KB gzipped (HTML, JS, CSS and wasm)', async () => {
+// Issue 13 sets the first-load budget at 300 KB gzipped (it was 250 KB before the claims work).
+test('the page weighs under 300 KB gzipped (HTML, JS, CSS and wasm)', async () => {
   const { context, transferred } = await lab.open('#v=1&view=lora-linear');
   let total = 0;
   for (const url of transferred.keys()) {
@@ -132,6 +133,6 @@ test('the page weighs under 250 KB gzipped (HTML, JS, CSS and wasm)', async () =
     total += gzipSync(readFileSync(file), { level: 9 }).length;
   }
   console.log(`# page transfer, gzipped: ${(total / 1024).toFixed(1)} KB over ${transferred.size} files`);
-  assert.ok(total < 250 * 1024, `${total} bytes`);
+  assert.ok(total < 300 * 1024, `${total} bytes`);
   await context.close();
 });
