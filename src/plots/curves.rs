@@ -147,17 +147,39 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
+    // The title is drawn first, so that building the chart below draws nothing: it can be built
+    // again with more room at the top when the legend finds no free corner.
+    let body = area.titled(&figure.title, theme.title()).map_err(plot_error)?;
     let (floor, top) = figure.y_range();
     let log = figure.log_y;
     // Where a value sits on the axis (values below the log axis's floor are drawn on it).
     let to_axis = move |y: f64| if log { y.max(floor).log10() } else { y };
-    let mut chart = ChartBuilder::on(area)
-        .caption(&figure.title, theme.title())
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(44.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(figure.x_range.0..figure.x_range.1, to_axis(floor)..to_axis(top))
-        .map_err(plot_error)?;
+    let build = |axis_top: f64| {
+        ChartBuilder::on(&body)
+            .margin(theme.px(10.0))
+            .x_label_area_size(theme.px(44.0))
+            .y_label_area_size(theme.px(64.0))
+            .build_cartesian_2d(figure.x_range.0..figure.x_range.1, to_axis(floor)..axis_top)
+            .map_err(plot_error)
+    };
+    let mut chart = build(to_axis(top))?;
+    // The legend takes the first corner that hides no plotted point, line or label; when none is
+    // free, the y-axis grows at the top by the legend's height and the legend sits in that band.
+    let entries = legend_entries(figure);
+    let legend = legend::measure(&body, &entries, theme);
+    let plot = plot_size(&chart);
+    let preferred = if figure.legend_lower_left { Corner::LowerLeft } else { Corner::UpperRight };
+    let occupied = occupied_pixels(&chart, &body, figure, theme, floor, &to_axis);
+    let origin = match legend::free_corner(&occupied, legend.size, plot, preferred, theme) {
+        Some(corner) => legend::corner_origin(corner, legend.size, plot, theme),
+        None => {
+            let (bottom, data_top) = (to_axis(floor), to_axis(top));
+            let room = f64::from(legend.size.1 + 2 * theme.offset(10.0));
+            let raised = data_top + (data_top - bottom) * room / (f64::from(plot.1) - room).max(1.0);
+            chart = build(raised)?;
+            legend::corner_origin(Corner::UpperRight, legend.size, plot_size(&chart), theme)
+        }
+    };
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, figure, theme);
     if log {
@@ -172,7 +194,69 @@ pub fn draw<DB: DrawingBackend>(
         (false, _) => crate::lessons::format::number(*v),
     };
     mesh.y_label_formatter(&label).draw().map_err(plot_error)?;
-    draw_content(&mut chart, figure, theme, floor, to_axis)
+    draw_content(&mut chart, figure, theme, floor, to_axis)?;
+    legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)
+}
+
+/// The plotting area's size in pixels.
+fn plot_size<DB: DrawingBackend, CT: plotters::coord::CoordTranslate>(chart: &ChartContext<'_, DB, CT>) -> (i32, i32) {
+    let (x, y) = chart.plotting_area().get_pixel_range();
+    (x.end - x.start, y.end - y.start)
+}
+
+/// The pixels (relative to the plotting area) that the figure's points, lines, reference lines
+/// and labels cover: lines sampled every few pixels, labels as their boxes.
+fn occupied_pixels<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &ChartContext<'_, DB, CT>,
+    body: &DrawingArea<DB, Shift>,
+    figure: &CurveFigure,
+    theme: &Theme,
+    floor: f64,
+    to_axis: &impl Fn(f64) -> f64,
+) -> Vec<(i32, i32)> {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixel = |x: f64, y: f64| {
+        let (px, py) = chart.as_coord_spec().translate(&(x, y));
+        (px - xs.start, py - ys.start)
+    };
+    let step = theme.offset(3.0).max(1);
+    let mut occupied = Vec::new();
+    let segment = |a: (i32, i32), b: (i32, i32), out: &mut Vec<(i32, i32)>| {
+        let n = ((b.0 - a.0).abs().max((b.1 - a.1).abs()) / step).max(1);
+        for i in 0..=n {
+            out.push((a.0 + (b.0 - a.0) * i / n, a.1 + (b.1 - a.1) * i / n));
+        }
+    };
+    for series in &figure.series {
+        let points: Vec<(i32, i32)> =
+            series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| pixel(x, to_axis(y))).collect();
+        let joined = !matches!(series.mark, Mark::Circles);
+        for (i, &p) in points.iter().enumerate() {
+            occupied.push(p);
+            if joined && i > 0 {
+                segment(points[i - 1], p, &mut occupied);
+            }
+        }
+    }
+    let (bottom, top) = (to_axis(floor), to_axis(figure.y_range().1));
+    let font = theme.text(12.0);
+    for marker in &figure.markers {
+        segment(pixel(marker.x, bottom), pixel(marker.x, top), &mut occupied);
+        // The label's box beside the line's top (drawn by `draw_content`), on either side.
+        let (w, h) = body.estimate_text_size(&marker.label, &font).unwrap_or((0, 0));
+        let (lx, ly) = pixel(marker.x, top);
+        for dx in (-(w as i32)..=w as i32).step_by(step as usize) {
+            for dy in (0..=h as i32).step_by(step as usize) {
+                occupied.push((lx + dx, ly + dy));
+            }
+        }
+    }
+    occupied
+}
+
+/// The legend's entries: every series with a label, with its swatch.
+fn legend_entries(figure: &CurveFigure) -> Vec<(String, Swatch)> {
+    figure.series.iter().filter(|s| !s.label.is_empty()).map(|s| (s.label.clone(), swatch(s.mark, s.color))).collect()
 }
 
 fn style_mesh<DB: DrawingBackend, X, Y>(
@@ -258,7 +342,6 @@ where
             .draw_series(std::iter::once(Text::new(marker.label.clone(), (x, label_y), theme.text(12.0).pos(anchor))))
             .map_err(plot_error)?;
     }
-    let mut entries = Vec::new();
     for series in &figure.series {
         let points: Vec<(f64, f64)> =
             series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| (x, to_axis(y))).collect();
@@ -297,10 +380,6 @@ where
             }
         }
         .map_err(plot_error)?;
-        if series.label.is_empty() {
-            continue; // a companion line (e.g. the second standard-error line) has no legend entry
-        }
-        entries.push((series.label.clone(), swatch(series.mark, color)));
     }
     let below_floor = figure.log_y && figure.finite_ys().any(|y| y < floor);
     if below_floor {
@@ -312,8 +391,7 @@ where
             )))
             .map_err(plot_error)?;
     }
-    let corner = if figure.legend_lower_left { Corner::LowerLeft } else { Corner::UpperRight };
-    legend::draw(&chart.plotting_area().strip_coord_spec(), &entries, corner, theme)
+    Ok(())
 }
 
 /// The legend's swatch for a series: its colour and its second encoding.

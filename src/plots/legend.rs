@@ -23,43 +23,102 @@ pub enum Swatch {
     HollowSquare(RGBColor),
 }
 
-/// Where the legend sits inside the plotting area.
+/// The corners of the plotting area a legend may take, in the order they are tried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Corner {
     /// Top right.
     UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom right.
+    LowerRight,
     /// Bottom left.
     LowerLeft,
 }
 
-/// Draws the entries as a boxed legend in `corner` of `plot` (the plotting area, in pixels).
-pub fn draw<DB: DrawingBackend>(
-    plot: &DrawingArea<DB, Shift>,
-    entries: &[(String, Swatch)],
-    corner: Corner,
-    theme: &Theme,
-) -> Result<(), PlotError> {
-    if entries.is_empty() {
-        return Ok(());
+impl Corner {
+    /// Every corner, `preferred` first, then top right, top left, bottom right, bottom left.
+    pub fn in_order(preferred: Corner) -> Vec<Corner> {
+        let all = [Corner::UpperRight, Corner::UpperLeft, Corner::LowerRight, Corner::LowerLeft];
+        std::iter::once(preferred).chain(all.into_iter().filter(|c| *c != preferred)).collect()
     }
+}
+
+/// A legend's entries measured for one plotting area: its size and row height, in pixels.
+pub struct Measured<'a> {
+    entries: &'a [(String, Swatch)],
+    /// Width and height of the box.
+    pub size: (i32, i32),
+    row: i32,
+}
+
+/// Measures the boxed legend of `entries` with the backend's own text measurement.
+pub fn measure<'a, DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    entries: &'a [(String, Swatch)],
+    theme: &Theme,
+) -> Measured<'a> {
     let font = theme.text(12.0);
     let sizes: Vec<(u32, u32)> =
         entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font).unwrap_or((0, 0))).collect();
-    let (swatch, gap, pad, margin) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0), theme.offset(8.0));
+    let (swatch, gap, pad) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0));
     let row = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(0).max(theme.offset(14.0)) + theme.offset(3.0);
     let width = swatch + gap + sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0) + 2 * pad;
-    let height = row * entries.len() as i32 + 2 * pad;
-    let (plot_w, plot_h) = plot.dim_in_pixel();
-    let (x0, y0) = match corner {
-        Corner::UpperRight => (plot_w as i32 - width - margin, margin),
-        Corner::LowerLeft => (margin, plot_h as i32 - height - margin),
-    };
+    let height = if entries.is_empty() { 0 } else { row * entries.len() as i32 + 2 * pad };
+    Measured { entries, size: (width, height), row }
+}
+
+/// The top-left pixel of a legend of `size` in `corner` of a plotting area of `plot` pixels.
+pub fn corner_origin(corner: Corner, size: (i32, i32), plot: (i32, i32), theme: &Theme) -> (i32, i32) {
+    let margin = theme.offset(8.0);
+    let right = plot.0 - size.0 - margin;
+    let bottom = plot.1 - size.1 - margin;
+    match corner {
+        Corner::UpperRight => (right, margin),
+        Corner::UpperLeft => (margin, margin),
+        Corner::LowerRight => (right, bottom),
+        Corner::LowerLeft => (margin, bottom),
+    }
+}
+
+/// The first corner, in `Corner::in_order(preferred)`, whose legend box (grown by a few pixels)
+/// holds none of the `occupied` pixels (plotted points and lines, relative to the plotting area).
+pub fn free_corner(
+    occupied: &[(i32, i32)],
+    size: (i32, i32),
+    plot: (i32, i32),
+    preferred: Corner,
+    theme: &Theme,
+) -> Option<Corner> {
+    let pad = theme.offset(3.0);
+    Corner::in_order(preferred).into_iter().find(|&corner| {
+        let (x0, y0) = corner_origin(corner, size, plot, theme);
+        !occupied
+            .iter()
+            .any(|&(x, y)| x >= x0 - pad && x <= x0 + size.0 + pad && y >= y0 - pad && y <= y0 + size.1 + pad)
+    })
+}
+
+/// Draws the boxed legend with its top-left corner at `origin` of `plot` (the plotting area).
+pub fn draw_at<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    legend: &Measured,
+    origin: (i32, i32),
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    if legend.entries.is_empty() {
+        return Ok(());
+    }
+    let font = theme.text(12.0);
+    let (swatch, gap, pad) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0));
+    let (x0, y0) = origin;
+    let (width, height) = legend.size;
     plot.draw(&Rectangle::new([(x0, y0), (x0 + width, y0 + height)], theme.background().mix(0.9).filled()))
         .map_err(plot_error)?;
     plot.draw(&Rectangle::new([(x0, y0), (x0 + width, y0 + height)], theme.grid().stroke_width(theme.px(1.0))))
         .map_err(plot_error)?;
-    for (i, (label, swatch_kind)) in entries.iter().enumerate() {
-        let y = y0 + pad + row * i as i32 + row / 2;
+    for (i, (label, swatch_kind)) in legend.entries.iter().enumerate() {
+        let y = y0 + pad + legend.row * i as i32 + legend.row / 2;
         let x = x0 + pad;
         draw_swatch(plot, *swatch_kind, (x, y), swatch, theme)?;
         plot.draw(&Text::new(
@@ -73,6 +132,19 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(plot_error)?;
     }
     Ok(())
+}
+
+/// Draws the entries as a boxed legend in `corner` of `plot` (the plotting area, in pixels).
+pub fn draw<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    entries: &[(String, Swatch)],
+    corner: Corner,
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    let legend = measure(plot, entries, theme);
+    let (w, h) = plot.dim_in_pixel();
+    let origin = corner_origin(corner, legend.size, (w as i32, h as i32), theme);
+    draw_at(plot, &legend, origin, theme)
 }
 
 fn draw_swatch<DB: DrawingBackend>(

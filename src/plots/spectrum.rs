@@ -30,14 +30,47 @@ pub fn draw<DB: DrawingBackend>(
     // A linear axis, so that the hollow bars' total height is the squared Frobenius error left.
     let floor = 0.0;
     let largest = data.sigma_squared.first().copied().unwrap_or(0.0);
-    let top = if largest > 0.0 { largest * 1.15 } else { 1.0 };
-    let mut chart = ChartBuilder::on(area)
-        .caption("Spectrum of the discrepancy E = W̄ − ΠW_l", theme.title())
-        .margin(theme.px(10.0))
-        .x_label_area_size(theme.px(44.0))
-        .y_label_area_size(theme.px(64.0))
-        .build_cartesian_2d(0.5f64..(n as f64 + 0.5), floor..top)
-        .map_err(plot_error)?;
+    let data_top = if largest > 0.0 { largest * 1.15 } else { 1.0 };
+    let body = area.titled("Spectrum of the discrepancy E = W̄ − ΠW_l", theme.title()).map_err(plot_error)?;
+    let build = |top: f64| {
+        ChartBuilder::on(&body)
+            .margin(theme.px(10.0))
+            .x_label_area_size(theme.px(44.0))
+            .y_label_area_size(theme.px(64.0))
+            .build_cartesian_2d(0.5f64..(n as f64 + 0.5), floor..top)
+            .map_err(plot_error)
+    };
+    let entries = [
+        (format!("absorbed by the adapters ({} bars)", data.absorbed), Swatch::Square(okabe_ito::BLUE)),
+        ("remaining error (hollow)".to_owned(), Swatch::HollowSquare(okabe_ito::VERMILLION)),
+    ];
+    let legend = legend::measure(&body, &entries, theme);
+    // The boundary's label sits just above the taller of the two bars beside it.
+    let boundary = data.absorbed as f64 + 0.5;
+    let beside = |i: usize| data.sigma_squared.get(i).copied().unwrap_or(0.0);
+    let label_y = beside(data.absorbed.saturating_sub(1)).max(beside(data.absorbed)) + 0.04 * data_top;
+    let label = format!("k = {}", data.absorbed);
+    let mut top = data_top;
+    let mut chart = build(top)?;
+    // The legend takes the top right unless a bar, the boundary or its label reaches into it; then the axis grows
+    // at the top by the legend's height.
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let plot = (xs.end - xs.start, ys.end - ys.start);
+    let origin = legend::corner_origin(Corner::UpperRight, legend.size, plot, theme);
+    let legend_bottom = ys.start + origin.1 + legend.size.1;
+    let (label_w, label_h) = body.estimate_text_size(&label, &theme.text(12.0)).unwrap_or((0, 0));
+    let reaches = |x: f64, y: f64, width_px: i32| {
+        let (px, py) = chart.as_coord_spec().translate(&(x, y));
+        px + width_px >= xs.start + origin.0 && py <= legend_bottom
+    };
+    let label_hits = reaches(boundary, label_y, label_w as i32) || reaches(boundary, label_y, -(label_w as i32));
+    let bar_hits = data.sigma_squared.iter().enumerate().any(|(i, &v)| reaches(i as f64 + 1.4, v, 0));
+    let line_hits = reaches(boundary, data_top, 0);
+    if label_hits || bar_hits || line_hits {
+        let room = f64::from(legend.size.1 + label_h as i32 + 2 * theme.offset(10.0));
+        top = data_top + data_top * room / (f64::from(plot.1) - room).max(1.0);
+        chart = build(top)?;
+    }
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -78,11 +111,10 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(plot_error)?;
 
     // The boundary the student moves with R, labelled on the plot itself.
-    let boundary = data.absorbed as f64 + 0.5;
     let dash = theme.line(theme.foreground(), 1.5);
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(boundary, floor), (boundary, top)],
+            vec![(boundary, floor), (boundary, data_top)],
             theme.px(6.0),
             theme.px(4.0),
             dash,
@@ -94,15 +126,11 @@ pub fn draw<DB: DrawingBackend>(
     } else {
         plotters::style::text_anchor::HPos::Left
     };
-    let style =
-        theme.text(12.0).pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Top));
-    chart
-        .draw_series(std::iter::once(Text::new(format!("k = {}", data.absorbed), (label_x, top * 0.97), style)))
-        .map_err(plot_error)?;
-
-    let entries = [
-        (format!("absorbed by the adapters ({} bars)", data.absorbed), Swatch::Square(okabe_ito::BLUE)),
-        ("remaining error (hollow)".to_owned(), Swatch::HollowSquare(okabe_ito::VERMILLION)),
-    ];
-    legend::draw(&chart.plotting_area().strip_coord_spec(), &entries, Corner::UpperRight, theme)
+    let style = theme
+        .text(12.0)
+        .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom));
+    chart.draw_series(std::iter::once(Text::new(label, (label_x, label_y), style))).map_err(plot_error)?;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let origin = legend::corner_origin(Corner::UpperRight, legend.size, (xs.end - xs.start, ys.end - ys.start), theme);
+    legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)
 }
