@@ -340,13 +340,16 @@ impl Lab {
         &self.figures
     }
 
-    /// The last computed problem of the current view as `adaptlab solve` JSON.
+    /// The current view's problem as `adaptlab solve` JSON (the LoRA lessons': the last computed
+    /// one; the in-context-learning lessons': their settings' posterior or risk curve).
     pub fn problem_json(&self) -> Option<String> {
         match self.state.view {
             View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
             View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::LoraTraining | View::Paper | View::IclRisk | View::IclPaper | View::IclPrompt => None,
+            View::IclRisk => Some(icl::risk_problem(&self.state.icl_risk)),
+            View::IclPrompt => icl::prompt_problem(&self.state.icl_prompt),
+            View::LoraTraining | View::Paper | View::IclPaper => None,
         }
     }
 }
