@@ -296,3 +296,107 @@ fn icl_posterior_answers_an_empty_context_with_the_prior_predictive() {
         }
     }
 }
+
+/// The page's lab for `link` after all its work, as the page shows it: its headline numbers by id
+/// and its figures' plotted values as (figure, series, legend, x, y).
+type Plotted = Vec<(&'static str, String, String, f64, f64)>;
+fn page_numbers(link: &str) -> (Vec<(&'static str, Option<f64>)>, Plotted) {
+    let mut lab = adaptlab::pages::Lab::new();
+    assert!(lab.load(link).is_empty(), "{link} needs no repair");
+    let report = lab.compute_all().unwrap();
+    let numbers = report.numbers.iter().map(|n| (n.id, n.value)).collect();
+    let points =
+        lab.figures().points().into_iter().filter_map(|p| Some((p.figure, p.series, p.legend, p.x, p.y?))).collect();
+    (numbers, points)
+}
+
+fn problem_for(link: &str) -> Value {
+    let out = run(&["problem", link], "");
+    assert!(out.status.success(), "{link}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn numbers_of(value: &Value) -> Vec<f64> {
+    value.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
+}
+
+/// The one-prompt lesson's `adaptlab problem` is the question the page answers: solved, it gives
+/// the page's prediction and posterior weights to the last bit (same code, same floats: the JSON
+/// round-trips every f64). In the misleading scenario the task's function is skill 2's, so the
+/// problem's labels and the page's truth are ⟨x, w₂⟩ of the problem's own prior (independent of
+/// the lesson's code).
+#[test]
+fn icl_prompt_problem_solves_to_the_page_numbers() {
+    for link in [
+        "#v=1&view=icl-prompt",
+        "#v=1&view=icl-prompt&k=5",
+        "#v=1&view=icl-prompt&k=37&seed=2",
+        "#v=1&view=icl-prompt&scenario=near&k=9&centres=0.5,1,-1,0.2,0.7,-1.3&pi=20,30,50&sy=1.5&sw=0.4&smu=0.2",
+        "#v=1&view=icl-prompt&scenario=regular4&k=12&seed=7",
+        "#v=1&view=icl-prompt&scenario=fig6&k=100&seed=1",
+    ] {
+        let problem = problem_for(link);
+        let answer = solve(&problem.to_string());
+        let (numbers, points) = page_numbers(link);
+        let number = |id: &str| numbers.iter().find(|n| n.0 == id).unwrap().1.unwrap();
+        let xs = problem["context"]["x"].as_array().unwrap();
+        assert_eq!(xs.len() as f64, number("prompt-k-shown"), "{link}: the context is the examples shown");
+        assert_eq!(answer["prediction"].as_f64().unwrap(), number("prompt-prediction"), "{link}");
+        let page_weights: Vec<f64> =
+            points.iter().filter(|p| p.0 == "weights" && p.1 == "posterior_weight").map(|p| p.4).collect();
+        assert_eq!(numbers_of(&answer["posterior_weights"]), page_weights, "{link}");
+        if !link.contains("scenario=") {
+            let w2 = numbers_of(&problem["prior"]["w"][1]);
+            let dot = |x: &Value| numbers_of(x).iter().zip(&w2).map(|(a, b)| a * b).sum::<f64>();
+            for (x, y) in xs.iter().zip(numbers_of(&problem["context"]["y"])) {
+                assert!((dot(x) - y).abs() < 1e-15, "{link}: label {y} is not ⟨x, w₂⟩ = {}", dot(x));
+            }
+            assert!((dot(&problem["query"]) - number("prompt-truth")).abs() < 1e-15, "{link}");
+        }
+    }
+}
+
+/// The risk lesson's `adaptlab problem` (prior, task, label model with the random labels' noise,
+/// k grid, trials, seed) solved gives the page's Monte Carlo curve to the last bit: the risk, its
+/// ±2 SE lines and each skill's mean weight at every k, and the headline numbers.
+#[test]
+fn icl_risk_problem_solves_to_the_page_curve() {
+    for (link, noise) in [
+        ("#v=1&view=icl-risk&kmax=6&trials=300", 0.0),
+        ("#v=1&view=icl-risk&prior=biased&labels=random&ls=1.5&kmax=8&trials=250&seed=3", 1.5),
+        ("#v=1&view=icl-risk&prior=regular4&delta=1/9&r=5/3&labels=other&kmax=5&trials=120&seed=11", 0.0),
+        ("#v=1&view=icl-risk&prior=fig6&d=3&labels=constant&kmax=4&trials=100", 0.0),
+        ("#v=1&view=icl-risk&prior=custom&cp=pi:0.3,0.7;mu:1/-1;w:-1/1;sx:1;sy:0.5;smu:0.5;sw:0.5;tmu:0.5;tw:1&kmax=5&trials=200&seed=9", 0.0),
+    ] {
+        let problem = problem_for(link);
+        let kmax: u32 = link.split("kmax=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
+        let grid: Vec<f64> = std::iter::once(0.0).chain((0..=kmax).map(|p| f64::from(1u32 << p))).collect();
+        assert_eq!(numbers_of(&problem["k"]), grid, "{link}: k = 0, 1, 2, 4, …, 2^kmax");
+        assert_eq!(problem["labels"]["noise"].as_f64().unwrap(), noise, "{link}");
+        let answer = solve(&problem.to_string());
+        let (numbers, points) = page_numbers(link);
+        let page = |series: &str| -> Vec<(f64, f64)> {
+            points.iter().filter(|p| p.0 == "risk" && p.1 == series).map(|p| (p.3, p.4)).collect()
+        };
+        let (risk, se) = (numbers_of(&answer["risk"]), numbers_of(&answer["se"]));
+        let expected: Vec<(f64, f64)> = grid.iter().copied().zip(risk.iter().copied()).collect();
+        assert_eq!(page("risk"), expected, "{link}");
+        let plus: Vec<(f64, f64)> = grid.iter().zip(risk.iter().zip(&se)).map(|(k, (r, s))| (*k, r + 2.0 * s)).collect();
+        assert_eq!(page("risk_plus_2se"), plus, "{link}");
+        let skills = problem["prior"]["weights"].as_array().unwrap().len();
+        for b in 0..skills {
+            let legend = format!("skill {}", b + 1);
+            let page_weights: Vec<f64> = points
+                .iter()
+                .filter(|p| p.0 == "weights" && (p.2 == legend || p.2.starts_with(&format!("{legend} "))))
+                .map(|p| p.4)
+                .collect();
+            let solved: Vec<f64> = (0..grid.len()).map(|i| answer["mean_posterior_weights"][i][b].as_f64().unwrap()).collect();
+            assert_eq!(page_weights, solved, "{link}: skill {}", b + 1);
+        }
+        let number = |id: &str| numbers.iter().find(|n| n.0 == id).unwrap().1.unwrap();
+        assert_eq!(number("icl-risk0"), risk[0], "{link}");
+        assert_eq!(number("icl-last"), *risk.last().unwrap(), "{link}");
+        assert_eq!(number("icl-trials-done"), problem["trials"].as_f64().unwrap(), "{link}");
+    }
+}

@@ -173,7 +173,7 @@ function render() {
   }
   writeAddress(report.fragment);
   $('#cli-render').textContent = `adaptlab render '#${report.fragment}' --svg figures.svg --csv series.csv`;
-  const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer'].includes(report.view);
+  const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer', 'icl-prompt', 'icl-risk'].includes(report.view);
   $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
   $('#cli-solve').parentElement.hidden = !solvable;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);

@@ -93,8 +93,16 @@ impl Params {
 /// 256 inputs from the seed's pretraining stream, until the batch MSE falls below a third of the
 /// first or 1,000 steps pass. Returns the moved model and the steps taken.
 pub fn pretrain(target: &Fnn, frozen: &Fnn, relu_on_output: bool, seed: u64) -> (Fnn, usize) {
+    let mut pretraining = pretraining(target, frozen, relu_on_output, seed);
+    while !pretraining.run(usize::MAX) {}
+    pretraining.into_model()
+}
+
+/// The same pretraining (`pretrain`), to be run a few steps at a time (`train::Pretraining::run`);
+/// the moved model does not depend on how the steps are grouped.
+pub fn pretraining(target: &Fnn, frozen: &Fnn, relu_on_output: bool, seed: u64) -> train::Pretraining {
     let activation = train::Activation::Relu { relu_on_output };
-    train::pretrain(target, frozen, activation, rng::stream(seed, rng::streams::PRETRAINING))
+    train::Pretraining::new(target, frozen, activation, rng::stream(seed, rng::streams::PRETRAINING))
 }
 
 /// An FNN as raw numbers (from JSON).

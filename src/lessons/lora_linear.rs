@@ -6,8 +6,10 @@
 use crate::lessons::format::{number, sigma_squared_sum};
 use crate::lessons::input::{self, InputError};
 use crate::linalg::Matrix;
+use crate::lora::fnn::Fnn;
 use crate::lora::linear::{self, AnalysisError, Construction, ConstructionError, Discrepancy, OptimalErrors};
 use crate::lora::models::{self, LinearModels, TargetKind};
+use crate::lora::train;
 use crate::rng;
 
 /// Width D the page offers: 2..=64.
@@ -73,24 +75,29 @@ impl Params {
         self.layer_ranks.clone().unwrap_or_else(|| linear::uniform_ranks(self.rank, self.depth))
     }
 
-    /// The models these parameters describe: the student's own, else seeded ones.
+    /// The models these parameters describe: the student's own, else seeded ones; with
+    /// `pretrained`, the frozen layers after the paper's pretraining (`Pretraining`, run to the end).
     pub fn models(&self) -> LinearModels {
+        let models = self.drawn_models();
+        if self.pretrained {
+            Pretraining::new(models, self.seed).finish()
+        } else {
+            models
+        }
+    }
+
+    /// The models before any pretraining: the student's own, else seeded ones.
+    pub fn drawn_models(&self) -> LinearModels {
         // The link's matrices were checked when they were set; should they fail now, seeded ones.
         if let Ok(custom) = super::matrices_text::parse(&self.custom) {
-            let models = LinearModels { target: custom.target, frozen: custom.frozen };
-            return if self.pretrained { pretrain(models, self.seed) } else { models };
+            return LinearModels { target: custom.target, frozen: custom.frozen };
         }
         let kind = match self.model {
             ModelKind::Random => TargetKind::Random,
             ModelKind::Uniform => TargetKind::UniformSingularValues,
             ModelKind::LowRank => TargetKind::LowRank { rank: self.perturbation_rank },
         };
-        let generated = models::generate(&mut rng::seeded(self.seed), self.width, self.depth, kind);
-        if self.pretrained {
-            pretrain(generated, self.seed)
-        } else {
-            generated
-        }
+        models::generate(&mut rng::seeded(self.seed), self.width, self.depth, kind)
     }
 
     /// The checked problem: the generated models with this parameter set's ranks.
@@ -100,18 +107,44 @@ impl Params {
     }
 }
 
-/// The paper's pretraining (§4.1) of a deep linear model: Adam on every frozen layer towards the
-/// target until the loss falls below a third of its start.
-fn pretrain(models: LinearModels, seed: u64) -> LinearModels {
-    use crate::lora::fnn::Fnn;
-    use crate::lora::train::{self, Activation};
-    let dim = models.target.nrows();
-    let zeros = |n: usize| vec![crate::linalg::Vector::zeros(dim); n];
-    let target = Fnn { weights: vec![models.target.clone()], biases: zeros(1) };
-    let frozen = Fnn { biases: zeros(models.frozen.len()), weights: models.frozen };
-    let (moved, _) =
-        train::pretrain(&target, &frozen, Activation::Linear, rng::stream(seed, rng::streams::PRETRAINING));
-    LinearModels { target: models.target, frozen: moved.weights }
+/// The paper's pretraining (§4.1) of a deep linear model, a few Adam steps at a time so that the
+/// page can spread it over short tasks: Adam on every frozen layer towards the target, on fresh
+/// batches from the seed's pretraining stream, until the loss falls below a third of its start or
+/// 1,000 steps pass. Each step depends only on the steps before it, so the moved layers are the
+/// same however the steps are grouped into `run` calls.
+pub struct Pretraining {
+    target: Matrix,
+    training: train::Pretraining,
+}
+
+impl Pretraining {
+    /// Starts pretraining the frozen layers of `models` towards its target.
+    pub fn new(models: LinearModels, seed: u64) -> Self {
+        let dim = models.target.nrows();
+        let zeros = |n: usize| vec![crate::linalg::Vector::zeros(dim); n];
+        let target = Fnn { weights: vec![models.target.clone()], biases: zeros(1) };
+        let frozen = Fnn { biases: zeros(models.frozen.len()), weights: models.frozen };
+        let stream = rng::stream(seed, rng::streams::PRETRAINING);
+        let training = train::Pretraining::new(&target, &frozen, train::Activation::Linear, stream);
+        Pretraining { target: models.target, training }
+    }
+
+    /// Takes up to `steps` more Adam steps; returns whether pretraining has finished.
+    pub fn run(&mut self, steps: usize) -> bool {
+        self.training.run(steps)
+    }
+
+    /// Adam steps taken so far.
+    pub fn steps(&self) -> usize {
+        self.training.steps()
+    }
+
+    /// Runs to the end and returns the target with the moved frozen layers.
+    pub fn finish(mut self) -> LinearModels {
+        while !self.run(usize::MAX) {}
+        let (moved, _) = self.training.into_model();
+        LinearModels { target: self.target, frozen: moved.weights }
+    }
 }
 
 /// A linear-LoRA problem as raw nested numbers (from JSON or an imported file).

@@ -85,6 +85,12 @@ pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize
     Progress { done, total, workers_only: false }
 }
 
+/// The risk lesson's curve as an `adaptlab solve` problem (`icl-risk`): the same prior, task,
+/// label model, k grid, seed and trials per k, so solving it gives the page's curve.
+pub fn risk_problem(params: &Params) -> String {
+    crate::solve::icl::risk_problem_json(&params.setup(), params.trials).to_string()
+}
+
 /// A paper figure's sweep.
 pub type FigureCache = Keyed<IclFigure, Sweep>;
 
@@ -175,6 +181,13 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         ],
     );
     (report, crate::plots::icl_prompt::figures(&step))
+}
+
+/// The one-prompt lesson's current question as an `adaptlab solve` problem (`icl-posterior`): its
+/// prior, the examples shown so far and the query; `None` when the page has no posterior either.
+pub fn prompt_problem(params: &crate::lessons::icl_prompt::Params) -> Option<String> {
+    let step = crate::lessons::icl_prompt::step(params)?;
+    Some(crate::solve::icl::posterior_problem_json(&step.prior, &step.examples, &step.query).to_string())
 }
 
 /// Dragging the 2-D prior's skill centres on the weight-space figure. Positions are device

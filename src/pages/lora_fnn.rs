@@ -1,35 +1,50 @@
 //! The ReLU-network lesson's page: the analysis over all ranks is cached by model parameters and
-//! filled progressively (the current rank first).
+//! filled progressively (the current rank first). A pretrained frozen model is made first, a few
+//! Adam steps per unit of background work, so the page never blocks on the up to 1,000 steps.
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::lora_fnn::{Analysis, Params, Problem, Verdict};
-use crate::plots::{lora_networks, FigureSet};
+use crate::lessons::lora_fnn::{self, Analysis, Params, Problem, Verdict};
+use crate::lora::train::Pretraining;
+use crate::plots::{lora_networks, Figure, FigureSet};
 use crate::solve::lora_fnn::problem_json;
 
 type Key = (usize, usize, usize, u64, bool, bool);
+
+/// Adam steps per unit of background work (a unit is then a few milliseconds at D = 32, L = 8).
+const STEPS_PER_UNIT: usize = 1;
 
 /// The problem and its analysis for one model key.
 pub struct Data {
     problem: Problem,
     analysis: Analysis,
+    /// The pretraining of the frozen model, while it is not done (the analysis waits for it).
+    pretraining: Option<Box<Pretraining>>,
 }
 
 /// The cached data, keyed by the model parameters.
 pub type Cache = Keyed<Key, Data>;
 
-/// The data for `params`, rebuilt when the models change.
+/// The data for `params`, rebuilt when the models change. The models and inputs are drawn on
+/// their own streams, so the problem with the pretrained frozen model swapped in is exactly
+/// `params.problem()`.
 fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Data {
     let key = (params.width, params.target_depth, params.depth, params.seed, params.relu_on_output, params.pretrained);
     cached(cache, key, || {
-        let problem = params.problem();
-        Data { analysis: Analysis::new(&problem), problem }
+        let problem = Params { pretrained: false, ..params.clone() }.problem();
+        let pretraining = params.pretrained.then(|| {
+            Box::new(lora_fnn::pretraining(&problem.target, &problem.frozen, params.relu_on_output, params.seed))
+        });
+        Data { analysis: Analysis::new(&problem), problem, pretraining }
     })
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
     let cache = cache_for(cache, params);
     cache.problem.rank = params.rank;
+    if let Some(pretraining) = &cache.pretraining {
+        return pending(&cache.analysis, params, pretraining.steps());
+    }
     let row = cache.analysis.ensure(&cache.problem, params.rank);
     let analysis = &cache.analysis;
     let status = match analysis.verdict(params.rank) {
@@ -91,9 +106,54 @@ fn summary(analysis: &Analysis, params: &Params) -> String {
     )
 }
 
-/// Computes up to `count` more ranks of the curve.
+/// What the page shows while the frozen model is pretrained (`steps` Adam steps taken): the
+/// figure's axes and current rank, without the threshold, which depends on the moved model.
+fn pending(analysis: &Analysis, params: &Params, steps: usize) -> (Report, FigureSet) {
+    let progress = if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() };
+    let check = format!(
+        "Pretraining the frozen ReLU network towards the target{progress}: Adam on every weight and bias until the training MSE falls below a third of its first value, as in the paper. The threshold and the construction's errors follow."
+    );
+    let ids = [
+        "fnn-threshold",
+        "fnn-mse-test",
+        "fnn-mse-calibration",
+        "fnn-exact-tolerance",
+        "fnn-outside",
+        "fnn-bound",
+        "fnn-bound-test",
+        "fnn-mse-test-r0",
+    ];
+    let report = report(
+        check,
+        Status::Approximate,
+        vec![("error", "The frozen ReLU network is being pretrained; the curve follows.".to_owned())],
+        ids.into_iter().map(|id| Number::of(id, None)).collect(),
+    );
+    let mut set = lora_networks::fnn_figures(analysis, params);
+    for (_, figure) in &mut set.figures {
+        if let Figure::Curve(curve) = figure {
+            curve.markers.retain(|m| m.key != "threshold_rank");
+        }
+    }
+    (report, set)
+}
+
+/// Pretrains the frozen model by up to `count` · `STEPS_PER_UNIT` Adam steps (the progress counts
+/// them out of at most 1,000), then computes up to `count` more ranks of the curve.
 pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Progress {
     let cache = cache_for(cache, params);
+    if let Some(pretraining) = cache.pretraining.as_mut() {
+        let done = pretraining.run(count.saturating_mul(STEPS_PER_UNIT));
+        let steps = pretraining.steps();
+        if !done {
+            return Progress { done: steps, total: Pretraining::MAX_STEPS, workers_only: false };
+        }
+        if let Some(pretraining) = cache.pretraining.take() {
+            cache.problem.frozen = pretraining.into_model().0;
+            cache.analysis = Analysis::new(&cache.problem);
+        }
+        return Progress { done: 0, total: cache.analysis.curve.len(), workers_only: false };
+    }
     cache.analysis.advance(&cache.problem, count);
     Progress {
         done: cache.analysis.curve.len() - cache.analysis.remaining(),
@@ -102,9 +162,15 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Prog
     }
 }
 
-/// The cached problem as `adaptlab solve` JSON.
-pub fn problem(cache: &Cache) -> String {
-    problem_json(&cache.value().problem).to_string()
+/// The cached problem as `adaptlab solve` JSON, once its frozen model is final.
+pub fn problem(cache: &Cache) -> Option<String> {
+    let data = cache.value();
+    data.pretraining.is_none().then(|| problem_json(&data.problem).to_string())
+}
+
+/// The Adam steps taken so far while the frozen model is being pretrained, else `None`.
+pub fn pretraining_steps(cache: &Option<Cache>) -> Option<usize> {
+    cache.as_ref()?.value().pretraining.as_ref().map(|p| p.steps())
 }
 
 fn join(values: &[usize]) -> String {

@@ -200,7 +200,8 @@ impl Lab {
     /// this between frames.
     pub fn advance(&mut self, units: usize) -> Progress {
         match self.state.view {
-            View::LoraLinear | View::IclPrompt => Progress::COMPLETE,
+            View::IclPrompt => Progress::COMPLETE,
+            View::LoraLinear => lora_linear::advance(&mut self.linear, &self.state.lora_linear, units),
             View::LoraFnn => lora_fnn::advance(&mut self.fnn, &self.state.lora_fnn, units),
             View::LoraTransformer => {
                 lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
@@ -209,6 +210,25 @@ impl Lab {
             View::Paper => paper_figures::advance(&mut self.paper, self.state.paper, units),
             View::IclRisk => icl::advance_risk(&mut self.icl_risk, &self.state.icl_risk, units),
             View::IclPaper => icl::advance_figure(&mut self.icl_figure, self.state.icl_figure, units),
+        }
+    }
+
+    /// What the progress bar says about `progress` of the current view's background work.
+    pub fn progress_text(&self, progress: Progress) -> String {
+        let Progress { done, total, .. } = progress;
+        let pretraining = match self.state.view {
+            View::LoraLinear => lora_linear::pretraining_steps(&self.linear),
+            View::LoraFnn => lora_fnn::pretraining_steps(&self.fnn),
+            _ => None,
+        };
+        if let Some(steps) = pretraining {
+            return format!("pretraining the frozen model: Adam step {steps} of at most 1,000");
+        }
+        match self.state.view {
+            View::LoraTraining => format!("training: step {done} of {total}"),
+            View::Paper => format!("runs done: {done} of {total}"),
+            View::IclRisk | View::IclPaper => format!("trials done: {done} of {total}"),
+            _ => format!("computing the curve: {done} of {total} ranks"),
         }
     }
 
@@ -340,13 +360,16 @@ impl Lab {
         &self.figures
     }
 
-    /// The last computed problem of the current view as `adaptlab solve` JSON.
+    /// The current view's problem as `adaptlab solve` JSON (the LoRA lessons': the last computed
+    /// one; the in-context-learning lessons': their settings' posterior or risk curve).
     pub fn problem_json(&self) -> Option<String> {
         match self.state.view {
-            View::LoraLinear => self.linear.as_ref().map(lora_linear::problem),
-            View::LoraFnn => self.fnn.as_ref().map(lora_fnn::problem),
+            View::LoraLinear => self.linear.as_ref().and_then(lora_linear::problem),
+            View::LoraFnn => self.fnn.as_ref().and_then(lora_fnn::problem),
             View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::LoraTraining | View::Paper | View::IclRisk | View::IclPaper | View::IclPrompt => None,
+            View::IclRisk => Some(icl::risk_problem(&self.state.icl_risk)),
+            View::IclPrompt => icl::prompt_problem(&self.state.icl_prompt),
+            View::LoraTraining | View::Paper | View::IclPaper => None,
         }
     }
 }

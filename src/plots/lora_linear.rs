@@ -5,7 +5,7 @@ use super::figure::{Figure, FigureSet};
 use super::heatmaps::{HeatmapData, Tile, TileRow};
 use super::spectrum::SpectrumData;
 use super::style::okabe_ito;
-use crate::lessons::lora_linear::{Analysis, Outcome, Problem};
+use crate::lessons::lora_linear::{Analysis, CurvePoint, Outcome, Problem};
 
 /// The lesson's figures: `spectrum`, `error` and `heatmaps`, filled from its results.
 pub fn figures(problem: &Problem, analysis: &Analysis, outcome: &Outcome) -> FigureSet {
@@ -50,10 +50,39 @@ pub fn figures(problem: &Problem, analysis: &Analysis, outcome: &Outcome) -> Fig
 /// The error-versus-rank curve: the Eckart–Young optimum, the Gaussian-input MSE, the error the
 /// construction reaches (where it could be built), the threshold ⌈rank(E)/L⌉ and the current rank.
 fn error_curve(analysis: &Analysis, outcome: &Outcome) -> CurveFigure {
-    let points = |f: &dyn Fn(&crate::lessons::lora_linear::CurvePoint) -> Option<f64>| {
-        analysis.curve.iter().filter_map(|p| f(p).map(|y| (p.rank as f64, y))).collect::<Vec<_>>()
+    let threshold = Marker {
+        key: "threshold_rank",
+        x: outcome.min_exact_rank as f64,
+        label: format!("exact from R = ⌈rank(E)/L⌉ = {}", outcome.min_exact_rank),
+        threshold: true,
     };
-    let current = outcome.mean_rank();
+    curve_figure(&analysis.curve, outcome.width, outcome.mean_rank(), Some(threshold))
+}
+
+/// The lesson's figures while the frozen layers are still being pretrained: the target's
+/// heatmap, and the spectrum and error curve with nothing drawn yet (E is not known).
+pub fn pending(problem: &Problem) -> FigureSet {
+    let width = problem.width();
+    let mean_rank = problem.ranks.iter().sum::<usize>() as f64 / problem.depth().max(1) as f64;
+    let target = Tile { title: "W̄ (target)".into(), matrix: problem.target.clone() };
+    FigureSet {
+        figures: vec![
+            ("spectrum", Figure::Spectrum(SpectrumData { sigma_squared: Vec::new(), absorbed: 0, rank: 0 })),
+            ("error", Figure::Curve(curve_figure(&[], width, mean_rank, None))),
+            (
+                "heatmaps",
+                Figure::Heatmaps(HeatmapData { rows: vec![TileRow { tiles: vec![target], shared_scale: true }] }),
+            ),
+        ],
+    }
+}
+
+/// The error-versus-rank figure for the points of `curve` (width D), the current mean rank and,
+/// once rank(E) is known, the threshold.
+fn curve_figure(curve: &[CurvePoint], width: usize, current: f64, threshold: Option<Marker>) -> CurveFigure {
+    let points = |f: &dyn Fn(&CurvePoint) -> Option<f64>| {
+        curve.iter().filter_map(|p| f(p).map(|y| (p.rank as f64, y))).collect::<Vec<_>>()
+    };
     let current_label = if current.fract() == 0.0 {
         format!("current R = {current}")
     } else {
@@ -63,7 +92,7 @@ fn error_curve(analysis: &Analysis, outcome: &Outcome) -> CurveFigure {
         title: "Error against LoRA rank".into(),
         x_label: "LoRA rank R (every layer)".into(),
         y_label: "squared error".into(),
-        x_range: (-0.5, outcome.width as f64 + 0.5),
+        x_range: (-0.5, width as f64 + 0.5),
         log_y: true,
         series: vec![
             Series {
@@ -88,15 +117,10 @@ fn error_curve(analysis: &Analysis, outcome: &Outcome) -> CurveFigure {
                 mark: Mark::Circles,
             },
         ],
-        markers: vec![
-            Marker {
-                key: "threshold_rank",
-                x: outcome.min_exact_rank as f64,
-                label: format!("exact from R = ⌈rank(E)/L⌉ = {}", outcome.min_exact_rank),
-                threshold: true,
-            },
-            Marker { key: "current_rank", x: current, label: current_label, threshold: false },
-        ],
+        markers: threshold
+            .into_iter()
+            .chain([Marker { key: "current_rank", x: current, label: current_label, threshold: false }])
+            .collect(),
         legend_lower_left: true,
         x_axis: XAxis::Integer,
     }

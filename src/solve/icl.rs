@@ -6,11 +6,15 @@
 //! `icl-risk`: `{"kind":"icl-risk","prior":P,"task":{"mu":v,"w":v},"labels":{"w":v,"noise":s},"k":[...],"trials":T,"seed":n}`
 //! → `{"k":[...],"risk":[...],"se":[...],"mean_posterior_weights":[[...],...]}`.
 //! P = `{"weights":[...],"mu":[v,...],"w":[v,...],"sigma_x":s,"sigma_y":s,"sigma_mu":s,"sigma_w":s}`.
+//! `icl-risk` computes its trials in blocks of 50 from the same seeded streams as the page's risk
+//! lesson (block b at the i-th k has its own stream), so the lesson's problem (`risk_problem_json`)
+//! solved with its seed and trials gives the page's numbers.
 
 use serde_json::{json, Value};
 
 use super::{json as read, SolveError};
 use crate::icl::posterior::{self, Stats};
+use crate::icl::prior::Prior;
 use crate::icl::risk::{RiskRun, RiskSetup};
 use crate::lessons::icl::{check_prior, vector, RawPrior};
 use crate::lessons::input::{integer_in_range, square_matrix};
@@ -31,6 +35,46 @@ fn prior(value: &Value) -> Result<crate::icl::prior::Prior, SolveError> {
 
 fn list(v: &Vector) -> Vec<f64> {
     v.iter().copied().collect()
+}
+
+fn prior_json(prior: &Prior) -> Value {
+    json!({
+        "weights": prior.weights,
+        "mu": prior.mu.iter().map(list).collect::<Vec<_>>(),
+        "w": prior.w.iter().map(list).collect::<Vec<_>>(),
+        "sigma_x": prior.sigma_x,
+        "sigma_y": prior.sigma_y,
+        "sigma_mu": prior.sigma_mu,
+        "sigma_w": prior.sigma_w,
+    })
+}
+
+/// An `icl-posterior` problem: the prior, the in-context examples (x_i, y_i) in order, and the query.
+pub fn posterior_problem_json(prior: &Prior, examples: &[(Vector, f64)], query: &Vector) -> Value {
+    json!({
+        "kind": "icl-posterior",
+        "prior": prior_json(prior),
+        "context": {
+            "x": examples.iter().map(|(x, _)| list(x)).collect::<Vec<_>>(),
+            "y": examples.iter().map(|(_, y)| *y).collect::<Vec<_>>(),
+        },
+        "query": list(query),
+    })
+}
+
+/// An `icl-risk` problem: the setup's prior, task (μ*, w*), label model (w_lab and the random
+/// labels' noise σ_ε), k grid and seed, with `trials` trials per k. The Figure 6 bound is not
+/// part of the answer.
+pub fn risk_problem_json(setup: &RiskSetup, trials: usize) -> Value {
+    json!({
+        "kind": "icl-risk",
+        "prior": prior_json(&setup.prior),
+        "task": { "mu": list(&setup.task_mu), "w": list(&setup.task_w) },
+        "labels": { "w": list(&setup.label_w), "noise": setup.label_noise },
+        "k": setup.ks,
+        "trials": trials,
+        "seed": setup.seed,
+    })
 }
 
 /// Answers `icl-posterior`.

@@ -2,7 +2,7 @@
 //! turns JSON into a lesson's raw input, passes it through that lesson's validation gate and
 //! writes the answer. New kinds slot into `solve_value`.
 
-mod icl;
+pub mod icl;
 mod json;
 pub mod lora_fnn;
 pub mod lora_linear;

@@ -82,6 +82,12 @@ impl Lab {
         to_js(&self.inner.advance(units))
     }
 
+    /// What the progress bar says when `done` of `total` units of background work are done
+    /// ("pretraining the frozen model: Adam step …", "trials done: …").
+    pub fn progress_text(&self, done: usize, total: usize) -> String {
+        self.inner.progress_text(crate::pages::Progress { done, total, workers_only: false })
+    }
+
     /// Forgets the current view's running work (restarts a training run).
     pub fn reset(&mut self) {
         self.inner.reset();
