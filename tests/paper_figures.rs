@@ -131,3 +131,35 @@ fn a_run_this_thread_left_unfinished_is_handed_to_the_workers() {
     assert_eq!(sweep.next_jobs(total - 1), (1..total).collect::<Vec<_>>(), "all the other runs");
     assert_eq!(sweep.next_jobs(1), vec![0], "then the unfinished one");
 }
+
+/// "R = a…b" in a preset's description is the range of ranks its runs sweep: every job is given
+/// a stand-in result, and the plotted x values (ranks, or parameter counts N·R where the
+/// description says "N·R parameters") are read back.
+#[test]
+fn every_preset_description_names_the_ranks_it_sweeps() {
+    for preset in Preset::ALL {
+        let description = preset.description();
+        let range = description.split("R = ").nth(1).expect("names a rank range");
+        let (lo, rest) = range.split_once('…').expect("a…b");
+        let hi: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let (lo, hi): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
+        let per_rank = description
+            .split(" (")
+            .filter_map(|p| p.split_once("·R").and_then(|(n, _)| n.parse::<f64>().ok()))
+            .next()
+            .unwrap_or(1.0);
+        let mut sweep = Sweep::new(preset);
+        let total = sweep.progress().1;
+        for job in sweep.next_jobs(total) {
+            assert!(sweep.accept(job, Some(1.0)));
+        }
+        let ranks: Vec<f64> = sweep.medians()[0][0].iter().map(|p| p.0 / per_rank).collect();
+        let (first, last) =
+            (ranks.iter().copied().fold(f64::INFINITY, f64::min), ranks.iter().copied().fold(0.0, f64::max));
+        assert_eq!(
+            (first, last),
+            (lo, hi),
+            "{preset:?}: the description says R = {lo}…{hi}, the runs sweep {first}…{last}"
+        );
+    }
+}
