@@ -1,12 +1,14 @@
 //! `adaptlab`: Adaptation Lab from the command line, sharing the library with the page.
 //!
 //! ```text
-//! adaptlab solve < problem.json                    one JSON problem in, one JSON answer out
+//! adaptlab solve [--allow-large] < problem.json    one JSON problem in, one JSON answer out
 //! adaptlab problem '<state>'                       the JSON problem the page shows for a state
 //! adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]
 //! adaptlab report '<state>' [--now]                everything the page says for a state, as JSON
 //! ```
 //! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
+//! `solve` refuses a problem estimated at more than `solve::MAX_WORK` operations (about 20 s)
+//! unless `--allow-large` is given, and reports progress on stderr for one over a few seconds.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -14,29 +16,49 @@ use std::process::ExitCode;
 use adaptlab::pages::Lab;
 use adaptlab::plots::Theme;
 use adaptlab::solve;
+use adaptlab::state::View;
 
-const USAGE: &str = "usage: adaptlab solve < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now]";
+const USAGE: &str = "usage: adaptlab solve [--allow-large] < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now]";
+
+/// The longest message written to stderr (user text quoted in it is already short).
+const MAX_MESSAGE: usize = 2_000;
+
+/// The arguments as text; an argument that is not UTF-8 is a usage error naming its position
+/// (`std::env::args` would panic on it).
+fn arguments() -> Result<Vec<String>, String> {
+    std::env::args_os()
+        .skip(1)
+        .enumerate()
+        .map(|(i, arg)| arg.into_string().map_err(|_| format!("argument {} is not valid UTF-8; {USAGE}", i + 1)))
+        .collect()
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("solve") if args.len() == 1 => run_solve(),
+    let result = arguments().and_then(|args| run(&args));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            let line = message.replace('\n', " ");
+            let line = match line.char_indices().nth(MAX_MESSAGE) {
+                Some((cut, _)) => format!("{}…", &line[..cut]),
+                None => line,
+            };
+            eprintln!("adaptlab: {line}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("solve") if args.len() == 1 => run_solve(false),
+        Some("solve") if args.len() == 2 && args[1] == "--allow-large" => run_solve(true),
         Some("problem") if args.len() == 2 => run_problem(&args[1]),
         Some("render") if args.len() >= 2 => run_render(&args[1], &args[2..]),
         Some("report") if args.len() == 2 => run_report(&args[1], true),
         Some("report") if args.len() == 3 && args[2] == "--now" => run_report(&args[1], false),
-        Some("--help" | "-h" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
+        Some("--help" | "-h" | "help") => print_line(USAGE),
         _ => Err(USAGE.to_owned()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("adaptlab: {}", message.replace('\n', " "));
-            ExitCode::from(2)
-        }
     }
 }
 
@@ -49,10 +71,12 @@ fn print_line(text: &str) -> Result<(), String> {
     }
 }
 
-fn run_solve() -> Result<(), String> {
+fn run_solve(allow_large: bool) -> Result<(), String> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input).map_err(|e| format!("cannot read standard input: {e}"))?;
-    let answer = solve::solve_text(&input).map_err(|e| e.to_string())?;
+    let mut report = |text: &str| eprintln!("adaptlab: solve: {text}");
+    let mut work = solve::Work::new(allow_large, &mut report);
+    let answer = solve::solve_text_with(&input, &mut work).map_err(|e| e.to_string())?;
     print_line(&answer.to_string())
 }
 
@@ -86,7 +110,22 @@ fn run_report(fragment: &str, until_done: bool) -> Result<(), String> {
 }
 
 fn run_problem(fragment: &str) -> Result<(), String> {
-    let lab = computed_lab(fragment)?;
+    let mut lab = Lab::new();
+    let notices = lab.load(fragment);
+    // Lessons without a problem are answered before anything is computed (a paper preset's
+    // sweep takes minutes).
+    if matches!(lab.state().view, View::LoraTraining | View::Paper | View::IclPaper) {
+        return Err(format!("the lesson {} has no solve problem", lab.state().view.key()));
+    }
+    for notice in notices {
+        eprintln!("adaptlab: link repaired: {notice}");
+    }
+    // The in-context-learning problems come from the settings alone; the LoRA lessons' from
+    // their computed models.
+    if let Some(problem) = lab.problem_json() {
+        return print_line(&problem);
+    }
+    lab.compute_all()?;
     print_line(&lab.problem_json().ok_or("this lesson has no solve problem")?)
 }
 

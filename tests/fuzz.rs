@@ -154,7 +154,9 @@ fn solve_and_check(problem: &Value) -> Fate {
             assert!(!message.is_empty());
             Fate::Numerical
         }
-        Err(SolveError::Json(_) | SolveError::Input(_) | SolveError::UnknownKind(_)) => Fate::Refused,
+        Err(SolveError::Json(_) | SolveError::Input(_) | SolveError::UnknownKind(_) | SolveError::TooLarge(_)) => {
+            Fate::Refused
+        }
     }
 }
 
@@ -439,12 +441,15 @@ mod regressions {
     }
 
     /// Target entries of 1e300 overflowed the optimum √(Σ_{i>k} σ_i²): the answer held
-    /// `"frobenius": null` as if it were a number. Now it is a numerical error naming the field.
+    /// `"frobenius": null` as if it were a number. Now the lesson's gate refuses them, naming the
+    /// field and the limit of its numerical domain (issue 11).
     #[test]
-    fn an_overflowing_optimum_is_an_error_naming_the_field_not_a_null() {
+    fn an_overflowing_optimum_is_refused_naming_the_field_not_a_null() {
         let problem = json!({"kind":"lora-linear","target":[[1e300,0],[0,1e300]],"frozen":[[[1,0],[0,1]]],"ranks":[1]});
         match solve::solve_value(&problem) {
-            Err(SolveError::Numerical(message)) => assert!(message.starts_with("optimal.frobenius: "), "{message}"),
+            Err(SolveError::Input(e)) => {
+                assert!(e.to_string().starts_with("target: the entries are too large for double precision"), "{e}")
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -121,15 +121,43 @@ fn jobs_lost_by_a_worker_are_handed_out_again() {
 }
 
 #[test]
-fn a_run_this_thread_left_unfinished_is_handed_to_the_workers() {
+fn a_run_this_thread_left_unfinished_is_handed_to_the_workers_first() {
     // The page starts a training run, then stops working once the workers deliver: the run it
-    // left half done must still be handed out, or the sweep would never complete.
+    // left half done goes to them first, once, then the others in order; and again only when
+    // every job is out and it is still missing.
     let mut sweep = Sweep::new(Preset::Biases);
     sweep.advance(10);
     assert_eq!(sweep.progress().0, 0, "the first run is under way, not done");
     let total = sweep.progress().1;
-    assert_eq!(sweep.next_jobs(total - 1), (1..total).collect::<Vec<_>>(), "all the other runs");
-    assert_eq!(sweep.next_jobs(1), vec![0], "then the unfinished one");
+    assert_eq!(sweep.next_jobs(1), vec![0], "the unfinished run first");
+    assert_eq!(sweep.next_jobs(total - 1), (1..total).collect::<Vec<_>>(), "then all the other runs");
+    assert_eq!(sweep.next_jobs(1), vec![0], "then the missing one again");
+}
+
+#[test]
+fn a_pretrained_construction_left_unfinished_does_not_wait_for_the_training_runs() {
+    // Figure 1's pretrained panel: this thread pretrains seed 0's frozen model for its first
+    // construction (job 16) in chunks and stops there when the workers deliver. The workers take
+    // the next jobs, job 16 first: once the 160 constructions are back, every rank of both panels
+    // is the median of five seeds (before, job 16 came only after all 160 training runs).
+    let mut sweep = Sweep::new(Preset::Figure1);
+    while sweep.progress().0 < 16 {
+        sweep.advance(1);
+    }
+    sweep.advance(1);
+    assert_eq!(sweep.progress().0, 16, "seed 0's pretraining is under way");
+    let mut worker = Sweep::new(Preset::Figure1);
+    let jobs = sweep.next_jobs(144);
+    assert_eq!(jobs[0], 16);
+    for index in jobs {
+        let value = worker.compute(index).unwrap();
+        sweep.accept(index, value);
+    }
+    assert_eq!(sweep.progress().0, 160);
+    for panel in sweep.medians() {
+        let seeds: Vec<usize> = panel[1].iter().map(|p| p.2).collect();
+        assert_eq!(seeds, vec![5; 16], "the construction curve");
+    }
 }
 
 /// "R = a…b" in a preset's description is the range of ranks its runs sweep: every job is given

@@ -78,6 +78,14 @@ pub enum PosteriorError {
     /// that no examples could give).
     #[error("I + δ_w S is not positive definite (the statistics are not finite or S is not a sum of x xᵀ)")]
     NotPositiveDefinite,
+    /// A quantity of the posterior is not a finite number in double precision: the statistics, the
+    /// query or the prior's scales are so far apart that a product, a square or a log-weight
+    /// overflows (or every skill's log-weight underflows to −∞).
+    #[error("the numbers are too large for double precision: {what} is not a finite number")]
+    Overflow {
+        /// Which quantity ("the statistics", "I + δ_w S", "a skill's log-weight", "the prediction").
+        what: &'static str,
+    },
     /// The statistics or the query do not have the prior's dimension d.
     #[error("{what} has dimension {found}, but the prior has d = {expected}")]
     DimensionMismatch {
@@ -96,10 +104,14 @@ pub struct Factor {
 }
 
 impl Factor {
-    /// Factors A = I + δ_w S.
+    /// Factors A = I + δ_w S; `Overflow` when A is not finite (nalgebra's Cholesky would accept
+    /// NaN pivots and return a NaN factor).
     pub fn new(prior: &Prior, stats: &Stats) -> Result<Self, PosteriorError> {
         let dim = stats.sum_xxt.nrows();
         let a = Matrix::identity(dim, dim) + &stats.sum_xxt * prior.delta_w();
+        if !a.iter().all(|x| x.is_finite()) {
+            return Err(PosteriorError::Overflow { what: "I + δ_w S" });
+        }
         Cholesky::new(a).map(|cholesky| Factor { cholesky }).ok_or(PosteriorError::NotPositiveDefinite)
     }
 
@@ -125,12 +137,23 @@ pub fn posterior(prior: &Prior, stats: &Stats, query: &Vector) -> Result<Posteri
         return Err(PosteriorError::DimensionMismatch { what: "the query", found: query.len(), expected: d });
     }
     let factor = Factor::new(prior, stats)?;
-    Ok(posterior_with(prior, stats, query, &factor))
+    let post = posterior_with(prior, stats, query, &factor)?;
+    let finite = |v: &Vector| v.iter().all(|x| x.is_finite());
+    if !(post.mu_tilde.iter().all(finite) && post.w_tilde.iter().all(finite)) {
+        return Err(PosteriorError::Overflow { what: "a posterior mean μ̃_β or w̃_β" });
+    }
+    Ok(post)
 }
 
-/// The posterior with a precomputed factor of A (reuse it across queries with the same context).
-pub fn posterior_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> Posterior {
-    let (weights, solved) = weights_and_solves(prior, stats, query, factor);
+/// The posterior with a precomputed factor of A (reuse it across queries with the same context);
+/// `Overflow` when the weights or the prediction are not finite.
+pub fn posterior_with(
+    prior: &Prior,
+    stats: &Stats,
+    query: &Vector,
+    factor: &Factor,
+) -> Result<Posterior, PosteriorError> {
+    let (weights, solved) = weights_and_solves(prior, stats, query, factor)?;
     let n = (stats.k + 1) as f64;
     let (delta_mu, delta_w) = (prior.delta_mu(), prior.delta_w());
     let r = solved.column(0);
@@ -138,21 +161,52 @@ pub fn posterior_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Fac
     let w_tilde: Vec<Vector> = (0..prior.skills()).map(|beta| solved.column(beta + 1) + r * delta_w).collect();
     let total_x = &stats.sum_x + query;
     let mu_tilde: Vec<Vector> = prior.mu.iter().map(|mu| (mu + &total_x * delta_mu) / (1.0 + n * delta_mu)).collect();
-    let prediction = weights.iter().zip(&w_tilde).map(|(p, w)| p * w.dot(query)).sum();
-    Posterior { weights, mu_tilde, w_tilde, prediction }
+    let prediction: f64 = weights.iter().zip(&w_tilde).map(|(p, w)| p * w.dot(query)).sum();
+    if !prediction.is_finite() {
+        return Err(PosteriorError::Overflow { what: "the prediction F*" });
+    }
+    Ok(Posterior { weights, mu_tilde, w_tilde, prediction })
 }
 
 /// Only the posterior weights and the prediction F* (what a risk curve needs), without building
-/// the shifted means: F* = Σ_β π̃_β (⟨A⁻¹w_β, x_q⟩ + δ_w ⟨A⁻¹b, x_q⟩).
-pub fn predict_with(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> (Vec<f64>, f64) {
-    let (weights, solved) = weights_and_solves(prior, stats, query, factor);
+/// the shifted means: F* = Σ_β π̃_β (⟨A⁻¹w_β, x_q⟩ + δ_w ⟨A⁻¹b, x_q⟩). `Overflow` when the
+/// weights or F* are not finite.
+pub fn predict_with(
+    prior: &Prior,
+    stats: &Stats,
+    query: &Vector,
+    factor: &Factor,
+) -> Result<(Vec<f64>, f64), PosteriorError> {
+    let (weights, solved) = weights_and_solves(prior, stats, query, factor)?;
     let shift = prior.delta_w() * solved.column(0).dot(query);
-    let prediction = weights.iter().enumerate().map(|(beta, p)| p * (solved.column(beta + 1).dot(query) + shift)).sum();
-    (weights, prediction)
+    let prediction: f64 =
+        weights.iter().enumerate().map(|(beta, p)| p * (solved.column(beta + 1).dot(query) + shift)).sum();
+    if !prediction.is_finite() {
+        return Err(PosteriorError::Overflow { what: "the prediction F*" });
+    }
+    Ok((weights, prediction))
 }
 
 /// π̃ and the solves [A⁻¹b | A⁻¹w_1 … A⁻¹w_M] (one factorisation, M + 1 right-hand sides).
-fn weights_and_solves(prior: &Prior, stats: &Stats, query: &Vector, factor: &Factor) -> (Vec<f64>, Matrix) {
+/// `Overflow` when the statistics, the query or the solves are not finite, when a skill with
+/// π_β > 0 gets a NaN or +∞ log-weight, or when every such skill's log-weight is −∞ (softmax
+/// would then return equal weights that the numbers do not support).
+fn weights_and_solves(
+    prior: &Prior,
+    stats: &Stats,
+    query: &Vector,
+    factor: &Factor,
+) -> Result<(Vec<f64>, Matrix), PosteriorError> {
+    let finite = |mut values: std::slice::Iter<'_, f64>| values.all(|x| x.is_finite());
+    if !(finite(stats.sum_x.as_slice().iter())
+        && finite(stats.sum_xxt.as_slice().iter())
+        && finite(stats.sum_xy.as_slice().iter()))
+    {
+        return Err(PosteriorError::Overflow { what: "the statistics" });
+    }
+    if !finite(query.as_slice().iter()) {
+        return Err(PosteriorError::Overflow { what: "the query" });
+    }
     let m = prior.skills();
     let dim = prior.dim();
     let n = (stats.k + 1) as f64;
@@ -165,6 +219,9 @@ fn weights_and_solves(prior: &Prior, stats: &Stats, query: &Vector, factor: &Fac
     }
     factor.cholesky.solve_mut(&mut rhs);
     let solved = rhs;
+    if !finite(solved.as_slice().iter()) {
+        return Err(PosteriorError::Overflow { what: "A⁻¹b or A⁻¹w_β" });
+    }
     let r = solved.column(0);
     let x_bar = (&stats.sum_x + query) / n;
     // Retrieval: score each skill by the distance of its centres to the data estimates.
@@ -179,7 +236,13 @@ fn weights_and_solves(prior: &Prior, stats: &Stats, query: &Vector, factor: &Fac
             prior.weights[beta].ln() + l_mu + l_w
         })
         .collect();
-    (softmax(&log_scores), solved)
+    // Skills with π_β = 0 have log-weight −∞ and weight exactly 0; every other one must be finite
+    // or −∞ (an underflowed likelihood), and not all of them −∞.
+    let live: Vec<f64> = log_scores.iter().zip(&prior.weights).filter(|(_, &p)| p > 0.0).map(|(l, _)| *l).collect();
+    if live.iter().any(|l| l.is_nan() || *l == f64::INFINITY) || live.iter().all(|l| !l.is_finite()) {
+        return Err(PosteriorError::Overflow { what: "a skill's log-weight" });
+    }
+    Ok((softmax(&log_scores), solved))
 }
 
 /// exp(ℓ_β − logsumexp(ℓ)): weights of −∞ scores (π_β = 0) are exactly 0.

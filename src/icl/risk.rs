@@ -5,7 +5,7 @@
 //! its own seeded stream and blocks are merged in order, so the numbers depend neither on the
 //! chunking nor on which thread computed a block (the page spreads blocks over Web Workers).
 
-use super::posterior::{self, Factor};
+use super::posterior::{self, Factor, Stats};
 use super::prior::Prior;
 use super::sampler::ContextSource;
 use crate::linalg::Vector;
@@ -115,6 +115,12 @@ pub struct RiskPoint {
     pub bound: Mean,
     /// E[π̃_β] for each skill.
     pub weights: Vec<Mean>,
+    /// Trials run at this k, whether they gave a finite result or not.
+    pub attempted: u64,
+    /// Trials whose posterior or squared error was not a finite number in double precision. A
+    /// mean without them would be biased (they are the extreme contexts), so once any trial fails
+    /// the point keeps no estimate (every mean above is empty) and is left out of figures and words.
+    pub failed: u64,
 }
 
 impl RiskPoint {
@@ -125,10 +131,18 @@ impl RiskPoint {
             retrieval_risk: Mean::default(),
             bound: Mean::default(),
             weights: vec![Mean::default(); skills],
+            attempted: 0,
+            failed: 0,
         }
     }
 
     fn merge(&mut self, other: &RiskPoint) {
+        self.attempted += other.attempted;
+        self.failed += other.failed;
+        if self.failed > 0 {
+            self.clear_estimates();
+            return;
+        }
         self.risk.merge(&other.risk);
         self.retrieval_risk.merge(&other.retrieval_risk);
         self.bound.merge(&other.bound);
@@ -136,17 +150,28 @@ impl RiskPoint {
             mine.merge(theirs);
         }
     }
+
+    fn clear_estimates(&mut self) {
+        let skills = self.weights.len();
+        *self = RiskPoint { attempted: self.attempted, failed: self.failed, ..RiskPoint::empty(self.k, skills) };
+    }
 }
 
 /// The estimates of one block of trials, one point per k.
 pub type Block = Vec<RiskPoint>;
 
 /// A block as flat numbers (count, mean, m2 of the risk, the retrieval risk, the bound and each
-/// weight, point after point): what crosses between threads.
+/// weight, then the trials attempted and failed, point after point): what crosses between threads.
 pub fn block_to_numbers(block: &Block) -> Vec<f64> {
     block
         .iter()
-        .flat_map(|p| [&p.risk, &p.retrieval_risk, &p.bound].into_iter().chain(&p.weights).flat_map(Mean::parts))
+        .flat_map(|p| {
+            [&p.risk, &p.retrieval_risk, &p.bound]
+                .into_iter()
+                .chain(&p.weights)
+                .flat_map(Mean::parts)
+                .chain([p.attempted as f64, p.failed as f64])
+        })
         .collect()
 }
 
@@ -185,9 +210,20 @@ impl RiskRun {
         self.alpha
     }
 
-    /// Trials done at every k.
+    /// Trials done at every k (those that failed included: see `RiskPoint::failed`).
     pub fn trials(&self) -> u64 {
-        self.points.iter().map(|p| p.risk.count()).min().unwrap_or(0)
+        self.points.iter().map(|p| p.attempted).min().unwrap_or(0)
+    }
+
+    /// Whether no k can give an estimate any more: a block has been merged and every k had a
+    /// trial whose result was not finite. More trials cannot help, so a sweep stops such a run.
+    pub fn exhausted(&self) -> bool {
+        self.blocks > 0 && self.points.iter().all(|p| p.failed > 0)
+    }
+
+    /// The k at which some trial gave no finite result (those points have no estimate).
+    pub fn failed_ks(&self) -> Vec<usize> {
+        self.points.iter().filter(|p| p.failed > 0).map(|p| p.k).collect()
     }
 
     /// Blocks merged so far (the next block to merge is this one).
@@ -210,20 +246,42 @@ impl RiskRun {
                 for _ in 0..trials {
                     let stats = self.source.stats(point.k, &mut rng);
                     let query = self.source.input(&mut rng);
-                    let Ok(factor) = Factor::new(prior, &stats) else { continue };
-                    let (weights, prediction) = posterior::predict_with(prior, &stats, &query, &factor);
-                    out.risk.push((prediction - query.dot(&self.setup.task_w)).powi(2));
-                    out.retrieval_risk.push((prediction - query.dot(w_alpha)).powi(2));
-                    if self.setup.with_bound {
-                        out.bound.push(posterior::upper_bound(prior, &stats, &query, &weights, &self.setup.task_w));
-                    }
-                    for (mean, p) in out.weights.iter_mut().zip(&weights) {
-                        mean.push(*p);
+                    out.attempted += 1;
+                    match self.trial(&stats, &query, w_alpha) {
+                        Some((risk, retrieval, bound, weights)) if out.failed == 0 => {
+                            out.risk.push(risk);
+                            out.retrieval_risk.push(retrieval);
+                            if let Some(bound) = bound {
+                                out.bound.push(bound);
+                            }
+                            for (mean, p) in out.weights.iter_mut().zip(&weights) {
+                                mean.push(*p);
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            out.failed += 1;
+                            out.clear_estimates();
+                        }
                     }
                 }
                 out
             })
             .collect()
+    }
+
+    /// One trial's squared errors against w* and w_α, the bound (when asked for) and the weights;
+    /// `None` when the posterior fails or a result is not a finite number in double precision.
+    fn trial(&self, stats: &Stats, query: &Vector, w_alpha: &Vector) -> Option<(f64, f64, Option<f64>, Vec<f64>)> {
+        let prior = &self.setup.prior;
+        let factor = Factor::new(prior, stats).ok()?;
+        let (weights, prediction) = posterior::predict_with(prior, stats, query, &factor).ok()?;
+        let risk = (prediction - query.dot(&self.setup.task_w)).powi(2);
+        let retrieval = (prediction - query.dot(w_alpha)).powi(2);
+        let bound =
+            self.setup.with_bound.then(|| posterior::upper_bound(prior, stats, query, &weights, &self.setup.task_w));
+        let finite = risk.is_finite() && retrieval.is_finite() && bound.is_none_or(f64::is_finite);
+        finite.then_some((risk, retrieval, bound, weights))
     }
 
     /// Merges the next block (the caller merges blocks in index order).
@@ -236,23 +294,27 @@ impl RiskRun {
 
     /// The block that `block_to_numbers` wrote, checked against this run's shape.
     pub fn block_from_numbers(&self, numbers: &[f64]) -> Option<Block> {
-        let per_point = 3 * (3 + self.setup.prior.skills());
+        let means = 3 * (3 + self.setup.prior.skills());
+        let per_point = means + 2;
         if numbers.len() != per_point * self.points.len() {
             return None;
         }
         let mean = |chunk: &[f64]| Mean::from_parts([chunk[0], chunk[1], chunk[2]]);
+        let count = |x: f64| (x >= 0.0 && x.fract() == 0.0 && x < 1e15).then_some(x as u64);
         self.points
             .iter()
             .zip(numbers.chunks(per_point))
             .map(|(point, chunk)| {
-                let means: Option<Vec<Mean>> = chunk.chunks(3).map(mean).collect();
-                let means = means?;
+                let parts: Option<Vec<Mean>> = chunk[..means].chunks(3).map(mean).collect();
+                let parts = parts?;
                 Some(RiskPoint {
                     k: point.k,
-                    risk: means[0],
-                    retrieval_risk: means[1],
-                    bound: means[2],
-                    weights: means[3..].to_vec(),
+                    risk: parts[0],
+                    retrieval_risk: parts[1],
+                    bound: parts[2],
+                    weights: parts[3..].to_vec(),
+                    attempted: count(chunk[means])?,
+                    failed: count(chunk[means + 1])?,
                 })
             })
             .collect()

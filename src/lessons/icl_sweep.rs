@@ -84,7 +84,10 @@ impl Sweep {
         let mut jobs = Vec::new();
         let blocks = self.blocks();
         while jobs.len() < n {
-            let fresh = (0..self.curves.len()).filter(|&c| self.handed[c] < blocks).min_by_key(|&c| self.handed[c]);
+            // A run none of whose k can give an estimate any more gets no more work.
+            let fresh = (0..self.curves.len())
+                .filter(|&c| self.handed[c] < blocks && !self.curves[c].run.exhausted())
+                .min_by_key(|&c| self.handed[c]);
             let job = match fresh {
                 Some(curve) => {
                     self.handed[curve] += 1;
@@ -103,7 +106,7 @@ impl Sweep {
     /// Handed-out blocks not merged and not waiting, in order.
     fn missing(&self) -> Vec<Job> {
         let mut out = Vec::new();
-        for (c, curve) in self.curves.iter().enumerate() {
+        for (c, curve) in self.curves.iter().enumerate().filter(|(_, curve)| !curve.run.exhausted()) {
             for block in curve.run.blocks()..self.handed[c] {
                 if !self.waiting[c].iter().any(|(b, _)| *b == block) {
                     out.push(Job { curve: c, block, trials: self.block_trials(block) });
@@ -150,9 +153,38 @@ impl Sweep {
         }
     }
 
-    /// (trials done, trials in all), summed over curves.
+    /// (trials done, trials in all), summed over curves. A run that is `exhausted` (every k had a
+    /// trial without a finite result) counts as done: it stops, and `failure` says why.
     pub fn progress(&self) -> (usize, usize) {
-        let done = self.curves.iter().map(|c| (c.run.trials() as usize).min(self.target_trials)).sum();
+        let done =
+            self.curves
+                .iter()
+                .map(|c| {
+                    if c.run.exhausted() {
+                        self.target_trials
+                    } else {
+                        (c.run.trials() as usize).min(self.target_trials)
+                    }
+                })
+                .sum();
         (done, self.target_trials * self.curves.len())
+    }
+
+    /// Why some points have no estimate, in words, or `None` when every trial so far gave finite
+    /// numbers: the k of the first curve with such trials, and whether the sweep stopped.
+    pub fn failure(&self) -> Option<String> {
+        let curve = self.curves.iter().find(|c| !c.run.failed_ks().is_empty())?;
+        let ks: Vec<String> = curve.run.failed_ks().iter().map(usize::to_string).collect();
+        let listed = if ks.len() > 6 {
+            format!("{}, … {} ({} values of k)", ks[..3].join(", "), ks[ks.len() - 1], ks.len())
+        } else {
+            ks.join(", ")
+        };
+        let cause = "the posterior or the squared error of some trials is not a finite number in double precision (the prior's and the task's scales are too far apart)";
+        Some(if curve.run.exhausted() {
+            format!("No estimate at any k: {cause}, so the sweep stopped. Bring the σ's and the centres closer to 1.")
+        } else {
+            format!("No estimate at k = {listed}: {cause}; those points are left out.")
+        })
     }
 }

@@ -64,6 +64,27 @@ pub enum InputError {
         /// The value found.
         value: f64,
     },
+    /// A number outside the range in which the lesson's mathematics stays finite in double
+    /// precision (or, for sizes and work, outside what the lab computes in bounded time).
+    #[error("{field}: {} is outside the allowed range {} … {}", shortest(*.value), crate::lessons::format::number(*.min), crate::lessons::format::number(*.max))]
+    OutOfDomain {
+        /// Path of the field.
+        field: String,
+        /// The value found.
+        value: f64,
+        /// Smallest allowed magnitude or value.
+        min: f64,
+        /// Largest allowed magnitude or value.
+        max: f64,
+    },
+    /// Entries so large that the lesson's products or squares overflow double precision.
+    #[error("{field}: the entries are too large for double precision: {detail}")]
+    TooLarge {
+        /// Path of the field.
+        field: String,
+        /// Which quantity overflows, its size and the limit.
+        detail: String,
+    },
     /// An integer is outside its allowed range.
     #[error("{field}: {value} is outside the allowed range {min}..={max}")]
     OutOfRange {
@@ -109,6 +130,49 @@ pub fn square_matrix(field: &str, rows: &[Vec<f64>]) -> Result<Matrix, InputErro
     Ok(Matrix::from_fn(cols, cols, |i, j| rows[i][j]))
 }
 
+/// The shortest decimal that reads back as exactly `x`: Rust's shortest round-trip digits, written
+/// plainly (`0.25`, `100`) or in exponent form (`1e150`, `1e-300`), whichever is shorter.
+pub fn shortest(x: f64) -> String {
+    let plain = format!("{x}");
+    let exponent = format!("{x:e}");
+    if exponent.len() < plain.len() {
+        exponent
+    } else {
+        plain
+    }
+}
+
+/// log₁₀ ‖M‖_F computed without overflow or underflow (scaled by the largest entry); −∞ for the
+/// zero matrix. Entries must be finite.
+pub fn log10_frobenius(entries: impl Iterator<Item = f64> + Clone) -> f64 {
+    let largest = entries.clone().fold(0.0f64, |m, x| m.max(x.abs()));
+    if largest == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    let scaled: f64 = entries.map(|x| (x / largest).powi(2)).sum();
+    largest.log10() + 0.5 * scaled.log10()
+}
+
+/// A power of ten 10^`log10` in words: the number itself when it is a finite double, else
+/// "about 10^n".
+pub fn power_of_ten(log10: f64) -> String {
+    let value = 10f64.powf(log10);
+    if value.is_finite() && value > 0.0 {
+        crate::lessons::format::number(value)
+    } else {
+        format!("about 10^{}", log10.round())
+    }
+}
+
+/// Checks that every entry lies in −`max` … `max`: the domain in which a lesson's mathematics
+/// stays finite in double precision.
+pub fn within(field: &str, values: &[f64], max: f64) -> Result<(), InputError> {
+    match values.iter().enumerate().find(|(_, &v)| !(v.abs() <= max)) {
+        Some((i, &value)) => Err(InputError::OutOfDomain { field: format!("{field}[{i}]"), value, min: -max, max }),
+        None => Ok(()),
+    }
+}
+
 /// Checks that an integer lies in `min..=max` and converts it.
 pub fn integer_in_range(field: &str, value: i64, min: i64, max: i64) -> Result<usize, InputError> {
     if (min..=max).contains(&value) {
@@ -134,6 +198,23 @@ mod tests {
         let err = square_matrix("m", &[vec![1.0, f64::NAN], vec![0.0, 1.0]]).unwrap_err();
         assert!(err.to_string().starts_with("m[0][1]:"));
         assert!(matches!(square_matrix("m", &[]), Err(InputError::Empty { .. })));
+    }
+
+    #[test]
+    fn shortest_decimals_read_back_exactly() {
+        for x in [0.25, 100.0, 1e150, 1e-300, -0.0, 1.0 / 3.0, 5e-324, f64::MAX, 123456789.0] {
+            assert_eq!(shortest(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");
+        }
+        assert_eq!(shortest(1e150), "1e150");
+        assert_eq!(shortest(0.25), "0.25");
+        assert_eq!(shortest(100.0), "100");
+    }
+
+    #[test]
+    fn frobenius_norms_of_huge_entries_do_not_overflow() {
+        let log = log10_frobenius([1e308, 1e308].into_iter());
+        assert!((log - (308.0 + 0.5 * 2f64.log10())).abs() < 1e-12);
+        assert_eq!(log10_frobenius([0.0, 0.0].into_iter()), f64::NEG_INFINITY);
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub const WIDTH_RANGE: (i64, i64) = (2, 64);
 pub const DEPTH_RANGE: (i64, i64) = (1, 8);
 /// Largest number of layers accepted from JSON.
 pub const MAX_INPUT_DEPTH: usize = 64;
+/// The lesson's numerical domain: ‖W̄‖_F + ‖W_L‖_F⋯‖W_1‖_F at most 10^150. By the triangle
+/// inequality and submultiplicativity this bounds ‖ΠW_l‖_F and ‖E‖_F, so σ₁(E)² ≤ ‖E‖_F² ≤ 10^300
+/// and every optimum, spectrum bar and live-check number (sums of σ_i²) is finite in f64.
+pub const MAX_LOG10_SCALE: f64 = 150.0;
 
 /// How the page generates the target (the "kind of models" control).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +220,40 @@ pub fn check_problem(raw: &RawProblem) -> Result<Problem, InputError> {
         .enumerate()
         .map(|(l, &r)| input::integer_in_range(&format!("ranks[{l}]"), r, 0, i64::from(u32::MAX)))
         .collect::<Result<Vec<_>, _>>()?;
+    check_scale(&target, &frozen)?;
     Ok(Problem { target, frozen, ranks })
+}
+
+/// The domain check shared by every input of the lesson (JSON, a link's `cm`, an imported file):
+/// ‖W̄‖_F + ‖W_L‖_F⋯‖W_1‖_F ≤ 10^`MAX_LOG10_SCALE`, computed in log₁₀ so that it cannot overflow.
+/// The error names the larger of the two terms (`target` or `frozen`).
+pub fn check_scale(target: &Matrix, frozen: &[Matrix]) -> Result<(), InputError> {
+    let target_log = input::log10_frobenius(target.iter().copied());
+    let frozen_log: f64 = frozen.iter().map(|w| input::log10_frobenius(w.iter().copied())).sum();
+    let largest = target_log.max(frozen_log);
+    if largest == f64::NEG_INFINITY {
+        return Ok(()); // every matrix is zero
+    }
+    // log₁₀(a + b) = log₁₀ a + log₁₀(1 + b/a) for a ≥ b.
+    let sum = largest + (1.0 + 10f64.powf(target_log.min(frozen_log) - largest)).log10();
+    if sum <= MAX_LOG10_SCALE {
+        return Ok(());
+    }
+    let limit = format!("10^{MAX_LOG10_SCALE}, beyond which σ₁(E)² may overflow; scale the matrices down");
+    Err(if frozen_log >= target_log {
+        InputError::TooLarge {
+            field: "frozen".into(),
+            detail: format!(
+                "‖W_1‖_F ⋯ ‖W_L‖_F = {}, a bound on the frozen product ΠW_l, exceeds {limit}",
+                input::power_of_ten(frozen_log)
+            ),
+        }
+    } else {
+        InputError::TooLarge {
+            field: "target".into(),
+            detail: format!("‖W̄‖_F = {} exceeds {limit}", input::power_of_ten(target_log)),
+        }
+    })
 }
 
 /// One point of the error-versus-rank curve (uniform rank R on every layer).

@@ -73,14 +73,16 @@ pub fn parse(text: &str) -> Result<CustomModels, InputError> {
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // The lesson's numerical domain, exactly as for `adaptlab solve`.
+    super::lora_linear::check_scale(&target, &frozen)?;
     Ok(CustomModels { target, frozen })
 }
 
-/// The canonical link text (shortest decimals that read back exactly).
+/// The canonical link text (shortest decimals that read back exactly: `1e150`, not 151 digits).
 pub fn write(models: &CustomModels) -> String {
     let matrix = |m: &Matrix| {
         m.row_iter()
-            .map(|row| row.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(","))
+            .map(|row| row.iter().map(|&x| input::shortest(x)).collect::<Vec<_>>().join(","))
             .collect::<Vec<_>>()
             .join(";")
     };

@@ -157,6 +157,8 @@ pub struct Sweep {
     handed: usize,
     /// The job this thread is working on, a chunk at a time, and its training run.
     current: Option<usize>,
+    /// The job in hand when it was last handed to the Web Workers too.
+    shared: Option<usize>,
     running: Option<Run>,
     models: Vec<Option<Models>>,
     /// A pretrained frozen model being made, a chunk at a time: (models index, target, pretraining).
@@ -245,6 +247,7 @@ impl Sweep {
             jobs,
             handed: 0,
             current: None,
+            shared: None,
             running: None,
             models: vec![None; panels * SEEDS as usize],
             pretraining: None,
@@ -264,8 +267,20 @@ impl Sweep {
     /// Hands out up to `n` jobs (their indices) for this thread or for Web Workers, in order;
     /// once all are handed out, the ones still not done are handed out again (a worker may have
     /// failed), so the sweep always completes.
+    ///
+    /// The page's thread stops its own work once the workers deliver, so the job it holds
+    /// unfinished goes to them first (once), not after every other job (a pretrained panel's
+    /// first construction would otherwise be missing from its curve until the last training run
+    /// is handed out); should the thread still finish it, the later result is refused.
     pub fn next_jobs(&mut self, n: usize) -> Vec<usize> {
-        self.hand_out(n, |_| true)
+        let first = self.current.filter(|&i| n > 0 && self.results[i].is_none() && self.shared != Some(i));
+        if first.is_some() {
+            self.shared = first;
+        }
+        let mut out: Vec<usize> = first.into_iter().collect();
+        let more = self.hand_out(n - out.len(), |_| true);
+        out.extend(more.into_iter().filter(|&i| Some(i) != first));
+        out
     }
 
     /// `next_jobs` restricted to the jobs `can` accepts: the next ones in order while it accepts

@@ -9,8 +9,8 @@
 //! here by the same gate as `adaptlab solve` (`icl::check_prior`), so a link and a file are
 //! validated alike and every error names its field.
 
-use super::icl::{check_prior, vector, RawPrior};
-use super::input::InputError;
+use super::icl::{check_prior, coordinates, RawPrior};
+use super::input::{shortest, InputError};
 use crate::icl::prior::Prior;
 use crate::linalg::Vector;
 
@@ -113,7 +113,7 @@ pub fn parse(text: &str) -> Result<CustomPrior, InputError> {
     let prior = check_prior(&raw)?;
     let dim = prior.dim();
     let task = |key: &str, name: &str, default: &Vector| match find(key) {
-        Some(text) => vector(&format!("task.{name}"), &numbers(&format!("task.{name}"), text)?, dim),
+        Some(text) => coordinates(&format!("task.{name}"), &numbers(&format!("task.{name}"), text)?, dim),
         None => Ok(default.clone()),
     };
     let task_mu = task("tmu", "mu", &prior.mu[0])?;
@@ -121,9 +121,9 @@ pub fn parse(text: &str) -> Result<CustomPrior, InputError> {
     Ok(CustomPrior { prior, task_mu, task_w })
 }
 
-/// The canonical link text (shortest decimals that read back exactly).
+/// The canonical link text (shortest decimals that read back exactly: `1e-300`, not 300 digits).
 pub fn write(custom: &CustomPrior) -> String {
-    let list = |v: &[f64]| v.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(",");
+    let list = |v: &[f64]| v.iter().map(|&x| shortest(x)).collect::<Vec<_>>().join(",");
     let vectors = |vs: &[Vector]| vs.iter().map(|v| list(v.as_slice())).collect::<Vec<_>>().join("/");
     let p = &custom.prior;
     format!(
@@ -131,10 +131,10 @@ pub fn write(custom: &CustomPrior) -> String {
         list(&p.weights),
         vectors(&p.mu),
         vectors(&p.w),
-        p.sigma_x,
-        p.sigma_y,
-        p.sigma_mu,
-        p.sigma_w,
+        shortest(p.sigma_x),
+        shortest(p.sigma_y),
+        shortest(p.sigma_mu),
+        shortest(p.sigma_w),
         list(custom.task_mu.as_slice()),
         list(custom.task_w.as_slice())
     )

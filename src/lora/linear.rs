@@ -25,14 +25,28 @@ pub enum AnalysisError {
     /// nalgebra's SVD did not converge (never observed for finite input).
     #[error("the singular value decomposition of E did not converge")]
     SvdDidNotConverge,
+    /// The frozen product ΠW_l or E = W̄ − ΠW_l overflowed double precision.
+    #[error("the entries are too large for double precision: {what} has an entry beyond ±1.8e308")]
+    Overflow {
+        /// Which matrix overflowed ("the frozen product ΠW_l", "E = W̄ − ΠW_l").
+        what: &'static str,
+    },
 }
 
 impl Discrepancy {
     /// Computes E = W̄ − W_L⋯W_1 for a square target and square frozen layers of the same size
     /// (`frozen[0]` is W_1, applied first). Shapes are the caller's contract (checked in `lessons`).
     pub fn new(target: &Matrix, frozen: &[Matrix]) -> Result<Self, AnalysisError> {
+        let finite = |m: &Matrix| m.iter().all(|x| x.is_finite());
         let frozen_product = linalg::layer_product(frozen, target.nrows());
+        if !finite(&frozen_product) {
+            return Err(AnalysisError::Overflow { what: "the frozen product ΠW_l" });
+        }
         let matrix = target - &frozen_product;
+        // σ₁(E)² must be finite too: every optimum and the spectrum are sums of σ_i².
+        if !finite(&matrix) || !matrix.norm_squared().is_finite() {
+            return Err(AnalysisError::Overflow { what: "E = W̄ − ΠW_l (or its squared norm)" });
+        }
         let svd = linalg::sorted_svd(&matrix).ok_or(AnalysisError::SvdDidNotConverge)?;
         let rank = linalg::numerical_rank(&svd.singular_values);
         Ok(Self { matrix, frozen_product, svd, rank })
@@ -129,7 +143,7 @@ impl Construction {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConstructionError {
     /// A product of frozen layers after layer l must be inverted and is (numerically) singular.
-    #[error("the non-singularity assumption fails: the frozen layers after layer {layer} multiply to a singular matrix (condition number {condition:.1e})")]
+    #[error("the non-singularity assumption fails: the frozen layers after layer {layer} multiply to a singular matrix (condition number {})", condition_text(*.condition))]
     SingularFrozenLayers {
         /// 1-based layer index l whose successors W_L⋯W_{l+1} are singular.
         layer: usize,
@@ -138,7 +152,8 @@ pub enum ConstructionError {
     },
     /// Π W_l + LR_r(E) is singular, so the adapted layers before some layer cannot be inverted.
     #[error(
-        "ΠW + LR_{rank}(E) is singular (condition number {condition:.1e}), so layer {layer}'s adapter cannot be built"
+        "ΠW + LR_{rank}(E) is singular (condition number {}), so layer {layer}'s adapter cannot be built",
+        condition_text(*.condition)
     )]
     SingularPartialProduct {
         /// 1-based layer whose adapter needs the inverse.
@@ -148,8 +163,8 @@ pub enum ConstructionError {
         /// κ₂ of the adapted layers before `layer`.
         condition: f64,
     },
-    /// The construction produced non-finite numbers.
-    #[error("the construction produced non-finite numbers")]
+    /// The construction's numbers overflowed (an inverse of very small layers times E, say).
+    #[error("the construction's numbers are too large for double precision")]
     NonFinite,
     /// Every inverse exists, but rounding errors amplified by ill-conditioned layers dominate:
     /// the adapters built in floating point miss the optimum they provably reach in exact arithmetic.
@@ -160,6 +175,15 @@ pub enum ConstructionError {
         /// The Eckart–Young optimum the construction reaches in exact arithmetic.
         optimal: f64,
     },
+}
+
+/// A condition number in words: `1.2e13`, or "infinite" for an exactly singular matrix.
+fn condition_text(condition: f64) -> String {
+    if condition.is_finite() {
+        format!("{condition:.1e}")
+    } else {
+        "infinite".to_owned()
+    }
 }
 
 /// Largest deviation, relative to ‖E‖_F, of the construction's Frobenius error from the optimum

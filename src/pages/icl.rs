@@ -25,6 +25,12 @@ fn reading(sweep: &Sweep, params: &Params) -> (String, Option<usize>, [Option<f6
     let trials = curve.run.trials();
     let complete = trials as usize >= sweep.target_trials;
     let text = icl_verdict::sentence(&points, &v, &params.labels.name(params.spread()), trials, complete);
+    // k whose trials gave no finite numbers have no estimate: say so (alone when nothing is left).
+    let text = match sweep.failure() {
+        Some(note) if points.len() < 2 => note,
+        Some(note) => format!("{text} {note}"),
+        None => text,
+    };
     let value = |i: usize| points.get(i).map(|p| p.risk);
     let best_k = v.best().map(|i| points[i].k);
     (text, best_k, [value(0), value(v.highest), points.last().map(|p| p.risk)])
@@ -62,7 +68,11 @@ pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, 
     let trials = sweep.curves.first().map_or(0, |c| c.run.trials());
     let report = report(
         text,
-        if done < total { Status::Approximate } else { Status::Exact },
+        match sweep.curves.first() {
+            Some(curve) if curve.run.exhausted() => Status::Failed,
+            _ if done < total => Status::Approximate,
+            _ => Status::Exact,
+        },
         vec![
             ("risk", "Monte Carlo risk of the Bayes-optimal in-context predictor against the intended task's function ⟨x, w*⟩, for k = 0, 1, 2, 4, … examples, with ±2 standard errors, the risk against the retrieved skill's function and, for correct labels, the upper bound.".to_owned()),
             ("weights", weights_summary(sweep)),

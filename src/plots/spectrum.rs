@@ -29,8 +29,10 @@ pub fn draw<DB: DrawingBackend>(
     let n = data.sigma_squared.len().max(1);
     // A linear axis, so that the hollow bars' total height is the squared Frobenius error left.
     let floor = 0.0;
-    let largest = data.sigma_squared.first().copied().unwrap_or(0.0);
-    let data_top = if largest > 0.0 { largest * 1.15 } else { 1.0 };
+    // The axis spans finite values only (the lesson's gate keeps σ₁(E)² ≤ 10^300): plotters
+    // builds its ticks by stepping over the range, which never ends on an infinite one.
+    let largest = data.sigma_squared.iter().copied().filter(|s| s.is_finite()).fold(0.0, f64::max);
+    let data_top = if largest > 0.0 { (largest * 1.15).min(f64::MAX) } else { 1.0 };
     let body = area.titled("Spectrum of the discrepancy E = W̄ − ΠW_l", theme.title()).map_err(plot_error)?;
     let build = |top: f64| {
         ChartBuilder::on(&body)
@@ -68,7 +70,7 @@ pub fn draw<DB: DrawingBackend>(
     let line_hits = reaches(boundary, data_top, 0);
     if label_hits || bar_hits || line_hits {
         let room = f64::from(legend.size.1 + label_h as i32 + 2 * theme.offset(10.0));
-        top = data_top + data_top * room / (f64::from(plot.1) - room).max(1.0);
+        top = (data_top + data_top * room / (f64::from(plot.1) - room).max(1.0)).min(f64::MAX);
         chart = build(top)?;
     }
     chart
@@ -88,7 +90,9 @@ pub fn draw<DB: DrawingBackend>(
         .map_err(plot_error)?;
 
     let half_width = 0.38;
-    let bar = |i: usize, s: f64| [(i as f64 + 1.0 - half_width, floor), (i as f64 + 1.0 + half_width, s)];
+    let bar = |i: usize, s: f64| {
+        [(i as f64 + 1.0 - half_width, floor), (i as f64 + 1.0 + half_width, if s.is_finite() { s } else { data_top })]
+    };
     let absorbed_style = okabe_ito::BLUE.filled();
     let remaining_style = okabe_ito::VERMILLION.stroke_width(theme.px(2.0));
     chart

@@ -12,11 +12,11 @@
 
 use serde_json::{json, Value};
 
-use super::{json as read, SolveError};
+use super::{json as read, SolveError, Work};
 use crate::icl::posterior::{self, Stats};
 use crate::icl::prior::Prior;
-use crate::icl::risk::{RiskRun, RiskSetup};
-use crate::lessons::icl::{check_prior, vector, RawPrior};
+use crate::icl::risk::{RiskRun, RiskSetup, BLOCK_TRIALS};
+use crate::lessons::icl::{check_prior, coordinates, vector, RawPrior, SIGMA_RANGE};
 use crate::lessons::input::{integer_in_range, square_matrix};
 use crate::lessons::InputError;
 use crate::linalg::Vector;
@@ -78,9 +78,13 @@ pub fn risk_problem_json(setup: &RiskSetup, trials: usize) -> Value {
 }
 
 /// Answers `icl-posterior`.
-pub fn solve_posterior(value: &Value) -> Result<Value, SolveError> {
+pub fn solve_posterior(value: &Value, work: &mut Work) -> Result<Value, SolveError> {
     let prior = prior(value)?;
     let d = prior.dim();
+    // One Cholesky factor and M + 1 solves; the context's statistics cost d² per example (read
+    // from the input, so bounded by its size).
+    let (dim, skills) = (d as f64, prior.skills() as f64);
+    work.admit(dim.powi(3) + (skills + 2.0) * dim * dim, "an icl-posterior problem")?;
     let query = vector("query", &read::vector(read::member(value, "query", "")?, "query")?, d)?;
     let stats = match (value.get("context"), value.get("stats")) {
         (Some(context), None) => {
@@ -150,22 +154,35 @@ pub fn solve_posterior(value: &Value) -> Result<Value, SolveError> {
     }))
 }
 
-/// Answers `icl-risk`.
-pub fn solve_risk(value: &Value) -> Result<Value, SolveError> {
+/// Operations of `trials` trials at each k (`work`'s unit): per trial the sampled statistics
+/// (one example at a time up to k = d + 1, else Bartlett's d³), a Cholesky factor, M + 1 solves
+/// and the weights, about ten operations each, plus a fixed cost of 10⁴.
+pub fn risk_operations(dim: usize, skills: usize, ks: &[usize], trials: usize) -> f64 {
+    let (d, m) = (dim as f64, skills as f64);
+    let per_k = |k: usize| 10.0 * (3.0 * d.powi(3) + (m + 2.0) * d * d + (k.min(dim + 1) as f64) * d * d + 1000.0);
+    trials as f64 * ks.iter().map(|&k| per_k(k)).sum::<f64>()
+}
+
+/// Answers `icl-risk`. A k at which some trial gives no finite number is a numerical error naming
+/// those k (a mean without them would be biased), never a null or a mean of the others.
+pub fn solve_risk(value: &Value, work: &mut Work) -> Result<Value, SolveError> {
     let prior = prior(value)?;
     let d = prior.dim();
     let task = read::member(value, "task", "")?;
-    let task_mu = vector("task.mu", &read::vector(read::member(task, "mu", "task")?, "task.mu")?, d)?;
-    let task_w = vector("task.w", &read::vector(read::member(task, "w", "task")?, "task.w")?, d)?;
+    let task_mu = coordinates("task.mu", &read::vector(read::member(task, "mu", "task")?, "task.mu")?, d)?;
+    let task_w = coordinates("task.w", &read::vector(read::member(task, "w", "task")?, "task.w")?, d)?;
     let (label_w, label_noise) = match value.get("labels") {
         None | Some(Value::Null) => (task_w.clone(), 0.0),
         Some(labels) => {
-            let w = vector("labels.w", &read::vector(read::member(labels, "w", "labels")?, "labels.w")?, d)?;
+            let w = coordinates("labels.w", &read::vector(read::member(labels, "w", "labels")?, "labels.w")?, d)?;
             let noise = read::number(read::member(labels, "noise", "labels")?, "labels.noise")?;
-            if !(noise.is_finite() && noise >= 0.0) {
-                return Err(InputError::Malformed {
+            // σ_ε = 0 (noiseless) or at most the σ's top, where the squared errors stay finite.
+            if !(noise.is_finite() && (0.0..=SIGMA_RANGE.1).contains(&noise)) {
+                return Err(InputError::OutOfDomain {
                     field: "labels.noise".into(),
-                    message: format!("{noise} is not a non-negative number"),
+                    value: noise,
+                    min: 0.0,
+                    max: SIGMA_RANGE.1,
                 }
                 .into());
             }
@@ -185,8 +202,28 @@ pub fn solve_risk(value: &Value) -> Result<Value, SolveError> {
     let seed =
         integer_in_range("seed", read::integer(read::member(value, "seed", "")?, "seed")?, 0, i64::from(u32::MAX))?
             as u64;
+    work.admit(
+        risk_operations(d, prior.skills(), &ks, trials),
+        &format!("an icl-risk problem ({trials} trials at {} values of k, d = {d}, M = {})", ks.len(), prior.skills()),
+    )?;
     let mut run = RiskRun::new(RiskSetup { prior, task_mu, task_w, label_w, label_noise, ks, seed, with_bound: false });
-    run.advance(trials);
+    // Chunks of whole blocks give the numbers of one `advance(trials)` (`RiskRun::advance`).
+    let mut done = 0;
+    while done < trials {
+        let chunk = (trials - done).min(20 * BLOCK_TRIALS);
+        run.advance(chunk);
+        done += chunk;
+        work.progress(done, trials);
+    }
+    let failed = run.failed_ks();
+    if !failed.is_empty() {
+        let ks: Vec<String> = failed.iter().take(8).map(usize::to_string).collect();
+        return Err(SolveError::Numerical(format!(
+            "risk: at k = {}{}, some trials' posterior or squared error is too large for double precision (not a finite number); bring the prior's σ's, the task and the labels closer to 1",
+            ks.join(", "),
+            if failed.len() > 8 { ", …" } else { "" }
+        )));
+    }
     Ok(json!({
         "k": run.points.iter().map(|p| p.k).collect::<Vec<_>>(),
         "risk": run.points.iter().map(|p| p.risk.mean()).collect::<Vec<_>>(),

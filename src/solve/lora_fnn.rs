@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{json as read, SolveError};
+use super::{json as read, SolveError, Work};
 use crate::lessons::lora_fnn::{self, Problem, RawFnn, RawProblem};
 use crate::linalg::Matrix;
 use crate::lora::fnn::{self, Fnn};
@@ -53,9 +53,29 @@ pub fn problem_json(problem: &Problem) -> Value {
     })
 }
 
+/// Operations to solve a problem (`work`'s unit): a linear construction per group (products, SVDs,
+/// condition numbers: about 40·D³ per layer) and several forward passes of both networks over the
+/// calibration and test inputs (about 8 passes of D²/2 + 200 per layer and input).
+pub fn operations(problem: &Problem) -> f64 {
+    let layers = (problem.frozen.depth() + problem.target.depth()) as f64;
+    let width = problem.target.width() as f64;
+    let samples = (problem.calibration.ncols() + problem.test.ncols()) as f64;
+    layers * (40.0 * width.powi(3) + 8.0 * samples * (width * width / 2.0 + 200.0))
+}
+
 /// Answers a `lora-fnn` problem.
-pub fn solve(value: &Value) -> Result<Value, SolveError> {
+pub fn solve(value: &Value, work: &mut Work) -> Result<Value, SolveError> {
     let problem = lora_fnn::check_problem(&raw_problem(value)?)?;
+    work.admit(
+        operations(&problem),
+        &format!(
+            "a lora-fnn problem (width D = {}, L = {} and L̄ = {} layers, {} input vectors)",
+            problem.target.width(),
+            problem.frozen.depth(),
+            problem.target.depth(),
+            problem.calibration.ncols() + problem.test.ncols()
+        ),
+    )?;
     let groups: Vec<Vec<usize>> = fnn::uniform_partition(problem.frozen.depth(), problem.target.depth())
         .into_iter()
         .map(|g| g.map(|l| l + 1).collect())

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{json as read, SolveError};
+use super::{json as read, SolveError, Work};
 use crate::lessons::lora_linear::{self, Problem, RawProblem};
 use crate::linalg::Matrix;
 use crate::lora::linear::Discrepancy;
@@ -34,9 +34,17 @@ pub fn problem_json(problem: &Problem) -> Value {
     })
 }
 
+/// Operations to solve a D×D problem with L layers (`work`'s unit): the frozen product, one SVD
+/// of E, and per layer the products, two condition numbers and two LU solves of the construction.
+pub fn operations(width: usize, depth: usize) -> f64 {
+    (width as f64).powi(3) * (35.0 * depth as f64 + 30.0)
+}
+
 /// Answers a `lora-linear` problem.
-pub fn solve(value: &Value) -> Result<Value, SolveError> {
+pub fn solve(value: &Value, work: &mut Work) -> Result<Value, SolveError> {
     let problem = lora_linear::check_problem(&raw_problem(value)?)?;
+    let (width, depth) = (problem.width(), problem.depth());
+    work.admit(operations(width, depth), &format!("a lora-linear problem (width D = {width}, L = {depth} layers)"))?;
     let discrepancy =
         Discrepancy::new(&problem.target, &problem.frozen).map_err(|e| SolveError::Numerical(e.to_string()))?;
     let outcome = lora_linear::solve(&problem, &discrepancy);

@@ -4,11 +4,11 @@
 
 use serde_json::{json, Value};
 
-use super::{json as read, SolveError};
+use super::{json as read, SolveError, Work};
 use crate::lessons::lora_transformer::{self, Problem, RawBlock, RawHead, RawProblem, RawTransformer};
 use crate::lessons::InputError;
 use crate::linalg::Matrix;
-use crate::lora::transformer::Transformer;
+use crate::lora::transformer::{self, Transformer};
 
 fn raw_network(value: &Value, field: &str) -> Result<RawTransformer, SolveError> {
     let blocks = read::array(read::member(value, "blocks", field)?, &format!("{field}.blocks"))?
@@ -85,11 +85,55 @@ pub fn problem_json(problem: &Problem) -> Value {
     })
 }
 
-/// Answers a `lora-transformer` problem.
-pub fn solve(value: &Value) -> Result<Value, SolveError> {
+/// Operations to solve a problem (`work`'s unit): the construction (about 100·D³ per head and
+/// block) and the forward passes of the adapted and the target network over every D×N input: per
+/// head and block the N×N attention scores, their softmax (an exponential costs about 250) and the
+/// weighted values, and the D×D products.
+pub fn operations(problem: &Problem) -> f64 {
+    let width = problem.target.width() as f64;
+    let blocks = problem.target.blocks.len() as f64;
+    let heads = problem.target.blocks.first().map_or(0, |b| b.heads.len()) as f64;
+    let passes: f64 = problem
+        .inputs
+        .iter()
+        .map(|x| {
+            let n = x.ncols() as f64;
+            2.0 * blocks * (heads * n * n * (2.0 * width + 250.0) + (heads + 2.0) * 8.0 * width * width * n)
+        })
+        .sum();
+    passes + blocks * heads * 100.0 * width.powi(3)
+}
+
+/// Answers a `lora-transformer` problem: the lesson's `evaluate` (the construction, then the mean
+/// over inputs of each input's MSE), one input at a time so that long runs report progress.
+pub fn solve(value: &Value, work: &mut Work) -> Result<Value, SolveError> {
     let problem = lora_transformer::check_problem(&raw_problem(value)?)?;
-    Ok(match lora_transformer::evaluate(&problem, problem.rank) {
-        Ok((mse, threshold)) => json!({ "threshold_rank": threshold, "construction_holds": true, "mse": mse }),
-        Err(e) => json!({ "threshold_rank": null, "construction_holds": false, "mse": null, "message": e.to_string() }),
-    })
+    let longest = problem.inputs.iter().map(|x| x.ncols()).max().unwrap_or(0);
+    work.admit(
+        operations(&problem),
+        &format!(
+            "a lora-transformer problem (width D = {}, {} blocks of {} heads, {} input sequences of up to N = {longest})",
+            problem.target.width(),
+            problem.target.blocks.len(),
+            problem.target.blocks.first().map_or(0, |b| b.heads.len()),
+            problem.inputs.len()
+        ),
+    )?;
+    work.phase("building the adapters");
+    let built = match transformer::construct(&problem.target, &problem.frozen, problem.rank) {
+        Ok(built) => built,
+        Err(e) => {
+            return Ok(
+                json!({ "threshold_rank": null, "construction_holds": false, "mse": null, "message": e.to_string() }),
+            )
+        }
+    };
+    let mut total = 0.0;
+    for (i, x) in problem.inputs.iter().enumerate() {
+        total += crate::lora::fnn::mse(&built.adapted.forward(x), &problem.target.forward(x));
+        work.progress(i + 1, problem.inputs.len());
+    }
+    // transformer::mse: the mean over inputs of each input's MSE, summed in the same order.
+    let mse = total / problem.inputs.len().max(1) as f64;
+    Ok(json!({ "threshold_rank": built.threshold_rank(), "construction_holds": true, "mse": mse }))
 }

@@ -39,6 +39,11 @@ impl Display {
         self.figure.unwrap_or(view.figure_keys()[0])
     }
 
+    /// Whether `key` is one of the display settings `read` takes.
+    pub(super) fn knows(&self, key: &str) -> bool {
+        matches!(key, "embed" | "figure" | "controls")
+    }
+
     /// Reads one display setting; `false` when `key` is not one of them.
     pub(super) fn read(&mut self, view: View, key: &str, value: &str, notices: &mut Vec<String>) -> bool {
         match key {

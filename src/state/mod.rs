@@ -147,6 +147,7 @@ pub fn parse(fragment: &str) -> Parsed {
         })
         .collect();
     // First the format version and the view, wherever they stand; then the view's own fields.
+    // A key given more than once takes its last value, and the notice says so.
     for (key, value) in &pairs {
         match key.as_str() {
             "v" if value.parse::<i64>() != Ok(VERSION) => {
@@ -164,6 +165,7 @@ pub fn parse(fragment: &str) -> Parsed {
             _ => {}
         }
     }
+    let (mut unused, mut unknown): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     for (key, value) in pairs.iter().filter(|(k, _)| k != "v" && k != "view") {
         if state.display.read(state.view, key, value, &mut notices) {
             continue;
@@ -173,14 +175,79 @@ pub fn parse(fragment: &str) -> Parsed {
                 let parsed = parse_value(field, value, &(field.read)(&State::default()), &mut notices);
                 (field.write)(&mut state, parsed);
             }
-            None if fields::all().any(|f| f.key == key) => {
-                notices.push(format!("ignored '{}', which this lesson does not use.", shown(key)))
-            }
-            None => notices.push(format!("ignored the unknown setting '{}'.", shown(key))),
+            None if fields::all().any(|f| f.key == key) => unused.push(key),
+            None => unknown.push(key),
         }
     }
+    ignored(&unused, "which this lesson does not use", &mut notices);
+    ignored(&unknown, "unknown", &mut notices);
+    repeated(&pairs, &state, &mut notices);
     normalise(&mut state, &mut notices);
-    Parsed { state, notices }
+    Parsed { state, notices: summarised(notices) }
+}
+
+/// Notices past this many are summarised in one sentence (a link can carry thousands of keys).
+pub const MAX_NOTICES: usize = 10;
+
+/// The first `MAX_NOTICES` notices and, when there are more, one sentence counting the rest.
+fn summarised(mut notices: Vec<String>) -> Vec<String> {
+    if notices.len() > MAX_NOTICES + 1 {
+        let rest = notices.len() - MAX_NOTICES;
+        notices.truncate(MAX_NOTICES);
+        notices.push(format!("… and {rest} more repairs."));
+    }
+    notices
+}
+
+/// One notice for the ignored keys of a kind ("unknown", or "which this lesson does not use"):
+/// each named when there are at most three, else the first three and a count.
+fn ignored(keys: &[&str], kind: &str, notices: &mut Vec<String>) {
+    let mut distinct: Vec<&str> = Vec::new();
+    for key in keys {
+        if !distinct.contains(key) {
+            distinct.push(key);
+        }
+    }
+    let named = |keys: &[&str]| keys.iter().map(|k| format!("'{}'", shown(k))).collect::<Vec<_>>().join(", ");
+    let sentence = match (distinct.len(), kind) {
+        (0, _) => return,
+        (1, "unknown") => format!("ignored the unknown setting {}.", named(&distinct)),
+        (n, "unknown") if n <= 3 => format!("ignored the unknown settings {}.", named(&distinct)),
+        (n, "unknown") => format!("ignored {n} unknown settings ({}, …).", named(&distinct[..3])),
+        (n, _) if n <= 3 => format!("ignored {}, {kind}.", named(&distinct)),
+        (n, _) => format!("ignored {n} settings {kind} ({}, …).", named(&distinct[..3])),
+    };
+    notices.push(sentence);
+}
+
+/// A notice for each setting of the lesson (and `view`) given more than once: the last value
+/// given is the one used.
+fn repeated(pairs: &[(String, String)], state: &State, notices: &mut Vec<String>) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for (key, _) in pairs {
+        match seen.iter_mut().find(|(k, _)| k == key) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((key, 1)),
+        }
+    }
+    for (key, count) in seen.into_iter().filter(|&(_, count)| count > 1) {
+        let used = match key {
+            "view" => Some(state.view.key().to_owned()),
+            _ => field(state.view, key).map(|f| value_text(&(f.read)(state))),
+        };
+        match used {
+            Some(value) => notices.push(format!(
+                "{} was given {count} times; using the last, {} = {}.",
+                shown(key),
+                shown(key),
+                shown(&value)
+            )),
+            None if key == "v" || state.display.knows(key) => {
+                notices.push(format!("{} was given {count} times; the last one was used.", shown(key)))
+            }
+            None => {}
+        }
+    }
 }
 
 /// Sets one field from a control's text value, validating it exactly as a link would.

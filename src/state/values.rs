@@ -56,7 +56,7 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
             }
         }
         Spec::Hundredths { min, max } => match hundredths(text) {
-            Some(n) => Value::Hundredths(clamp_hundredths(key, n, min, max, notices)),
+            Some(n) => Value::Hundredths(clamp_hundredths(key, text, n, min, max, notices)),
             None => {
                 notices.push(format!(
                     "{key} = '{}' is not a number; using {key} = {}.",
@@ -70,9 +70,9 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
             if text.trim().is_empty() {
                 return Value::HundredthsList(Vec::new());
             }
-            match text.split(',').map(hundredths).collect::<Option<Vec<i64>>>() {
+            match text.split(',').map(|t| hundredths(t).map(|n| (t, n))).collect::<Option<Vec<(&str, i64)>>>() {
                 Some(list) => Value::HundredthsList(
-                    list.into_iter().map(|n| clamp_hundredths(key, n, min, max, notices)).collect(),
+                    list.into_iter().map(|(t, n)| clamp_hundredths(key, t, n, min, max, notices)).collect(),
                 ),
                 None => {
                     notices.push(format!("{key} = '{}' is not a list of numbers; ignoring it.", shown(text)));
@@ -83,11 +83,18 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
     }
 }
 
-fn clamp_hundredths(key: &str, n: i64, min: i64, max: i64, notices: &mut Vec<String>) -> i64 {
+/// Clamps `n` hundredths (read from `written`) to `min..=max`; the notice quotes the number as
+/// written (`1e308`, not the ±10¹² that `hundredths` bounds it to).
+fn clamp_hundredths(key: &str, written: &str, n: i64, min: i64, max: i64, notices: &mut Vec<String>) -> i64 {
     if n < min || n > max {
         let bound = if n < min { min } else { max };
         let side = if n < min { "below the minimum" } else { "above the maximum" };
-        notices.push(format!("{key} = {} is {side} {}; using {key} = {}.", decimal(n), decimal(bound), decimal(bound)));
+        notices.push(format!(
+            "{key} = {} is {side} {}; using {key} = {}.",
+            shown(written.trim()),
+            decimal(bound),
+            decimal(bound)
+        ));
         bound
     } else {
         n
@@ -135,10 +142,15 @@ pub(super) fn value_text(value: &Value) -> String {
     }
 }
 
-/// User text quoted back in a message: at most 40 characters, control characters removed.
+/// User text quoted back in a message: at most 40 characters, control characters written as
+/// escapes (`4\0`, so that "D = '4\0'" does not read as the valid "4").
 pub(super) fn shown(text: &str) -> String {
-    let clean: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
-    if text.chars().count() > 40 {
+    let clean: String = text
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+        .collect();
+    if text.chars().nth(40).is_some() {
         format!("{clean}…")
     } else {
         clean

@@ -94,11 +94,34 @@ export async function settledCsv(lab, fragment, workers, figures, ready = () => 
   await page.waitForFunction(() => document.body.dataset.workers !== undefined, null, { timeout: 30000 });
   const used = await page.evaluate(() => document.body.dataset.workers);
   const csv = [];
-  for (const figure of figures) {
-    const button = `main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`;
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-    csv.push((await import('node:fs')).readFileSync(await download.path(), 'utf8'));
-  }
+  for (const figure of figures) csv.push(await downloadCsv(page, figure));
   await context.close();
   return { used, csv: csv.join('\n'), problems };
+}
+
+// The CSV the figure's export button downloads (`figure,series,x,y,legend`).
+export async function downloadCsv(page, figure) {
+  const button = `main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`;
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return (await import('node:fs')).readFileSync(await download.path(), 'utf8');
+}
+
+// The rows of a `figure,series,x,y,legend` CSV (RFC 4180: quoted fields, doubled quotes) as
+// objects with x and y as numbers (y null for a marker), header left out.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  if (header.join(',') !== 'figure,series,x,y,legend') throw new Error(`not the lab's CSV: ${header}`);
+  return body.map(([figure, series, x, y, legend]) => ({ figure, series, x: Number(x), y: y === '' ? null : Number(y), legend }));
 }

@@ -2,13 +2,88 @@
 // page stays usable; early ascent and bounded efficacy are read off the curves; presets load.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, canvasHash, canvasColours, settledCsv } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startLab, canvasHash, canvasColours, settledCsv, downloadCsv, parseCsv, ROOT } from './harness.mjs';
 
+// The adaptlab binary to cross-check against (scripts/test.sh builds it with the 'ci' profile).
+const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/adaptlab');
 let lab;
 before(async () => { lab = await startLab(); });
 after(async () => { await lab.close(); });
 
 const value = (page, id) => page.$eval(id, (el) => Number(el.dataset.value));
+// wasm and native floats may differ in the last bits (their exp and log), nothing more.
+const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+// The page's link as `adaptlab problem`, solved natively: the problem and the answer.
+async function solveShown(page) {
+  const fragment = await page.evaluate(() => location.hash);
+  assert.equal(await page.textContent('#cli-solve'), `adaptlab problem '${fragment}' | adaptlab solve`);
+  assert.equal(await page.isVisible('#cli-solve'), true, 'the page shows the command');
+  const problem = execFileSync(ADAPTLAB, ['problem', fragment], { maxBuffer: 1 << 26 });
+  const answer = JSON.parse(execFileSync(ADAPTLAB, ['solve'], { input: problem, maxBuffer: 1 << 26 }).toString());
+  return { problem: JSON.parse(problem.toString()), answer };
+}
+
+// The native `adaptlab render` CSV of a link, parsed.
+function renderedCsv(fragment) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'adaptlab-render-'));
+  try {
+    execFileSync(ADAPTLAB, ['render', fragment, '--svg', path.join(dir, 'f.svg'), '--csv', path.join(dir, 'f.csv')]);
+    return parseCsv(readFileSync(path.join(dir, 'f.csv'), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
+
+function assertCloseAll(got, expected, what) {
+  assert.equal(got.length, expected.length, `${what}: ${got.length} values, expected ${expected.length}`);
+  got.forEach((g, i) => assert.ok(close(g, expected[i]), `${what}[${i}]: page ${g}, adaptlab ${expected[i]}`));
+}
+
+test('the one-prompt lesson shows what adaptlab problem | adaptlab solve computes: prediction and posterior weights', async () => {
+  for (const fragment of ['#v=1&view=icl-prompt&k=12&seed=3', '#v=1&view=icl-prompt&scenario=regular4&k=40&seed=5']) {
+    const { page, context, problems } = await lab.open(fragment);
+    await page.waitForSelector('body[data-settled="1"]');
+    const { problem, answer } = await solveShown(page);
+    assert.equal(problem.kind, 'icl-posterior');
+    assert.equal(problem.context.x.length, await value(page, '#prompt-k-shown'), 'the context is the examples shown');
+    assert.ok(close(await value(page, '#prompt-prediction'), answer.prediction), `prediction ${answer.prediction}`);
+    const bars = parseCsv(await downloadCsv(page, 'weights')).filter((r) => r.series === 'posterior_weight');
+    assert.deepEqual(bars.map((r) => r.x), answer.posterior_weights.map((_, b) => b + 1));
+    assertCloseAll(bars.map((r) => r.y), answer.posterior_weights, `${fragment} posterior weights`);
+    assert.equal(await value(page, '#prompt-leading'), 1 + answer.posterior_weights.indexOf(Math.max(...answer.posterior_weights)));
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test("the risk lesson's Monte Carlo curve is what adaptlab problem | adaptlab solve computes with the same seed", async () => {
+  const { page, context, problems } = await lab.open('#v=1&view=icl-risk&prior=biased&labels=random&ls=1.5&kmax=8&trials=500&seed=3');
+  await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
+  const { problem, answer } = await solveShown(page);
+  assert.deepEqual([problem.kind, problem.seed, problem.trials, problem.labels.noise], ['icl-risk', 3, 500, 1.5]);
+  assert.deepEqual(answer.k, [0, 1, 2, 4, 8, 16, 32, 64, 128, 256]);
+  const rows = parseCsv(await downloadCsv(page, 'risk') + (await downloadCsv(page, 'weights')).replace(/^[^\n]*\n/, ''));
+  const series = (figure, key, legend = null) => rows.filter((r) => r.figure === figure && r.series === key && (legend === null || legend(r.legend)));
+  const risk = series('risk', 'risk');
+  assert.deepEqual(risk.map((r) => r.x), answer.k, 'a risk value at every k');
+  assertCloseAll(risk.map((r) => r.y), answer.risk, 'risk');
+  assertCloseAll(series('risk', 'risk_plus_2se').map((r) => r.y), answer.risk.map((r, i) => r + 2 * answer.se[i]), 'risk + 2 SE');
+  answer.mean_posterior_weights[0].forEach((_, b) => {
+    const weights = series('weights', 'weight', (legend) => legend === `skill ${b + 1}` || legend.startsWith(`skill ${b + 1} `));
+    assert.deepEqual(weights.map((r) => r.x), answer.k);
+    assertCloseAll(weights.map((r) => r.y), answer.mean_posterior_weights.map((w) => w[b]), `skill ${b + 1}'s mean weight`);
+  });
+  assert.equal(await value(page, '#icl-trials-done'), 500);
+  assert.ok(close(await value(page, '#icl-risk0'), answer.risk[0]));
+  assert.ok(close(await value(page, '#icl-last'), answer.risk.at(-1)));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 test('the risk curve appears at once and refines as trials stream in', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=icl-risk&trials=20000');
@@ -46,9 +121,21 @@ test('random labels give a U-shaped risk with a finite best k', async () => {
   await context.close();
 });
 
-for (const [fig, panels] of [['4', 2], ['5', 3], ['6', 6], ['9', 2], ['11', 2]]) {
-  test(`ICL figure ${fig} loads from its link and fills in`, async () => {
-    const { page, context, problems } = await lab.open(`#v=1&view=icl-paper&fig=${fig}`);
+// Each figure's k grid: Figure 4's prefix lengths 2^j − 1, Figures 5 and 6's 0, 1, 2, 4, …, and
+// Figures 9–11's k = 0…31; and how many curves each panel draws.
+const powers = (n) => [0, ...Array.from({ length: n + 1 }, (_, j) => 2 ** j)];
+const FIGURES = [
+  ['4', 2, Array.from({ length: 8 }, (_, j) => 2 ** j - 1), [5, 5]],
+  ['5', 3, powers(8), [3, 3, 3]],
+  ['6', 6, powers(16), [1, 1, 1, 1, 1, 5]],
+  ['9', 2, Array.from({ length: 32 }, (_, k) => k), [5, 5]],
+  ['10', 2, Array.from({ length: 32 }, (_, k) => k), [5, 5]],
+  ['11', 2, Array.from({ length: 32 }, (_, k) => k), [5, 5]],
+];
+for (const [fig, panels, ks, curves] of FIGURES) {
+  test(`ICL figure ${fig} loads from its link and fills in: a value at every k of every curve, the native values`, async () => {
+    const fragment = `#v=1&view=icl-paper&fig=${fig}`;
+    const { page, context, problems } = await lab.open(fragment);
     assert.equal(await page.inputValue('#iclfig-fig'), fig);
     const visible = await page.$$eval('#lesson-icl-paper figure', (els) => els.filter((e) => !e.hidden).length);
     assert.equal(visible, panels);
@@ -56,6 +143,27 @@ for (const [fig, panels] of [['4', 2], ['5', 3], ['6', 6], ['9', 2], ['11', 2]])
     await page.waitForSelector('body[data-settled="1"]', { timeout: 60000 });
     assert.equal(await value(page, '#iclfig-done'), total, 'every trial was computed');
     assert.ok(await canvasColours(page, 'panel-1') > 8);
+    const shown = [];
+    for (let p = 1; p <= panels; p++) shown.push(...parseCsv(await downloadCsv(page, `panel-${p}`)));
+    // Every curve (a risk or weight series, by its legend) has a finite value at every k.
+    for (let p = 1; p <= panels; p++) {
+      const main = shown.filter((r) => r.figure === `panel-${p}` && (r.series === 'risk' || r.series === 'weight_retrieved'));
+      const legends = [...new Set(main.map((r) => r.legend))];
+      assert.equal(legends.length, curves[p - 1], `panel ${p}: ${legends}`);
+      for (const legend of legends) {
+        const curve = main.filter((r) => r.legend === legend);
+        assert.deepEqual(curve.map((r) => r.x), ks, `panel ${p}, ${legend}: a value at every k`);
+        assert.ok(curve.every((r) => Number.isFinite(r.y) && r.y >= 0), `panel ${p}, ${legend}`);
+      }
+    }
+    // And the same values as the command line's render of the same link (same seeds, natively).
+    const native = renderedCsv(fragment);
+    assert.equal(shown.length, native.length, 'the same rows as adaptlab render');
+    shown.forEach((r, i) => {
+      const n = native[i];
+      assert.deepEqual([r.figure, r.series, r.x, r.legend], [n.figure, n.series, n.x, n.legend], `row ${i}`);
+      assert.ok(r.y === n.y || close(r.y, n.y), `${r.figure} ${r.legend} k = ${r.x}: page ${r.y}, adaptlab ${n.y}`);
+    });
     assert.deepEqual(problems, []);
     await context.close();
   });
