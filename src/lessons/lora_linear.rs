@@ -230,13 +230,7 @@ pub fn check_problem(raw: &RawProblem) -> Result<Problem, InputError> {
 pub fn check_scale(target: &Matrix, frozen: &[Matrix]) -> Result<(), InputError> {
     let target_log = input::log10_frobenius(target.iter().copied());
     let frozen_log: f64 = frozen.iter().map(|w| input::log10_frobenius(w.iter().copied())).sum();
-    let largest = target_log.max(frozen_log);
-    if largest == f64::NEG_INFINITY {
-        return Ok(()); // every matrix is zero
-    }
-    // log₁₀(a + b) = log₁₀ a + log₁₀(1 + b/a) for a ≥ b.
-    let sum = largest + (1.0 + 10f64.powf(target_log.min(frozen_log) - largest)).log10();
-    if sum <= MAX_LOG10_SCALE {
+    if input::log10_sum(target_log, frozen_log) <= MAX_LOG10_SCALE {
         return Ok(());
     }
     let limit = format!("10^{MAX_LOG10_SCALE}, beyond which σ₁(E)² may overflow; scale the matrices down");
