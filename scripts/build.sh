@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # wasm-bindgen glue, then npm's binaryen (not Debian's, which breaks wasm-bindgen's table exports).
 bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
   rm -rf "$2"
-  wasm-bindgen --target web --no-typescript --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
+  # --experimental-reset-state-function: __wbg_reset_state() gives the page a fresh instance of the
+  # same compiled module after a Rust panic has aborted the old one (www/main.js).
+  wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
   node_modules/.bin/wasm-opt --generate-global-effects $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd --strip-producers --strip-target-features \
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"

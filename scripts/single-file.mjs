@@ -53,7 +53,7 @@ for (const file of modules) {
   if (file === 'www/dom.js') script += `const exportActions = ${scoped('www/export-actions.js', read('www/export-actions.js'))};\n`;
 }
 script += `const glue = ${scoped('glue', read('www/pkg-export/adaptlab.js'))};\n`;
-script += `const { Lab } = glue;\n`;
+script += `const { Lab, __wbg_reset_state: resetWasm } = glue;\n`;
 script += `const init = () => glue.default({ module_or_path: Uint8Array.from(atob(document.getElementById('adaptlab-wasm').textContent), (c) => c.charCodeAt(0)) });\n`;
 script += `${scoped('www/main.js', lazy(read('www/main.js')))};\n`;
 

@@ -3,6 +3,8 @@
 //! blocks the page on it. Splitting it must not change a single bit: the page's models equal
 //! those of the synchronous pretraining (`train::pretrain`, run in one call).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+
 use adaptlab::lessons::{lora_fnn, lora_linear};
 use adaptlab::linalg::Vector;
 use adaptlab::lora::fnn::Fnn;
@@ -15,8 +17,9 @@ fn number(report: &Report, id: &str) -> Option<f64> {
 }
 
 /// Loads `link`, checks that the first report waits for the pretraining, then advances one unit
-/// at a time to the end; returns the lab, its final report and how many calls it took.
-fn sliced(link: &str, waiting: &str) -> (Lab, Report, usize) {
+/// at a time to the end; returns the lab, its final report, how many calls it took and the
+/// progress bar's texts on the way.
+fn sliced(link: &str, waiting: &str) -> (Lab, Report, usize, Vec<String>) {
     let mut lab = Lab::new();
     assert!(lab.load(link).is_empty(), "{link} needs no repair");
     let first = lab.compute().unwrap();
@@ -24,9 +27,11 @@ fn sliced(link: &str, waiting: &str) -> (Lab, Report, usize) {
     assert_eq!(first.status, Status::Approximate);
     assert!(first.numbers.iter().all(|n| n.value.is_none() && n.shown == "—"), "no number before the models exist");
     let mut calls = 0;
+    let mut texts = Vec::new();
     loop {
         let progress = lab.advance(1);
         calls += 1;
+        texts.push(lab.progress_text(progress));
         if calls == 3 {
             let expected = format!("pretraining the frozen model: Adam step {} of at most 1,000", progress.done);
             assert_eq!(lab.progress_text(progress), expected);
@@ -43,14 +48,18 @@ fn sliced(link: &str, waiting: &str) -> (Lab, Report, usize) {
         assert!(calls < 100_000, "the pretraining ends");
     }
     let report = lab.compute().unwrap();
-    (lab, report, calls)
+    (lab, report, calls, texts)
 }
 
 #[test]
 fn the_linear_lessons_pretraining_is_sliced_and_gives_the_synchronous_models_bit_for_bit() {
     let link = "#v=1&view=lora-linear&D=12&L=3&R=2&seed=5&frozen=pretrained";
-    let (lab, report, calls) = sliced(link, "Pretraining the frozen layers towards the target");
+    let (lab, report, calls, texts) = sliced(link, "Pretraining the frozen layers towards the target");
     assert!(calls > 10, "the pretraining took {calls} calls of one unit each");
+    // After the pretraining, the curve's 13 ranks come one per call.
+    let ranks: Vec<&String> = texts.iter().filter(|t| t.ends_with(" of 13 ranks")).collect();
+    assert_eq!(ranks.first().map(|t| t.as_str()), Some("computing the curve: 0 of 13 ranks"));
+    assert_eq!(ranks.len(), 13, "{ranks:?}");
     // The reference: the models drawn from the seed, moved by `train::pretrain` in one call.
     let params = lora_linear::Params { width: 12, depth: 3, rank: 2, seed: 5, pretrained: true, ..Default::default() };
     let drawn = lora_linear::Params { pretrained: false, ..params.clone() }.models();
@@ -67,6 +76,9 @@ fn the_linear_lessons_pretraining_is_sliced_and_gives_the_synchronous_models_bit
     assert_eq!(number(&report, "num-optimal"), Some(outcome.optimal.frobenius.powi(2)));
     assert_eq!(number(&report, "num-mse"), Some(outcome.optimal.gaussian_mse));
     assert_eq!(report.check, outcome.live_check());
+    // The curve made a rank per call is the one-call analysis's, point for point.
+    let one_call = adaptlab::plots::lora_linear::figures(&problem, &analysis, &outcome);
+    assert_eq!(lab.figures().csv(), one_call.csv());
     // And the command line's one-call computation says the same.
     let mut native = Lab::new();
     native.load(link);
@@ -76,7 +88,7 @@ fn the_linear_lessons_pretraining_is_sliced_and_gives_the_synchronous_models_bit
 #[test]
 fn the_relu_lessons_pretraining_is_sliced_and_gives_the_synchronous_models_bit_for_bit() {
     let link = "#v=1&view=lora-fnn&D=8&Lbar=1&L=3&R=2&seed=4&frozen=pretrained";
-    let (mut lab, report, calls) = sliced(link, "Pretraining the frozen ReLU network towards the target");
+    let (mut lab, report, calls, _) = sliced(link, "Pretraining the frozen ReLU network towards the target");
     assert!(calls > 10, "the pretraining took {calls} calls of one unit each");
     // The reference: `lora_fnn::Params::problem`, which pretrains with `train::pretrain` in one call.
     let params = lora_fnn::Params {

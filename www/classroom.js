@@ -81,7 +81,9 @@ async function copyText(text) {
 }
 
 async function copyLink() {
-  const link = `${pageAddress()}#${page.lab().fragment()}`;
+  const fragment = guarded(() => page.lab().fragment());
+  if (fragment === undefined) return;
+  const link = `${pageAddress()}#${fragment}`;
   announce(await copyText(link) ? 'Link copied: it opens exactly this view.' : `Copy this link: ${link}`);
   document.body.dataset.copiedLink = link;
 }
@@ -119,7 +121,9 @@ function openEmbedDialog(figure) {
   dialog.dataset.figure = figure.dataset.figure;
   $('#embed-figure-name').textContent = $('h3', figure).textContent;
   const box = $('#embed-controls');
-  box.replaceChildren(...page.lab().controls().map((control) => {
+  const controls = guarded(() => page.lab().controls());
+  if (controls === undefined) return;
+  box.replaceChildren(...controls.map((control) => {
     const label = document.createElement('label');
     const input = Object.assign(document.createElement('input'), { type: 'checkbox', value: control.key, checked: true });
     input.addEventListener('change', writeSnippet);

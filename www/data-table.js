@@ -53,13 +53,17 @@ export function wireDataTables(pageInterface) {
     details.addEventListener('toggle', () => { if (details.open) guarded(() => fill(figure)); });
   }
   // An open table follows the figure: at most once a second while work fills it in, and always
-  // once the work is complete, so that it never stops short of the finished figure.
+  // once the work is complete, so that it never stops short of the finished figure. Each table is
+  // rebuilt in a task of its own after the render's (a large one takes tens of milliseconds).
   document.addEventListener('adaptlab:rendered', () => {
     const complete = workComplete();
     for (const figure of $$('main:not([hidden]) figure[data-figure]:not([hidden])')) {
       if (!$('details.data', figure).open) continue;
       const stale = performance.now() - Number(figure.dataset.tableFilled || 0) > REFRESH_MS;
-      if (stale || (complete && figure.dataset.tableComplete !== '1')) guarded(() => fill(figure, complete));
+      if (stale || (complete && figure.dataset.tableComplete !== '1')) {
+        figure.dataset.tableFilled = String(performance.now()); // one rebuild on its way is enough
+        setTimeout(() => { if (!figure.hidden && $('details.data', figure).open) guarded(() => fill(figure)); }, 0);
+      }
     }
   });
 }

@@ -17,12 +17,21 @@ export function showNotices(notices, prefix) {
   box.hidden = false;
 }
 
+// A Rust panic aborts the wasm instance (a WebAssembly.RuntimeError such as "unreachable"): its
+// memory and the Lab's borrow flags are left mid-call, so every later call would fail. The page
+// (main.js) registers what to do then: discard the instance and start a fresh one on the next action.
+let trapHandler = null;
+export function onTrap(handler) {
+  trapHandler = handler;
+}
+
 // Every call into wasm goes through here, so a panic or error becomes a visible message.
 export function guarded(action) {
   try {
     return action();
   } catch (error) {
-    showError(error);
+    if (error instanceof WebAssembly.RuntimeError && trapHandler) trapHandler(error);
+    else showError(error);
     return undefined;
   }
 }

@@ -2,8 +2,8 @@
 // and draw, and writes its texts into the page. No mathematics and no drawing happen here.
 // The classroom features (share, embed, present, keys) and export live in their own modules and
 // drive the page through the small interface built at the end of this file.
-import init, { Lab } from './pkg/adaptlab.js';
-import { $, $$, guarded, showError, showNotices, isDark } from './dom.js';
+import init, { Lab, __wbg_reset_state as resetWasm } from './pkg/adaptlab.js';
+import { $, $$, guarded, onTrap, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
@@ -13,13 +13,17 @@ let units = 1; // work units per advance call, adapted so a call takes 2–6 ms
 let paused = false; // training runs and prompt playback can be paused; curves always fill in
 let offscreen = false; // an embed scrolled out of view (or a hidden tab) computes nothing
 let progress = { done: 1, total: 1 };
+let broken = false; // a Rust panic aborted the wasm instance; the next action starts a fresh one
+let reported = false; // the lab has computed its state since it was (re)started
 
-const section = () => $(`main.lesson[data-view="${lab.view()}"]`);
-const pausable = () => ['lora-training', 'icl-prompt'].includes(lab.view());
+let shownView = ''; // the lesson on show (kept here, so that no call into wasm is needed to find it)
+const section = () => $(`main.lesson[data-view="${shownView}"]`);
+const pausable = () => ['lora-training', 'icl-prompt'].includes(shownView);
 
 let dragging = null; // drag.js, loaded when the prompt lesson (the one figure with handles) first shows
 function showView() {
   const view = lab.view();
+  shownView = view;
   for (const lesson of $$('main.lesson')) lesson.hidden = lesson.dataset.view !== view;
   if (view === 'icl-prompt') dragging ??= import('./drag.js').then(({ wireDragging }) => wireDragging(page));
   // The current link is the one whose href opens exactly this state, else the lesson's own link.
@@ -177,6 +181,7 @@ function render() {
   $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
   $('#cli-solve').parentElement.hidden = !solvable;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
+  reported = true;
   document.dispatchEvent(new CustomEvent('adaptlab:rendered'));
 }
 
@@ -186,9 +191,35 @@ function showProgress() {
   bar.hidden = progress.done >= progress.total;
   $('progress', bar).max = progress.total;
   $('progress', bar).value = progress.done;
-  const what = { 'lora-training': 'training: step', 'lora-paper': 'runs done:', 'icl-risk': 'trials done:', 'icl-paper': 'trials done:' }[lab.view()];
-  $('span', bar).textContent = what ? `${what} ${progress.done} of ${progress.total}` : `computing the curve: ${progress.done} of ${progress.total} ranks`;
+  $('span', bar).textContent = lab.progress_text(progress.done, progress.total);
 }
+
+// A panic in the Rust core (a bug) aborts its wasm instance. The page then stops the work under
+// way and says so; the reader's next action (a setting, a link, a lesson, an export) first starts a
+// fresh instance of the same compiled module at the link's state: no reload, nothing lost. Passive
+// redraws (resize, theme) wait for that action.
+const TRAP_MESSAGE = 'the computation stopped on an internal error (a bug in Adaptation Lab; the browser console has its details). Your settings are in the link: change a setting or open a lesson to go on.';
+onTrap((error) => {
+  broken = true;
+  stopWork();
+  console.warn(`Adaptation Lab: the wasm instance stopped (${error.message}); a fresh one starts on the next action.`);
+  showError(TRAP_MESSAGE);
+});
+function live() {
+  if (!broken) return;
+  resetWasm();
+  lab = new Lab();
+  broken = false;
+  reported = false;
+  lab.load(location.hash);
+  showView();
+  syncControls();
+}
+// An action of the reader: on a live instance, restarted first if a panic stopped the last one.
+const act = (action) => guarded(() => {
+  live();
+  return action();
+});
 
 let lastRender = 0;
 let generation = 0; // bumped whenever the work in progress is abandoned (the state changed)
@@ -228,7 +259,7 @@ function loadPool() {
   pool = 'loading';
   import('./pool.js').then(({ poolSize, createPool }) => {
     const size = poolSize();
-    pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure) : false;
+    pool = size > 0 ? createPool(size, onPoolResult, onPoolFailure, onPoolTrap) : false;
     document.body.dataset.workers = String(pool ? pool.size : 0);
     // Work already under way on this thread is shared with the workers from now on.
     if (pool && document.body.dataset.computing === '1') pumpPool();
@@ -245,7 +276,9 @@ function needWorkers() {
   else if (pool instanceof Object) pumpPool();
 }
 function pumpPool() {
-  pool.fill((n) => lab.jobs(n), { generation, fragment: lab.fragment() });
+  if (broken) return;
+  // The pool may ask again later (a timer), by when a panic may have stopped the instance.
+  pool.fill((n) => (broken ? [] : lab.jobs(n)), { generation, fragment: lab.fragment() });
 }
 function onPoolResult(data) {
   if (data.generation !== generation) return; // computed for an older state of the page
@@ -266,9 +299,28 @@ function onPoolResult(data) {
 function onPoolFailure(message) {
   // Continue on this thread; blocks a worker took are handed out again.
   console.warn(`Adaptation Lab: computing without workers (${message})`);
+  if (pool instanceof Object) pool.close();
   pool = false;
   document.body.dataset.workers = '0';
-  if (!document.body.dataset.settled) scheduleWork();
+  if (!document.body.dataset.settled && !broken) guarded(scheduleWork);
+}
+// A worker whose wasm panicked has been replaced by a fresh one (pool.js); the jobs it held are
+// handed out again. Should the same state make workers panic MAX_WORKER_TRAPS times, its work
+// goes on this thread instead (where a panic stops it with the page's message), so that a job
+// that always panics cannot keep replacing workers for ever.
+const MAX_WORKER_TRAPS = 3;
+let workerTraps = { generation: -1, count: 0 };
+function onPoolTrap(message) {
+  console.warn(`Adaptation Lab: a worker stopped on an internal error and was replaced (${message})`);
+  document.body.dataset.workerTraps = String(Number(document.body.dataset.workerTraps || 0) + 1);
+  if (workerTraps.generation !== generation) workerTraps = { generation, count: 0 };
+  workerTraps.count += 1;
+  if (workerTraps.count < MAX_WORKER_TRAPS) {
+    if (!document.body.dataset.settled) pumpPool();
+    return;
+  }
+  showError(`background workers stopped ${workerTraps.count} times on an internal error (a bug in Adaptation Lab) for these settings; the rest is computed on this page.`);
+  onPoolFailure(message);
 }
 
 // Background work (a curve over all ranks, a training run, a sweep of runs) runs in small units
@@ -335,6 +387,10 @@ function scheduleWork() {
 
 function refresh() {
   delete document.body.dataset.settled;
+  progress = lab.advance(0); // the new state's progress (zero units: only asks)
+  // The banner tells of the last computation's failure; this one starts afresh.
+  $('#error-banner').hidden = true;
+  delete document.body.dataset.error;
   render();
   // For the benchmark report: when the first figures were drawn, since navigation.
   if (!document.body.dataset.firstDrawMs) document.body.dataset.firstDrawMs = performance.now().toFixed(0);
@@ -343,7 +399,7 @@ function refresh() {
 }
 
 function change(key, value) {
-  guarded(() => {
+  act(() => {
     const notices = lab.set(key, value);
     syncControls();
     refresh();
@@ -352,7 +408,7 @@ function change(key, value) {
 }
 
 function loadFromHash() {
-  guarded(() => {
+  act(() => {
     ownAddress = location.hash;
     const notices = lab.load(location.hash);
     showView();
@@ -365,7 +421,7 @@ function loadFromHash() {
 
 // Training: play / pause the run; the prompt lesson: play adds one example every 0.6 s.
 let promptTimer = 0;
-function setPlaying(playing) {
+const setPlaying = (playing) => act(() => {
   if (lab.view() === 'icl-prompt') {
     clearInterval(promptTimer);
     promptTimer = playing ? setInterval(() => {
@@ -383,10 +439,10 @@ function setPlaying(playing) {
   if (!paused) scheduleWork();
   else {
     stopWork();
-    guarded(render); // show exactly where the run stopped
+    render(); // show exactly where the run stopped
   }
-}
-const isPlaying = () => (lab.view() === 'icl-prompt' ? promptTimer !== 0 : !paused);
+});
+const isPlaying = () => (shownView === 'icl-prompt' ? promptTimer !== 0 : !paused);
 
 function wire() {
   for (const input of $$('[data-key]')) {
@@ -418,43 +474,56 @@ function wire() {
   const redraw = () => {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(() => { pending = false; guarded(drawFigures); });
+    requestAnimationFrame(() => { pending = false; page.redraw(); });
   };
   window.addEventListener('resize', redraw);
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
-  document.addEventListener('visibilitychange', () => (document.hidden ? stopWork() : scheduleWork()));
-  // Test-only hook: a Rust panic must reach the reader as the error banner with a reset link.
-  document.addEventListener('adaptlab:test-panic', () => guarded(() => lab.panic_for_test()));
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) stopWork();
+    else if (!broken) guarded(scheduleWork);
+  });
+  // Test-only hooks (no link or control reaches them; only a script on the page can dispatch
+  // these events): a Rust panic in the page's instance, and in each worker's next job.
+  document.addEventListener('adaptlab:test-panic', () => act(() => lab.panic_for_test()));
+  document.addEventListener('adaptlab:test-worker-panic', () => { if (pool instanceof Object) pool.panicForTest(); });
 }
 
 // What the classroom and export modules may do with the page.
 const page = {
-  lab: () => lab,
+  // The live lab, restarted and brought to the link's state first if a panic stopped the last one
+  // (call it within `guarded`).
+  lab() {
+    if (broken || !reported) act(refresh); // a panic here shows the page's message
+    if (broken) throw new Error(TRAP_MESSAGE);
+    return lab;
+  },
   section,
   change,
   // Sets a value as a control would; returns the repair notices instead of showing them.
   set(key, value) {
-    return guarded(() => {
+    return act(() => {
       const notices = lab.set(key, value);
       syncControls();
       refresh();
       return notices;
     }) ?? ['the value could not be set.'];
   },
-  render: () => guarded(render),
-  redraw: () => guarded(drawFigures),
+  render: () => act(render),
+  // A passive redraw (resize, theme, presenter mode): nothing to draw until an action restarts
+  // an instance stopped by a panic.
+  redraw: () => { if (!broken && reported) guarded(drawFigures); },
   progress: () => progress,
   isPlaying,
   setPlaying,
-  step: () => guarded(() => {
+  step: () => act(() => {
     if (lab.view() === 'lora-training') {
       progress = lab.advance(1);
       showProgress();
       render();
     } else if (lab.view() === 'icl-prompt') change('k', String(Number($('#prompt-k').value) + 1));
   }),
-  stepBack: () => { if (lab.view() === 'icl-prompt') change('k', String(Math.max(0, Number($('#prompt-k').value) - 1))); },
-  restart: () => guarded(() => {
+  stepBack: () => { if (shownView === 'icl-prompt') change('k', String(Math.max(0, Number($('#prompt-k').value) - 1))); },
+  restart: () => act(() => {
     if (lab.view() !== 'lora-training') {
       location.hash = `#v=1&view=${lab.view()}`;
       return;
@@ -465,7 +534,7 @@ const page = {
     refresh();
   }),
   moveCentre(index, x, y, canvas) {
-    guarded(() => {
+    act(() => {
       const notices = lab.move_centre(index, x, y, canvas.width, canvas.height, Number(canvas.dataset.scale));
       syncControls();
       refresh();
@@ -475,7 +544,7 @@ const page = {
   setOffscreen(value) {
     if (value === offscreen) return;
     offscreen = value;
-    if (offscreen) stopWork(); else if (!document.body.dataset.settled) scheduleWork();
+    if (offscreen) stopWork(); else if (!document.body.dataset.settled && !broken) guarded(scheduleWork);
   },
 };
 

@@ -3,6 +3,8 @@
 // The page's own lab hands out the jobs and merges the results in order; a result that belongs
 // to an older state of the page (a generation ago) is dropped. Without workers (file://, a
 // browser refusing them, or `?workers=0` in the address) the page computes the jobs itself.
+// A worker whose wasm panicked (its instance is unusable from then on) is replaced by a fresh
+// one; the jobs it held are handed out again by the page's sweep, which re-issues missing jobs.
 
 const AHEAD = 2; // jobs in flight per worker
 const STALE_MS = 1000; // how long a worker may go on with an earlier state's jobs
@@ -15,7 +17,7 @@ export function poolSize() {
   return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
 }
 
-export function createPool(size, onResult, onFailure) {
+export function createPool(size, onResult, onFailure, onTrap) {
   const workers = [];
   // Each slot keeps the generations of its jobs in flight, in order, and when the first began.
   const start = () => {
@@ -23,9 +25,13 @@ export function createPool(size, onResult, onFailure) {
       const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       const slot = { worker, queue: [], since: 0 };
       worker.onmessage = ({ data }) => {
+        if (!workers.includes(slot)) return; // a replaced worker's last words
         slot.queue.shift();
         slot.since = performance.now();
-        if (data.error) onFailure(data.error);
+        if (data.trapped) {
+          replace(slot);
+          onTrap(data.error);
+        } else if (data.error) onFailure(data.error);
         else onResult(data);
       };
       worker.onerror = (event) => {
@@ -38,6 +44,15 @@ export function createPool(size, onResult, onFailure) {
       onFailure(String(error));
       return null;
     }
+  };
+  // A fresh worker in the slot's place (or none, if it cannot start).
+  const replace = (slot) => {
+    slot.worker.terminate();
+    const i = workers.indexOf(slot);
+    if (i < 0) return;
+    const fresh = start();
+    if (fresh) workers[i] = fresh;
+    else workers.splice(i, 1);
   };
   for (let i = 0; i < size; i++) {
     const slot = start();
@@ -76,6 +91,12 @@ export function createPool(size, onResult, onFailure) {
       }
     },
     busy() { return workers.some((slot) => slot.queue.length > 0); },
+    close() {
+      clearTimeout(recheck);
+      for (const slot of workers.splice(0)) slot.worker.terminate();
+    },
+    // Test-only (main.js's `adaptlab:test-worker-panic` hook): every worker panics on its next job.
+    panicForTest() { for (const slot of workers) slot.worker.postMessage({ panicForTest: true }); },
   };
   return pool;
 }

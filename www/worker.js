@@ -8,10 +8,18 @@ import init, { Lab } from './pkg-export/adaptlab.js';
 
 const ready = init({ module_or_path: new URL('./pkg-export/adaptlab_bg.wasm', import.meta.url) }).then(() => new Lab());
 let loaded = null;
+let panicNext = false; // set only by the pool's test hook
+let trapped = false; // a panic aborted this worker's wasm instance: it answers nothing more
 
 self.onmessage = async ({ data }) => {
+  if (data.panicForTest) {
+    panicNext = true;
+    return;
+  }
   try {
     const lab = await ready;
+    if (trapped) return;
+    if (panicNext) lab.panic_for_test();
     if (loaded !== data.fragment) {
       lab.load(data.fragment);
       loaded = data.fragment;
@@ -19,6 +27,8 @@ self.onmessage = async ({ data }) => {
     const numbers = lab.run_job(data.curve, data.block, data.trials);
     self.postMessage({ ...data, numbers }, [numbers.buffer]);
   } catch (error) {
-    self.postMessage({ ...data, error: String(error && error.message ? error.message : error) });
+    // A Rust panic aborts this worker's wasm instance for good (`trapped`): the pool replaces it.
+    if (error instanceof WebAssembly.RuntimeError) trapped = true;
+    self.postMessage({ ...data, trapped, error: String(error && error.message ? error.message : error) });
   }
 };

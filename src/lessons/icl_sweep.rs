@@ -180,7 +180,7 @@ impl Sweep {
         } else {
             ks.join(", ")
         };
-        let cause = "the posterior or the squared error of some trials is not a finite number in double precision (the prior's and the task's scales are too far apart)";
+        let cause = "for some trials the posterior cannot be computed in double precision (rounding makes I + δ_w S indefinite, or a number overflows: the prior's and the task's scales are too far apart)";
         Some(if curve.run.exhausted() {
             format!("No estimate at any k: {cause}, so the sweep stopped. Bring the σ's and the centres closer to 1.")
         } else {

@@ -153,6 +153,22 @@ pub fn log10_frobenius(entries: impl Iterator<Item = f64> + Clone) -> f64 {
     largest.log10() + 0.5 * scaled.log10()
 }
 
+/// log₁₀(10^a + 10^b) without overflow (−∞ stands for a zero term).
+pub fn log10_sum(a: f64, b: f64) -> f64 {
+    let (large, small) = (a.max(b), a.min(b));
+    if large == f64::NEG_INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    large + (1.0 + 10f64.powf(small - large)).log10()
+}
+
+/// log₁₀ of a bound on every activation of a network y ↦ W_l y + b_l applied to inputs of norm at
+/// most 10^`log10_input` (a ReLU only shrinks magnitudes): y_l ≤ ‖W_l‖_F·y_{l−1} + ‖b_l‖, with each
+/// layer given as (log₁₀ ‖W_l‖_F, log₁₀ ‖b_l‖).
+pub fn log10_activation_bound(log10_input: f64, layers: impl Iterator<Item = (f64, f64)>) -> f64 {
+    layers.fold(log10_input, |y, (weight, bias)| log10_sum(weight + y, bias))
+}
+
 /// A power of ten 10^`log10` in words: the number itself when it is a finite double, else
 /// "about 10^n".
 pub fn power_of_ten(log10: f64) -> String {
@@ -167,7 +183,7 @@ pub fn power_of_ten(log10: f64) -> String {
 /// Checks that every entry lies in −`max` … `max`: the domain in which a lesson's mathematics
 /// stays finite in double precision.
 pub fn within(field: &str, values: &[f64], max: f64) -> Result<(), InputError> {
-    match values.iter().enumerate().find(|(_, &v)| !(v.abs() <= max)) {
+    match values.iter().enumerate().find(|(_, &v)| v.is_nan() || v.abs() > max) {
         Some((i, &value)) => Err(InputError::OutOfDomain { field: format!("{field}[{i}]"), value, min: -max, max }),
         None => Ok(()),
     }

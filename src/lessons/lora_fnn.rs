@@ -204,7 +204,38 @@ pub fn check_problem(raw: &RawProblem) -> Result<Problem, InputError> {
     let rank = input::integer_in_range("rank", raw.rank, 0, i64::from(u32::MAX))?;
     let calibration = samples("calibration_inputs", &raw.calibration, target.width())?;
     let test = samples("test_inputs", &raw.test, target.width())?;
+    check_scale(&target, &frozen, &calibration, &test)?;
     Ok(Problem { target, frozen, rank, relu_on_output: raw.relu_on_output, calibration, test })
+}
+
+/// The lesson's numerical domain (as the linear lesson's, `lora_linear::MAX_LOG10_SCALE`): a bound
+/// on every activation of either network on the inputs (`input::log10_activation_bound`) of at most
+/// 10^150, so that outputs, their squared errors and the MSEs are finite in f64.
+fn check_scale(target: &Fnn, frozen: &Fnn, calibration: &Matrix, test: &Matrix) -> Result<(), InputError> {
+    let log_input = calibration
+        .column_iter()
+        .chain(test.column_iter())
+        .map(|x| input::log10_frobenius(x.iter().copied()))
+        .fold(f64::NEG_INFINITY, f64::max);
+    for (name, net) in [("target", target), ("frozen", frozen)] {
+        let layers = net
+            .weights
+            .iter()
+            .zip(&net.biases)
+            .map(|(w, b)| (input::log10_frobenius(w.iter().copied()), input::log10_frobenius(b.iter().copied())));
+        let bound = input::log10_activation_bound(log_input, layers);
+        if bound > super::lora_linear::MAX_LOG10_SCALE {
+            return Err(InputError::TooLarge {
+                field: format!("{name}.weights"),
+                detail: format!(
+                    "on these inputs the network's activations may reach {}, beyond 10^{} where their squares overflow; scale the weights, biases or inputs down",
+                    input::power_of_ten(bound),
+                    super::lora_linear::MAX_LOG10_SCALE
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The construction's errors at one rank.

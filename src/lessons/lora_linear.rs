@@ -230,13 +230,7 @@ pub fn check_problem(raw: &RawProblem) -> Result<Problem, InputError> {
 pub fn check_scale(target: &Matrix, frozen: &[Matrix]) -> Result<(), InputError> {
     let target_log = input::log10_frobenius(target.iter().copied());
     let frozen_log: f64 = frozen.iter().map(|w| input::log10_frobenius(w.iter().copied())).sum();
-    let largest = target_log.max(frozen_log);
-    if largest == f64::NEG_INFINITY {
-        return Ok(()); // every matrix is zero
-    }
-    // log₁₀(a + b) = log₁₀ a + log₁₀(1 + b/a) for a ≥ b.
-    let sum = largest + (1.0 + 10f64.powf(target_log.min(frozen_log) - largest)).log10();
-    if sum <= MAX_LOG10_SCALE {
+    if input::log10_sum(target_log, frozen_log) <= MAX_LOG10_SCALE {
         return Ok(());
     }
     let limit = format!("10^{MAX_LOG10_SCALE}, beyond which σ₁(E)² may overflow; scale the matrices down");
@@ -280,35 +274,68 @@ pub struct Analysis {
 
 /// Analyses the models of `problem`: the discrepancy and the whole error-versus-rank curve.
 pub fn analyse(problem: &Problem) -> Result<Analysis, AnalysisError> {
-    let discrepancy = Discrepancy::new(&problem.target, &problem.frozen)?;
-    let (width, depth) = (problem.width(), problem.depth());
-    // Ranks beyond ⌈D/L⌉ give the same construction as ⌈D/L⌉ (blocks past D are empty).
-    let saturation = width.div_ceil(depth);
-    let mut saturated: Option<Option<f64>> = None;
-    let curve = (0..=width)
-        .map(|rank| {
-            let optimal = discrepancy.optimal_errors(linear::rank_budget(&vec![rank; depth], width));
-            let construction_frobenius_sq = match saturated {
-                Some(value) if rank > saturation => value,
-                _ => {
-                    let value = linear::construct(&problem.target, &problem.frozen, &discrepancy, &vec![rank; depth])
-                        .ok()
-                        .map(|c| c.error_frobenius.powi(2));
-                    if rank == saturation {
-                        saturated = Some(value);
-                    }
-                    value
+    Ok(AnalysisInProgress::start(problem)?.finish(problem))
+}
+
+/// An analysis made a rank at a time, so that the page can spread the curve's constructions
+/// (each a few milliseconds at D = 64, L = 8) over short tasks; every point is computed exactly
+/// as `analyse` computes it, whatever the grouping.
+#[derive(Clone, Debug)]
+pub struct AnalysisInProgress {
+    discrepancy: Discrepancy,
+    curve: Vec<CurvePoint>,
+    /// The construction's error at the saturation rank ⌈D/L⌉, once computed.
+    saturated: Option<Option<f64>>,
+}
+
+impl AnalysisInProgress {
+    /// Computes E and its SVD; no point of the curve yet.
+    pub fn start(problem: &Problem) -> Result<Self, AnalysisError> {
+        let discrepancy = Discrepancy::new(&problem.target, &problem.frozen)?;
+        Ok(AnalysisInProgress { discrepancy, curve: Vec::new(), saturated: None })
+    }
+
+    /// Points of the curve computed so far, of D + 1 (R = 0..=D).
+    pub fn ranks_done(&self) -> usize {
+        self.curve.len()
+    }
+
+    /// Computes the next rank's point; returns whether the curve is complete.
+    pub fn step(&mut self, problem: &Problem) -> bool {
+        let (width, depth) = (problem.width(), problem.depth());
+        let rank = self.curve.len();
+        if rank > width {
+            return true;
+        }
+        let optimal = self.discrepancy.optimal_errors(linear::rank_budget(&vec![rank; depth], width));
+        // Ranks beyond ⌈D/L⌉ give the same construction as ⌈D/L⌉ (blocks past D are empty).
+        let saturation = width.div_ceil(depth);
+        let construction_frobenius_sq = match self.saturated {
+            Some(value) if rank > saturation => value,
+            _ => {
+                let value = linear::construct(&problem.target, &problem.frozen, &self.discrepancy, &vec![rank; depth])
+                    .ok()
+                    .map(|c| c.error_frobenius.powi(2));
+                if rank == saturation {
+                    self.saturated = Some(value);
                 }
-            };
-            CurvePoint {
-                rank,
-                optimal_frobenius_sq: optimal.frobenius.powi(2),
-                optimal_gaussian_mse: optimal.gaussian_mse,
-                construction_frobenius_sq,
+                value
             }
-        })
-        .collect();
-    Ok(Analysis { discrepancy, curve })
+        };
+        self.curve.push(CurvePoint {
+            rank,
+            optimal_frobenius_sq: optimal.frobenius.powi(2),
+            optimal_gaussian_mse: optimal.gaussian_mse,
+            construction_frobenius_sq,
+        });
+        rank == width
+    }
+
+    /// Computes the remaining points and returns the analysis.
+    pub fn finish(mut self, problem: &Problem) -> Analysis {
+        while !self.step(problem) {}
+        Analysis { discrepancy: self.discrepancy, curve: self.curve }
+    }
 }
 
 /// The lesson's result for one choice of ranks.

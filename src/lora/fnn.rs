@@ -139,13 +139,22 @@ pub enum FnnConstructionError {
     },
     /// Every step succeeded, but rounding in the adapted network (its large weights and biases)
     /// makes it compute something else than the construction does in exact arithmetic.
-    #[error("rounding makes the adapted network unusable: on the calibration batch its outputs differ from what the construction computes in exact arithmetic by {deviation:.3e} (RMS), more than 10⁻⁶ × {scale:.3e}, the target's RMS output before any final ReLU")]
+    #[error("rounding makes the adapted network unusable: on the calibration batch its outputs differ from what the construction computes in exact arithmetic by {} (RMS), more than 10⁻⁶ × {}, the target's RMS output before any final ReLU", scientific(*.deviation), scientific(*.scale))]
     Unreliable {
         /// RMS deviation from the exact-arithmetic result on the calibration batch.
         deviation: f64,
         /// RMS of the target's outputs before any final ReLU on the calibration batch (`output_scale`).
         scale: f64,
     },
+}
+
+/// A number in the form `1.234e5`, or "a number too large for double precision" when it is not finite.
+fn scientific(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.3e}")
+    } else {
+        "a number too large for double precision".to_owned()
+    }
 }
 
 /// Largest RMS deviation, relative to the target's `output_scale` on the calibration batch, between

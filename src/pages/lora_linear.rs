@@ -1,9 +1,10 @@
 //! The linear lesson's page: caches the analysis by model parameters; ranks only re-solve. A
 //! pretrained frozen model is made first, a few Adam steps per unit of background work
-//! (`advance`), so the page never blocks on the up to 1,000 steps; the analysis follows.
+//! (`advance`), then its analysis a rank per unit, so the page never blocks on the up to 1,000
+//! steps and the curve's constructions.
 
 use super::{report, Number, Progress, Report, Status};
-use crate::lessons::lora_linear::{self, Analysis, ModelKind, Params, Pretraining, Problem};
+use crate::lessons::lora_linear::{self, Analysis, AnalysisInProgress, ModelKind, Params, Pretraining, Problem};
 use crate::plots::{lora_linear as figures, FigureSet};
 use crate::solve::lora_linear::problem_json;
 
@@ -12,20 +13,30 @@ type Key = (usize, usize, u64, ModelKind, usize, bool, String);
 
 /// Adam steps per unit of background work (a unit is then a few milliseconds at D = 64, L = 8).
 const STEPS_PER_UNIT: usize = 2;
+/// Units of background work one rank of the curve counts for (a construction at D = 64, L = 8
+/// costs about as much as three units of Adam steps).
+const UNITS_PER_RANK: usize = 3;
 
 /// The models' analysis for one model key.
 pub struct Cache {
     key: Key,
-    /// The problem (its frozen layers still moving while `pretraining` runs).
+    /// The problem (its frozen layers still moving while pretraining).
     problem: Problem,
-    /// The pretraining of the frozen layers, while it is not done (the analysis waits for it).
-    pretraining: Option<Box<Pretraining>>,
-    /// The analysis of the (pretrained) models once made, or why it failed.
-    analysis: Option<Result<Analysis, String>>,
+    stage: Stage,
 }
 
-/// The cache for `params`, rebuilt when the models change. Drawing the models is cheap; the
-/// analysis is made at once for drawn models and after the pretraining for pretrained ones.
+/// How far the analysis of the models has come.
+enum Stage {
+    /// The frozen layers are being pretrained (the analysis waits for them).
+    Pretraining(Box<Pretraining>),
+    /// The pretrained models' analysis, a rank of the curve at a time.
+    Analysing(Box<AnalysisInProgress>),
+    /// The analysis, or why it failed.
+    Ready(Result<Box<Analysis>, String>),
+}
+
+/// The cache for `params`, rebuilt when the models change. Drawn models are analysed at once
+/// (a few milliseconds at the default size); pretrained ones in the background work.
 fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
     let key = (
         params.width,
@@ -42,27 +53,25 @@ fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache
     cache.get_or_insert_with(|| {
         let models = params.drawn_models();
         let problem = Problem { target: models.target.clone(), frozen: models.frozen.clone(), ranks: params.ranks() };
-        let pretraining = params.pretrained.then(|| Box::new(Pretraining::new(models, params.seed)));
-        Cache { key, problem, pretraining, analysis: None }
+        let stage = if params.pretrained {
+            Stage::Pretraining(Box::new(Pretraining::new(models, params.seed)))
+        } else {
+            Stage::Ready(lora_linear::analyse(&problem).map(Box::new).map_err(|e| e.to_string()))
+        };
+        Cache { key, problem, stage }
     })
-}
-
-/// Makes the analysis if the models are final and it is not made yet.
-fn ensure_analysis(cache: &mut Cache) {
-    if cache.pretraining.is_none() && cache.analysis.is_none() {
-        cache.analysis = Some(lora_linear::analyse(&cache.problem).map_err(|e| e.to_string()));
-    }
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, FigureSet), String> {
     let cache = cache_for(cache, params);
     cache.problem.ranks = params.ranks();
-    if let Some(pretraining) = &cache.pretraining {
-        return Ok(pending(&cache.problem, pretraining.steps()));
-    }
-    ensure_analysis(cache);
-    let Some(analysis) = &cache.analysis else { return Err("no analysis".into()) };
-    let analysis = analysis.as_ref().map_err(Clone::clone)?;
+    let analysis = match &cache.stage {
+        Stage::Pretraining(pretraining) => {
+            return Ok(pending(&cache.problem, Waiting::Pretraining(pretraining.steps())))
+        }
+        Stage::Analysing(analysis) => return Ok(pending(&cache.problem, Waiting::Analysis(analysis.ranks_done()))),
+        Stage::Ready(analysis) => analysis.as_ref().map_err(Clone::clone)?,
+    };
     let outcome = lora_linear::solve(&cache.problem, &analysis.discrepancy);
     let construction_sq = outcome.construction.as_ref().ok().map(|c| c.error_frobenius.powi(2));
     let status = match (&outcome.construction, outcome.ranks.iter().sum::<usize>() >= outcome.discrepancy_rank) {
@@ -89,12 +98,26 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, Fi
     Ok((report, set))
 }
 
-/// What the page shows while the frozen layers are pretrained (`steps` Adam steps taken).
-fn pending(problem: &Problem, steps: usize) -> (Report, FigureSet) {
-    let progress = if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() };
-    let check = format!(
-        "Pretraining the frozen layers towards the target{progress}: Adam on every layer until the training MSE falls below a third of its first value, as in the paper. The discrepancy E and the errors follow."
-    );
+/// What the pretrained models' analysis is waiting for.
+enum Waiting {
+    /// The pretraining, this many Adam steps in.
+    Pretraining(usize),
+    /// The curve, this many ranks in.
+    Analysis(usize),
+}
+
+/// What the page shows until the pretrained models' analysis is made.
+fn pending(problem: &Problem, waiting: Waiting) -> (Report, FigureSet) {
+    let check = match waiting {
+        Waiting::Pretraining(steps) => format!(
+            "Pretraining the frozen layers towards the target{}: Adam on every layer until the training MSE falls below a third of its first value, as in the paper. The discrepancy E and the errors follow.",
+            if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() }
+        ),
+        Waiting::Analysis(ranks) => format!(
+            "The frozen layers are pretrained; computing the discrepancy E and the errors ({ranks} of {} ranks of the curve so far).",
+            problem.width() + 1
+        ),
+    };
     let waiting = "The frozen layers are being pretrained; this figure follows.";
     let report = report(
         check,
@@ -109,32 +132,58 @@ fn pending(problem: &Problem, steps: usize) -> (Report, FigureSet) {
     (report, figures::pending(problem))
 }
 
-/// Pretrains the frozen layers by up to `units` · `STEPS_PER_UNIT` Adam steps (then makes the
-/// analysis, one unit); the progress counts Adam steps out of at most 1,000 until then.
+/// Pretrains the frozen layers by up to `units` · `STEPS_PER_UNIT` Adam steps (the progress
+/// counts them out of at most 1,000), then computes the curve of the pretrained models, a rank
+/// per `UNITS_PER_RANK` units (the progress counts ranks).
 pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Progress {
     let cache = cache_for(cache, params);
-    if let Some(pretraining) = cache.pretraining.as_mut() {
-        let done = pretraining.run(units.saturating_mul(STEPS_PER_UNIT));
-        let steps = pretraining.steps();
-        if done {
-            if let Some(pretraining) = cache.pretraining.take() {
-                cache.problem.frozen = pretraining.finish().frozen;
+    let ranks = cache.problem.width() + 1;
+    match &mut cache.stage {
+        Stage::Pretraining(pretraining) => {
+            if !pretraining.run(units.saturating_mul(STEPS_PER_UNIT)) {
+                let done = pretraining.steps();
+                return Progress { done, total: crate::lora::train::Pretraining::MAX_STEPS, workers_only: false };
             }
-            // The analysis is the next unit of work.
-            return Progress { done: steps, total: steps + 1, workers_only: false };
+            // Done: the moved layers replace the drawn ones, and their analysis starts.
+            let Stage::Pretraining(pretraining) = std::mem::replace(&mut cache.stage, Stage::Ready(Err(String::new())))
+            else {
+                return Progress::COMPLETE;
+            };
+            cache.problem.frozen = pretraining.finish().frozen;
+            cache.stage = match AnalysisInProgress::start(&cache.problem) {
+                Ok(analysis) => Stage::Analysing(Box::new(analysis)),
+                Err(e) => Stage::Ready(Err(e.to_string())),
+            };
+            Progress { done: 0, total: ranks, workers_only: false }
         }
-        return Progress { done: steps, total: crate::lora::train::Pretraining::MAX_STEPS, workers_only: false };
+        Stage::Analysing(analysis) => {
+            for _ in 0..units.div_ceil(UNITS_PER_RANK) {
+                if analysis.step(&cache.problem) {
+                    break;
+                }
+            }
+            let done = analysis.ranks_done();
+            if done < ranks {
+                return Progress { done, total: ranks, workers_only: false };
+            }
+            if let Stage::Analysing(analysis) = std::mem::replace(&mut cache.stage, Stage::Ready(Err(String::new()))) {
+                cache.stage = Stage::Ready(Ok(Box::new(analysis.finish(&cache.problem))));
+            }
+            Progress::COMPLETE
+        }
+        Stage::Ready(_) => Progress::COMPLETE,
     }
-    ensure_analysis(cache);
-    Progress::COMPLETE
 }
 
 /// The Adam steps taken so far while the frozen layers are being pretrained, else `None`.
 pub fn pretraining_steps(cache: &Option<Cache>) -> Option<usize> {
-    cache.as_ref()?.pretraining.as_ref().map(|p| p.steps())
+    match &cache.as_ref()?.stage {
+        Stage::Pretraining(pretraining) => Some(pretraining.steps()),
+        _ => None,
+    }
 }
 
 /// The cached problem as `adaptlab solve` JSON, once its models are final.
 pub fn problem(cache: &Cache) -> Option<String> {
-    cache.pretraining.is_none().then(|| problem_json(&cache.problem).to_string())
+    (!matches!(cache.stage, Stage::Pretraining(_))).then(|| problem_json(&cache.problem).to_string())
 }

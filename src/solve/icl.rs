@@ -85,7 +85,7 @@ pub fn solve_posterior(value: &Value, work: &mut Work) -> Result<Value, SolveErr
     // from the input, so bounded by its size).
     let (dim, skills) = (d as f64, prior.skills() as f64);
     work.admit(dim.powi(3) + (skills + 2.0) * dim * dim, "an icl-posterior problem")?;
-    let query = vector("query", &read::vector(read::member(value, "query", "")?, "query")?, d)?;
+    let query = coordinates("query", &read::vector(read::member(value, "query", "")?, "query")?, d)?;
     let stats = match (value.get("context"), value.get("stats")) {
         (Some(context), None) => {
             let xs = read::vectors(read::member(context, "x", "context")?, "context.x")?;
@@ -101,7 +101,7 @@ pub fn solve_posterior(value: &Value, work: &mut Work) -> Result<Value, SolveErr
             let xs = xs
                 .iter()
                 .enumerate()
-                .map(|(i, x)| vector(&format!("context.x[{i}]"), x, d))
+                .map(|(i, x)| coordinates(&format!("context.x[{i}]"), x, d))
                 .collect::<Result<Vec<_>, _>>()?;
             if let Some((i, y)) = ys.iter().enumerate().find(|(_, y)| !y.is_finite()) {
                 return Err(InputError::NonFinite { field: format!("context.y[{i}]"), value: *y }.into());

@@ -144,10 +144,13 @@ impl Lab {
         self.inner.move_centre(index, (x, y), (width, height), scale)
     }
 
-    /// Panics, for the end-to-end test of the error banner and its reset link (the page calls
-    /// this only on an `adaptlab:test-panic` event, which only a test dispatches).
+    /// Panics, for the end-to-end tests of what the page does after a panic: its message, a fresh
+    /// wasm instance on the next action (`www/main.js`), a replaced worker (`www/worker.js`). The
+    /// page calls this only on an `adaptlab:test-panic` or `adaptlab:test-worker-panic` event,
+    /// which no link or control can dispatch, only a script on the page. It takes `&mut self`
+    /// like `compute`, so the panic leaves the handle mutably borrowed, as a real one there does.
     #[allow(clippy::panic)]
-    pub fn panic_for_test(&self) {
+    pub fn panic_for_test(&mut self) {
         panic!("a deliberate panic from the end-to-end test hook");
     }
 

@@ -3,6 +3,7 @@
 // task over 50 ms while a student works with any lesson at its default settings).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startLab } from './harness.mjs';
 
 let lab;
@@ -113,3 +114,62 @@ test('no main-thread task over 50 ms while working with any lesson at its defaul
   }
   assert.deepEqual(long, []);
 });
+
+// Issue 11's page reproductions: each link opens a working page (it loads, its work settles) with
+// a message saying what was wrong, and no NaN, Infinity or "undefined" anywhere on it.
+const notice = (page) => page.evaluate(() => (document.querySelector('#notice').hidden ? '' : document.querySelector('#notice').textContent));
+const EXTREME_LINKS = [
+  // A σ₁(E)² that overflows: the page froze for good (over 60 s).
+  ['#v=1&view=lora-linear&cm=1e160,0;0,1/1,0;0,1', /cm: target: the entries are too large for double precision: .*exceeds 10\^150.*it was not used/],
+  // A frozen product that overflows: a panic ("unreachable"), then every action failed.
+  ['#v=1&view=lora-linear&cm=1,0;0,1/1e308,0;0,1/10,0;0,1', /cm: frozen: the entries are too large for double precision: .*it was not used/],
+  // A label noise of 1e-308: "trials done: 0 of 10000" for ever, the check "undefined".
+  ['#v=1&view=icl-risk&cp=pi:1;mu:0;w:0;sx:1;sy:1e-308;smu:1;sw:1', /cp: prior\.sigma_y: 1e-308 is outside the allowed range .*it was not used/],
+  ['#v=1&view=icl-risk&cp=pi:1;mu:0;w:0;sx:1e308;sy:1;smu:1;sw:1', /cp: prior\.sigma_x: 1e308 is outside the allowed range .*it was not used/],
+];
+for (const [link, message] of EXTREME_LINKS) {
+  test(`${link} opens a working page that says what it did not use`, async () => {
+    const { page, context, problems } = await lab.open(link);
+    assert.match(await notice(page), message);
+    await page.waitForSelector('body[data-settled="1"]', { timeout: 90000 });
+    assert.equal(await page.isHidden('#error-banner'), true);
+    assert.ok((await page.textContent('main:not([hidden]) .live-check')).length > 20);
+    assert.deepEqual(await noNaN(page), { nan: false, nonFinite: [] });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+// Issue 11, failure 4: this prior put NaN 39 times in "Show data", "undefined" in the live check
+// and NaN in the CSV. Also priors at the very edges of the allowed ranges, which reach the
+// mathematics: the check, every data table and every CSV export hold finite numbers only.
+const NAN_LINKS = [
+  '#v=1&view=icl-risk&kmax=6&trials=100&cp=pi:1.0;mu:1e15;w:1.68;sx:1e-200;sy:0.54;smu:1e-100;sw:0.92;tmu:1.57;tw:1e200',
+  '#v=1&view=icl-risk&kmax=6&trials=100&cp=pi:1.0;mu:1000;w:1000;sx:0.001;sy:0.001;smu:0.001;sw:1000;tmu:1000;tw:-1000',
+  '#v=1&view=icl-risk&kmax=6&trials=100&cp=pi:1.0;mu:-1000;w:0.001;sx:1000;sy:1000;smu:1000;sw:0.001;tmu:-1000;tw:1000',
+];
+const BAD_TEXT = /\bNaN\b|\bInfinity\b|undefined|\bnull\b/;
+for (const link of NAN_LINKS) {
+  test(`no NaN or "undefined" in the check, the data tables or the CSV for ${link}`, async () => {
+    const { page, context, problems } = await lab.open(link);
+    await page.waitForSelector('body[data-settled="1"]', { timeout: 90000 });
+    assert.doesNotMatch(await page.textContent('main:not([hidden]) .live-check'), BAD_TEXT);
+    const figures = await page.$$eval('main:not([hidden]) figure[data-figure]:not([hidden])', (els) => els.map((el) => el.dataset.figure));
+    assert.ok(figures.length >= 2, `${figures.length} figures`);
+    for (const figure of figures) {
+      await page.click(`main:not([hidden]) figure[data-figure="${figure}"] details.data summary`);
+      await page.waitForSelector(`main:not([hidden]) figure[data-figure="${figure}"] .table-wrap caption`);
+      const table = await page.textContent(`main:not([hidden]) figure[data-figure="${figure}"] .table-wrap`);
+      assert.match(table, /\(\d+ rows\)/, `${figure}: the table is filled`);
+      assert.doesNotMatch(table, BAD_TEXT, `${figure}: data table`);
+      const button = `main:not([hidden]) figure[data-figure="${figure}"] button[data-export="csv"]`;
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const csv = readFileSync(await download.path(), 'utf8');
+      assert.ok(csv.split('\n').length > 3, `${figure}: the CSV has rows`);
+      assert.doesNotMatch(csv, BAD_TEXT, `${figure}: CSV`);
+    }
+    assert.deepEqual(await noNaN(page), { nan: false, nonFinite: [] });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
