@@ -49,18 +49,19 @@ function syncControls() {
       if (input.value !== control.value) input.value = control.value;
       if (input.type === 'range') input.setAttribute('aria-valuetext', `${control.label}: ${control.value}`);
     }
+    // A setting that changes nothing in the current state is hidden (Rust decides which).
+    for (const input of $$(`[data-key="${control.key}"], [data-list="${control.key}"]`, root)) {
+      const box = input.closest('.control, .list-control');
+      if (box) box.hidden = !control.applies;
+    }
     const output = $(`output[data-for="${control.key}"]`, root);
     if (output) output.textContent = control.value;
     if (control.key === 'ranks') syncLayerRanks(control);
-    if (control.key === 'model') $('#q-control').hidden = control.value !== 'lowrank';
     if (control.key === 'cm') {
-      // The student's own matrices fix D and L (and make the kind of models moot).
       const own = control.value !== '';
-      for (const key of ['D', 'L', 'model', 'q', 'seed']) for (const input of $$(`[data-key="${key}"]`, root)) input.disabled = own;
       $('#forget-matrices').hidden = !own;
       $('#matrices-status').textContent = own ? 'Showing your matrices (they are in the link).' : '';
     }
-    if (control.key === 'scenario') for (const part of $$('.plane-only', root)) part.hidden = !['misleading', 'near'].includes(control.value);
     const list = $(`[data-list="${control.key}"] .layer-inputs`, root);
     if (list) syncList(control, list);
   }

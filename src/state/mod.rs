@@ -7,6 +7,7 @@
 //! Serialising is canonical: `v` and `view` first, then the view's fields in table order, with
 //! defaults omitted. The seed is part of the state, so a link reproduces exactly what its author saw.
 
+mod applies;
 mod display;
 mod fields;
 mod fields_icl;
@@ -331,6 +332,8 @@ pub struct Control {
     pub options: Vec<&'static str>,
     /// For a list that is not set: the values in effect (what its inputs show).
     pub unset: Option<String>,
+    /// Whether the setting changes what the lesson computes now (the page hides it otherwise).
+    pub applies: bool,
 }
 
 /// The controls of the current view with their current values and ranges.
@@ -367,6 +370,7 @@ pub fn controls(state: &State) -> Vec<Control> {
                 max,
                 options,
                 unset,
+                applies: applies::applies(state, field.key),
             }
         })
         .collect()
@@ -401,7 +405,8 @@ fn normalise(state: &mut State, notices: &mut Vec<String>) {
         notices.push(format!("R = {} exceeds D = {}; using R = {}.", g.rank, g.width, g.width));
         g.rank = g.width;
     }
-    if g.depth <= g.target_depth {
+    // A linear model has one target layer whatever L̄ says (L ≥ 2 by the table's range).
+    if g.model == crate::lessons::lora_training::ModelKind::Relu && g.depth <= g.target_depth {
         notices.push(format!("L = {} must exceed L̄ = {}; using L = {}.", g.depth, g.target_depth, g.target_depth + 1));
         g.depth = g.target_depth + 1;
     }

@@ -6,6 +6,7 @@
 //! the code that wrote the sentence, and compares it with what the sentence says. A test fails
 //! with the link of every state whose sentence its numbers contradict.
 
+mod controls;
 mod icl;
 mod lora;
 mod rules;
