@@ -9,7 +9,7 @@ use adaptlab::pages::Lab;
 use adaptlab::plots::curves::XAxis;
 use adaptlab::plots::Figure;
 
-/// The set of x values of a figure's CSV rows (`figure,series,x,y`), whatever the series are called.
+/// The set of x values of a figure's CSV rows (`figure,series,x,y,legend`), whatever the series are called.
 fn csv_xs(csv: &str, figure: &str) -> Vec<f64> {
     let mut xs: Vec<f64> = csv
         .lines()
@@ -43,7 +43,7 @@ fn the_risk_lessons_csv_writes_the_true_k() {
     let lab = lab_at("#v=1&view=icl-risk&prior=biased&labels=random&kmax=6&trials=1000", 1000);
     let csv = lab.figures().csv();
     let marker: Vec<&str> = csv.lines().filter(|row| row.starts_with("risk,best_k,")).collect();
-    assert_eq!(marker, ["risk,best_k,16,"]);
+    assert_eq!(marker, ["risk,best_k,16,,best k = 16"]);
     assert_eq!(csv_xs(&csv, "risk"), ks);
 }
 
