@@ -20,7 +20,7 @@ fn hidden_settings_change_nothing() {
         ("icl-risk", &[("trials", 200), ("kmax", 5)][..]),
         ("icl-prompt", &[][..]),
     ] {
-        for state in random(view, 25, 0xA991_1E5, caps) {
+        for state in random(view, 25, 0x0A99_11E5, caps) {
             let mut lab = Lab::new();
             lab.load(&state);
             let before = shown(&mut lab);
