@@ -133,3 +133,33 @@ fn the_linear_lesson_recomputes_when_the_students_matrices_change_at_the_same_si
     assert_eq!(after.numbers, fresh.compute().unwrap().numbers);
     assert_ne!(before.numbers, after.numbers);
 }
+
+#[test]
+fn a_large_linear_models_curve_is_made_in_the_background_and_equals_the_one_call_analysis() {
+    // D = 64, L = 8: the curve's nine constructions took 40–80 ms in one task; E, the live check
+    // and the numbers are shown at once, and the curve fills in a rank per unit of work.
+    let link = "#v=1&view=lora-linear&D=64&L=8&R=2&seed=9";
+    let mut lab = Lab::new();
+    assert!(lab.load(link).is_empty());
+    let first = lab.compute().unwrap();
+    let summary = |report: &Report| report.summaries.iter().find(|(k, _)| *k == "error").unwrap().1.clone();
+    assert_eq!(
+        summary(&first),
+        "Squared Frobenius error against LoRA rank R = 0…64 at depth L = 8: 0 of 65 ranks computed so far."
+    );
+    let mut calls = 0;
+    while !lab.advance(1).is_complete() {
+        calls += 1;
+    }
+    assert_eq!(calls, 64, "a rank per call (the 65th completes it)");
+    let last = lab.compute().unwrap();
+    assert_eq!(first.check, last.check, "the live check needs only E");
+    assert_eq!(first.numbers, last.numbers);
+    let params = lora_linear::Params { width: 64, depth: 8, rank: 2, seed: 9, ..Default::default() };
+    let problem = params.problem();
+    let analysis = lora_linear::analyse(&problem).unwrap();
+    let outcome = lora_linear::solve(&problem, &analysis.discrepancy);
+    assert_eq!(summary(&last), outcome.curve_summary(&analysis.curve));
+    let one_call = adaptlab::plots::lora_linear::figures(&problem, &analysis, &outcome);
+    assert_eq!(lab.figures().csv(), one_call.csv());
+}

@@ -300,6 +300,11 @@ impl AnalysisInProgress {
         self.curve.len()
     }
 
+    /// The analysis so far: E and the points of the curve computed yet (a copy).
+    pub fn so_far(&self) -> Analysis {
+        Analysis { discrepancy: self.discrepancy.clone(), curve: self.curve.clone() }
+    }
+
     /// Computes the next rank's point; returns whether the curve is complete.
     pub fn step(&mut self, problem: &Problem) -> bool {
         let (width, depth) = (problem.width(), problem.depth());

@@ -35,8 +35,28 @@ enum Stage {
     Ready(Result<Box<Analysis>, String>),
 }
 
-/// The cache for `params`, rebuilt when the models change. Drawn models are analysed at once
-/// (a few milliseconds at the default size); pretrained ones in the background work.
+/// Above this cost (`curve_cost`) the curve is computed in the background work, a rank per unit;
+/// below, at once (D = 32, L = 8 costs 1.3·10⁶, a few milliseconds; D = 64, L = 8 costs 1.9·10⁷,
+/// 40–80 ms in one go).
+const AT_ONCE_COST: usize = 2_000_000;
+
+/// A rough measure of the curve's work: a construction per rank up to ⌈D/L⌉, each a few products
+/// and decompositions of D × D matrices per layer (D³·L).
+fn curve_cost(problem: &Problem) -> usize {
+    let (width, depth) = (problem.width(), problem.depth().max(1));
+    width.pow(3) * depth * (width.div_ceil(depth) + 1)
+}
+
+/// The analysis of `problem` started: E and its SVD (or why they failed), no rank of the curve.
+fn analysing(problem: &Problem) -> Stage {
+    match AnalysisInProgress::start(problem) {
+        Ok(analysis) => Stage::Analysing(Box::new(analysis)),
+        Err(e) => Stage::Ready(Err(e.to_string())),
+    }
+}
+
+/// The cache for `params`, rebuilt when the models change. Small drawn models are analysed at
+/// once; pretrained ones and large ones in the background work.
 fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache {
     let key = (
         params.width,
@@ -55,8 +75,10 @@ fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache
         let problem = Problem { target: models.target.clone(), frozen: models.frozen.clone(), ranks: params.ranks() };
         let stage = if params.pretrained {
             Stage::Pretraining(Box::new(Pretraining::new(models, params.seed)))
-        } else {
+        } else if curve_cost(&problem) <= AT_ONCE_COST {
             Stage::Ready(lora_linear::analyse(&problem).map(Box::new).map_err(|e| e.to_string()))
+        } else {
+            analysing(&problem)
         };
         Cache { key, problem, stage }
     })
@@ -65,12 +87,19 @@ fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Cache
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, FigureSet), String> {
     let cache = cache_for(cache, params);
     cache.problem.ranks = params.ranks();
+    // While the curve is being computed, everything else is shown already: it needs only E.
+    let (partial, ranks_done);
     let analysis = match &cache.stage {
-        Stage::Pretraining(pretraining) => {
-            return Ok(pending(&cache.problem, Waiting::Pretraining(pretraining.steps())))
+        Stage::Pretraining(pretraining) => return Ok(pending(&cache.problem, pretraining.steps())),
+        Stage::Analysing(analysis) => {
+            ranks_done = Some(analysis.ranks_done());
+            partial = analysis.so_far();
+            &partial
         }
-        Stage::Analysing(analysis) => return Ok(pending(&cache.problem, Waiting::Analysis(analysis.ranks_done()))),
-        Stage::Ready(analysis) => analysis.as_ref().map_err(Clone::clone)?,
+        Stage::Ready(analysis) => {
+            ranks_done = None;
+            analysis.as_ref().map_err(Clone::clone)?
+        }
     };
     let outcome = lora_linear::solve(&cache.problem, &analysis.discrepancy);
     let construction_sq = outcome.construction.as_ref().ok().map(|c| c.error_frobenius.powi(2));
@@ -79,12 +108,21 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, Fi
         (Ok(_), true) => Status::Exact,
         (Ok(_), false) => Status::Approximate,
     };
+    let curve_summary = match ranks_done {
+        None => outcome.curve_summary(&analysis.curve),
+        Some(done) => format!(
+            "Squared Frobenius error against LoRA rank R = 0…{} at depth L = {}: {done} of {} ranks computed so far.",
+            outcome.width,
+            outcome.depth(),
+            outcome.width + 1
+        ),
+    };
     let report = report(
         outcome.live_check(),
         status,
         vec![
             ("spectrum", outcome.spectrum_summary()),
-            ("error", outcome.curve_summary(&analysis.curve)),
+            ("error", curve_summary),
             ("heatmaps", outcome.heatmap_summary()),
         ],
         vec![
@@ -98,26 +136,13 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> Result<(Report, Fi
     Ok((report, set))
 }
 
-/// What the pretrained models' analysis is waiting for.
-enum Waiting {
-    /// The pretraining, this many Adam steps in.
-    Pretraining(usize),
-    /// The curve, this many ranks in.
-    Analysis(usize),
-}
-
-/// What the page shows until the pretrained models' analysis is made.
-fn pending(problem: &Problem, waiting: Waiting) -> (Report, FigureSet) {
-    let check = match waiting {
-        Waiting::Pretraining(steps) => format!(
-            "Pretraining the frozen layers towards the target{}: Adam on every layer until the training MSE falls below a third of its first value, as in the paper. The discrepancy E and the errors follow.",
-            if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() }
-        ),
-        Waiting::Analysis(ranks) => format!(
-            "The frozen layers are pretrained; computing the discrepancy E and the errors ({ranks} of {} ranks of the curve so far).",
-            problem.width() + 1
-        ),
-    };
+/// What the page shows while the frozen layers are pretrained (`steps` Adam steps taken): the
+/// target, and E and the errors once the frozen layers stop moving.
+fn pending(problem: &Problem, steps: usize) -> (Report, FigureSet) {
+    let check = format!(
+        "Pretraining the frozen layers towards the target{}: Adam on every layer until the training MSE falls below a third of its first value, as in the paper. The discrepancy E and the errors follow.",
+        if steps > 0 { format!(" (Adam step {steps} of at most 1,000)") } else { String::new() }
+    );
     let waiting = "The frozen layers are being pretrained; this figure follows.";
     let report = report(
         check,
@@ -150,10 +175,7 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Prog
                 return Progress::COMPLETE;
             };
             cache.problem.frozen = pretraining.finish().frozen;
-            cache.stage = match AnalysisInProgress::start(&cache.problem) {
-                Ok(analysis) => Stage::Analysing(Box::new(analysis)),
-                Err(e) => Stage::Ready(Err(e.to_string())),
-            };
+            cache.stage = analysing(&cache.problem);
             Progress { done: 0, total: ranks, workers_only: false }
         }
         Stage::Analysing(analysis) => {

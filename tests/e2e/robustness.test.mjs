@@ -158,7 +158,7 @@ for (const link of NAN_LINKS) {
     assert.ok(figures.length >= 2, `${figures.length} figures`);
     for (const figure of figures) {
       await page.click(`main:not([hidden]) figure[data-figure="${figure}"] details.data summary`);
-      await page.waitForSelector(`main:not([hidden]) figure[data-figure="${figure}"] .table-wrap caption`);
+      await page.waitForSelector(`main:not([hidden]) figure[data-figure="${figure}"][data-table-complete]`);
       const table = await page.textContent(`main:not([hidden]) figure[data-figure="${figure}"] .table-wrap`);
       assert.match(table, /\(\d+ rows\)/, `${figure}: the table is filled`);
       assert.doesNotMatch(table, BAD_TEXT, `${figure}: data table`);
