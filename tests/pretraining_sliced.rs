@@ -163,3 +163,29 @@ fn a_large_linear_models_curve_is_made_in_the_background_and_equals_the_one_call
     let one_call = adaptlab::plots::lora_linear::figures(&problem, &analysis, &outcome);
     assert_eq!(lab.figures().csv(), one_call.csv());
 }
+
+/// The training lesson's pretrained frozen model is made in the page's background work, a few
+/// steps per unit, and the run then equals the one-call run (same loss curve, same numbers).
+#[test]
+fn the_training_lessons_pretraining_is_sliced_and_ends_on_the_same_run() {
+    let link = "#v=1&view=lora-training&frozen=pretrained&D=8&steps=200";
+    let mut lab = Lab::new();
+    lab.load(link);
+    let first = lab.compute().unwrap();
+    assert!(first.check.starts_with("Pretraining the frozen model"), "{}", first.check);
+    let progress = lab.advance(1);
+    assert!(progress.done > 0 && progress.done < progress.total, "{progress:?}: one unit is a few steps, not all");
+    let sliced = lab.compute_all().unwrap();
+    // The one-call run on the same setting: pretraining whole, then training.
+    let mut whole = adaptlab::lessons::lora_training::Run::new(&lab.state().lora_training);
+    whole.advance(usize::MAX);
+    let number = |id: &str| sliced.numbers.iter().find(|n| n.id == id).and_then(|n| n.value);
+    assert_eq!(number("train-test"), whole.final_test_mse);
+    assert_eq!(number("train-start"), Some(whole.references.start));
+    assert_eq!(number("train-steps-taken"), Some(whole.steps() as f64));
+    assert!(
+        sliced.summaries[0].1.contains(&format!("pretrained for {} steps", whole.pretrain_steps)),
+        "{}",
+        sliced.summaries[0].1
+    );
+}

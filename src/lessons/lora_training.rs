@@ -101,6 +101,29 @@ impl Params {
 /// with `pretrained`, the frozen model is first moved towards the target as in the paper (§4.1).
 /// Returns the models and the pretraining steps taken.
 pub fn models(params: &Params) -> (Fnn, Fnn, usize) {
+    let (target, frozen) = drawn_models(params);
+    match pretraining(params, &target, &frozen) {
+        Some(mut pretraining) => {
+            while !pretraining.run(usize::MAX) {}
+            let (frozen, steps) = pretraining.into_model();
+            (target, frozen, steps)
+        }
+        None => (target, frozen, 0),
+    }
+}
+
+/// The paper's pretraining of the frozen model towards the target when `pretrained` is set, to
+/// be run a few steps at a time (the page spreads it over its background work); `models` runs it
+/// whole, so both end on the same model.
+pub fn pretraining(params: &Params, target: &Fnn, frozen: &Fnn) -> Option<train::Pretraining> {
+    params.pretrained.then(|| {
+        let stream = rng::stream(params.seed, rng::streams::PRETRAINING);
+        train::Pretraining::new(target, frozen, params.activation(), stream)
+    })
+}
+
+/// The seeded target and frozen models before any pretraining (linear models get zero biases).
+pub fn drawn_models(params: &Params) -> (Fnn, Fnn) {
     let target_depth = if params.model == ModelKind::Linear { 1 } else { params.target_depth };
     let (mut target, mut frozen) =
         models::fnn_pair(&mut rng::stream(params.seed, rng::streams::MODELS), params.width, target_depth, params.depth);
@@ -109,12 +132,7 @@ pub fn models(params: &Params) -> (Fnn, Fnn, usize) {
             *b = Vector::zeros(params.width);
         }
     }
-    let mut pretrain_steps = 0;
-    if params.pretrained {
-        let stream = rng::stream(params.seed, rng::streams::PRETRAINING);
-        (frozen, pretrain_steps) = train::pretrain(&target, &frozen, params.activation(), stream);
-    }
-    (target, frozen, pretrain_steps)
+    (target, frozen)
 }
 
 /// The reference errors the training curve is compared with.
@@ -184,6 +202,11 @@ impl Run {
     /// Sets up the run: models, references, and an untrained LoRA.
     pub fn new(params: &Params) -> Self {
         let (target, frozen, pretrain_steps) = models(params);
+        Run::with_models(params, target, frozen, pretrain_steps)
+    }
+
+    /// Sets up the run on given models (the frozen one pretrained for `pretrain_steps` steps).
+    pub fn with_models(params: &Params, target: Fnn, frozen: Fnn, pretrain_steps: usize) -> Self {
         let activation = params.activation();
         let test = models::gaussian_inputs(&mut rng::stream(params.seed, rng::streams::TEST), params.width, TEST_SIZE);
         let references = references(params, &target, &frozen, &test);

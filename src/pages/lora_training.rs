@@ -1,21 +1,47 @@
-//! The training lesson's page: one run per setting, advanced in chunks between frames.
+//! The training lesson's page: one run per setting, advanced in chunks between frames. A
+//! pretrained frozen model is made first, a few Adam steps per unit of background work, so a
+//! change of setting never blocks the page; the run then starts on exactly the model the
+//! one-call `Run::new` would have made.
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::lora_training::{recent_mean, Comparison, Params, Run};
+use crate::lessons::lora_training::{self, recent_mean, Comparison, Params, Run};
+use crate::lora::fnn::Fnn;
 use crate::lora::train::Pretraining;
 use crate::plots::{lora_networks, FigureSet};
 
-/// The run for one setting.
-pub type Cache = Keyed<Params, Run>;
+use super::{cached, report, Keyed, Number, Progress, Report, Status};
 
-/// The run for `params`, restarted when any setting changes.
-fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Run {
-    cached(cache, params.clone(), || Run::new(params))
+/// Adam steps of pretraining per unit of background work (a unit is about a millisecond).
+const PRETRAINING_STEPS_PER_UNIT: usize = 2;
+
+/// Where a setting's run is: its frozen model still being pretrained, or training.
+pub enum Stage {
+    /// Pretraining the frozen model towards the target (the target, the pretraining in
+    /// progress; taken out when it is done).
+    Pretraining(Option<(Fnn, Box<Pretraining>)>),
+    /// The training run.
+    Running(Box<Run>),
+}
+
+/// The run for one setting.
+pub type Cache = Keyed<Params, Stage>;
+
+/// The stage for `params`, restarted when any setting changes.
+fn cache_for<'a>(cache: &'a mut Option<Cache>, params: &Params) -> &'a mut Stage {
+    cached(cache, params.clone(), || {
+        let (target, frozen) = lora_training::drawn_models(params);
+        match lora_training::pretraining(params, &target, &frozen) {
+            Some(pretraining) => Stage::Pretraining(Some((target, Box::new(pretraining)))),
+            None => Stage::Running(Box::new(Run::with_models(params, target, frozen, 0))),
+        }
+    })
 }
 
 pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet) {
-    let run = &*cache_for(cache, params);
+    let run = match &*cache_for(cache, params) {
+        Stage::Running(run) => run,
+        Stage::Pretraining(work) => return pending(work.as_ref().map_or(0, |(_, p)| p.steps())),
+    };
     // A run that diverged (stopped, or ended above where it started) failed; any other run is an
     // approximation, to be compared with the construction.
     let status = if run.diverged() || run.comparison() == Some(Comparison::Diverged) {
@@ -56,9 +82,40 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
     (report, lora_networks::training_figures(run, params))
 }
 
-/// Runs up to `units` chunks of steps.
+/// What the page shows while the frozen model is pretrained (`steps` Adam steps taken).
+fn pending(steps: usize) -> (Report, FigureSet) {
+    let check = format!(
+        "Pretraining the frozen model towards the target (Adam step {steps} of at most {}): Adam on every weight until the training MSE falls below a third of its first value, as in the paper. LoRA training starts next.",
+        Pretraining::MAX_STEPS
+    );
+    let report = report(
+        check,
+        Status::Approximate,
+        vec![("loss", "The frozen model is being pretrained; the training curve follows.".to_owned())],
+        ["train-steps-taken", "train-loss", "train-test", "train-start", "train-construction", "train-closed-form"]
+            .into_iter()
+            .map(|id| Number::of(id, None))
+            .collect(),
+    );
+    (report, FigureSet::default())
+}
+
+/// Pretrains by up to `units` · `PRETRAINING_STEPS_PER_UNIT` steps, then runs up to `units`
+/// chunks of training steps.
 pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Progress {
-    let run = cache_for(cache, params);
+    let stage = cache_for(cache, params);
+    if let Stage::Pretraining(work) = stage {
+        if let Some((_, pretraining)) = work.as_mut() {
+            if !pretraining.run(units.saturating_mul(PRETRAINING_STEPS_PER_UNIT)) {
+                return Progress { done: pretraining.steps(), total: Pretraining::MAX_STEPS, workers_only: false };
+            }
+        }
+        if let Some((target, pretraining)) = work.take() {
+            let (frozen, steps) = pretraining.into_model();
+            *stage = Stage::Running(Box::new(Run::with_models(params, target, frozen, steps)));
+        }
+    }
+    let Stage::Running(run) = stage else { return Progress { done: 0, total: 1, workers_only: false } };
     run.advance(units);
     let total = run.planned();
     Progress { done: if run.finished() { total } else { run.steps() }, total, workers_only: false }
