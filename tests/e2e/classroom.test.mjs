@@ -344,7 +344,8 @@ test('your own matrices open from CSV or JSON, go in the link, match adaptlab so
   await page.setInputFiles('#import-matrices', file('mine.csv', '3,0,1\n0,2,0\n1,0,1\n\n1,0,0\n0,1,0\n0,0,1\n\n2,1,0\n0,1,0\n0,0,1\n'));
   await page.waitForFunction(() => location.hash.includes('cm='));
   assert.match(await page.evaluate(() => location.hash), /D=3&R=1&q=3&cm=3,0,1;0,2,0;1,0,1\/1,0,0;0,1,0;0,0,1\/2,1,0;0,1,0;0,0,1/);
-  assert.equal(await page.isDisabled('#ctl-D'), true);
+  // The student's matrices fix D, L and the models: those settings act no more and are hidden.
+  for (const id of ['#ctl-D', '#ctl-L', '#ctl-model', '#ctl-seed']) assert.equal(await page.isHidden(id), true, id);
   assert.match(await page.textContent('#matrices-status'), /your matrices/);
   const link = await page.evaluate(() => location.hash);
   const answer = JSON.parse(execFileSync(ADAPTLAB, ['solve'], { input: execFileSync(ADAPTLAB, ['problem', link]) }).toString());
@@ -356,7 +357,7 @@ test('your own matrices open from CSV or JSON, go in the link, match adaptlab so
   assert.equal(await page.evaluate(() => location.hash), link);
   await page.click('#forget-matrices');
   await page.waitForFunction(() => !location.hash.includes('cm='));
-  assert.equal(await page.isDisabled('#ctl-D'), false);
+  assert.equal(await page.isVisible('#ctl-D'), true);
   assert.deepEqual(problems, []);
   await context.close();
 });
