@@ -69,3 +69,30 @@ fn huge_k_costs_the_same_and_stays_finite() {
     assert!((&stats.sum_xxt / (1u64 << 20) as f64 - expected).norm() < 0.01);
     assert!((&stats.sum_xy - &stats.sum_xxt * &source.w).norm() < 1e-6 * stats.sum_xy.norm().max(1.0));
 }
+
+/// Label noise is added even where rounding makes S numerically semi-definite (inputs far from
+/// the origin with a tiny spread, so S ≈ k μμᵀ): Σ ε_i x_i then has variance σ_ε² μ̂ᵀSμ̂ along μ,
+/// not zero. The Cholesky factor fails on such S in some trials, which the test makes sure of.
+#[test]
+fn label_noise_survives_a_numerically_singular_scatter_matrix() {
+    let mu = Vector::from_column_slice(&[1000.0, -1000.0, 1000.0]);
+    let source = ContextSource { mu: mu.clone(), sigma_x: 1e-6, w: Vector::zeros(3), noise: 1.0 };
+    let (k, trials) = (64, 4_000);
+    let mut stream = rng::stream(5, 0);
+    let unit = &mu / mu.norm();
+    let mut cholesky_failed = 0;
+    let mut ratios = Vec::with_capacity(trials);
+    for _ in 0..trials {
+        let stats: Stats = source.stats(k, &mut stream);
+        if nalgebra::Cholesky::new(stats.sum_xxt.clone()).is_none() {
+            cholesky_failed += 1;
+        }
+        // With w = 0 the labels are the noise alone: b = Σ ε_i x_i.
+        let along = unit.dot(&stats.sum_xy);
+        ratios.push(along * along / unit.dot(&(&stats.sum_xxt * &unit)));
+    }
+    assert!(cholesky_failed > trials / 10, "only {cholesky_failed} trials reach the fallback");
+    let (mean, se) = moments(&ratios);
+    // E[(μ̂ᵀb)²] / μ̂ᵀSμ̂ = σ_ε² = 1.
+    assert!((mean - 1.0).abs() < 4.0 * se + 0.02, "{mean} ± {se}");
+}

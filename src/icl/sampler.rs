@@ -70,9 +70,16 @@ impl ContextSource {
         if self.noise > 0.0 {
             // Σ ε_i x_i given the inputs is N(0, σ_ε² S).
             let g = gaussian_vector(rng, dim, self.noise);
-            if let Some(chol) = nalgebra::Cholesky::new(sum_xxt.clone()) {
-                sum_xy += chol.l() * g;
-            }
+            // Any B with B Bᵀ = S gives the right law: the Cholesky factor, or, where rounding
+            // leaves S numerically semi-definite, Q √max(Λ, 0) from its eigendecomposition.
+            sum_xy += match nalgebra::Cholesky::new(sum_xxt.clone()) {
+                Some(chol) => chol.l() * g,
+                None => {
+                    let eigen = nalgebra::SymmetricEigen::new(sum_xxt.clone());
+                    let roots = eigen.eigenvalues.map(|l| l.max(0.0).sqrt());
+                    &eigen.eigenvectors * Matrix::from_diagonal(&roots) * g
+                }
+            };
         }
         Stats { k, sum_x: &self.mu * kf + sum_z, sum_xxt, sum_xy }
     }
