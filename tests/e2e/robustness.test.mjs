@@ -173,3 +173,36 @@ for (const link of NAN_LINKS) {
     await context.close();
   });
 }
+
+test('extreme numbers in imported files are refused with the field named, and nothing changes', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'adaptlab-extreme-'));
+  const file = (name, text) => { const p = path.join(dir, name); writeFileSync(p, text); return p; };
+  // Matrices whose σ₁(E)² overflows (issue 11: the page froze for good).
+  const { page, context, problems } = await lab.open('#v=1&view=lora-linear&R=1');
+  const before = await page.evaluate(() => location.hash);
+  await page.setInputFiles('#import-matrices', file('huge.csv', '1e160,0\n0,1\n\n1,0\n0,1\n'));
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.match(await page.textContent('#notice'), /Import failed: huge\.csv: cm: target: the entries are too large for double precision.*Nothing was changed\./);
+  assert.equal(await page.evaluate(() => location.hash), before);
+  // A prior whose label noise is 1e-308 (the risk sweep spun at 0 trials for ever).
+  await page.evaluate(() => { location.hash = '#v=1&view=icl-risk&trials=200'; });
+  await page.waitForSelector('main[data-view="icl-risk"]:not([hidden])');
+  const risk = await page.evaluate(() => location.hash);
+  const prior = { weights: [1], mu: [[0]], w: [[0]], sigma_x: 1, sigma_y: 1e-308, sigma_mu: 1, sigma_w: 1 };
+  await page.setInputFiles('#import-prior', file('tiny.json', JSON.stringify(prior)));
+  await page.waitForFunction(() => /Import failed: tiny\.json/.test(document.getElementById('notice').textContent));
+  assert.match(await page.textContent('#notice'), /Import failed: tiny\.json: cp: prior\.sigma_y: 1e-308 is outside the allowed range.*Nothing was changed\./);
+  assert.equal(await page.evaluate(() => location.hash), risk);
+  // A saved state holding the panicking link opens a working page that says what it repaired.
+  await page.setInputFiles('#import-state', file('state.json', JSON.stringify({ format: 'adaptlab-state', version: 1, fragment: 'v=1&view=lora-linear&cm=1,0;0,1/1e308,0;0,1/10,0;0,1' })));
+  await page.waitForSelector('main[data-view="lora-linear"]:not([hidden])');
+  await page.waitForSelector('body[data-settled="1"]');
+  assert.match(await page.textContent('#notice'), /cm: frozen: the entries are too large for double precision/);
+  assert.equal(await page.isHidden('#error-banner'), true);
+  assert.deepEqual(await noNaN(page), { nan: false, nonFinite: [] });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
