@@ -103,6 +103,14 @@ impl Verdict {
             _ => None,
         }
     }
+
+    /// P, the peak k, when the curve shows an early ascent.
+    pub fn peak(&self) -> Option<usize> {
+        match self.shape {
+            Shape::Turning { peak, .. } => peak,
+            _ => None,
+        }
+    }
 }
 
 /// Decides the curve's shape (see the module's table). `points` are in increasing k.

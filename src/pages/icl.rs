@@ -15,11 +15,13 @@ fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut 
     cached(cache, params.clone(), || Sweep::single(params))
 }
 
+use crate::plots::icl::Landmarks;
+
 /// What the curve says, in words (`lessons::icl_verdict`: the shape decided from the numbers with
 /// two combined standard errors), the best k when the curve shows bounded efficacy, and the
 /// headline numbers: risk at k = 0, the highest risk, the risk at the largest k.
-fn reading(sweep: &Sweep, params: &Params) -> (String, Option<usize>, [Option<f64>; 3]) {
-    let Some(curve) = sweep.curves.first() else { return (String::new(), None, [None; 3]) };
+fn reading(sweep: &Sweep, params: &Params) -> (String, Landmarks, [Option<f64>; 3]) {
+    let Some(curve) = sweep.curves.first() else { return (String::new(), Landmarks::default(), [None; 3]) };
     let points: Vec<CurvePoint> = curve.run.points.iter().filter(|p| p.risk.count() > 1).map(CurvePoint::of).collect();
     let v = icl_verdict::verdict(&points);
     let trials = curve.run.trials();
@@ -32,8 +34,11 @@ fn reading(sweep: &Sweep, params: &Params) -> (String, Option<usize>, [Option<f6
         None => text,
     };
     let value = |i: usize| points.get(i).map(|p| p.risk);
-    let best_k = v.best().map(|i| points[i].k);
-    (text, best_k, [value(0), value(v.highest), points.last().map(|p| p.risk)])
+    let landmarks = Landmarks {
+        best_k: v.best().map(|i| points[i].k),
+        peak: v.peak().map(|i| (points[i].k, points[i].risk / points[0].risk - 1.0)),
+    };
+    (text, landmarks, [value(0), value(v.highest), points.last().map(|p| p.risk)])
 }
 
 /// The weights figure in words: which skill has the largest mean weight at k = 0 and at the
@@ -63,7 +68,8 @@ fn weights_summary(sweep: &Sweep) -> String {
 
 pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, FigureSet) {
     let sweep = &*risk_cache(cache, params);
-    let (text, best_k, values) = reading(sweep, params);
+    let (text, landmarks, values) = reading(sweep, params);
+    let best_k = landmarks.best_k;
     let (done, total) = sweep.progress();
     let trials = sweep.curves.first().map_or(0, |c| c.run.trials());
     let report = report(
@@ -85,7 +91,7 @@ pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, 
             Number::of("icl-best-k", best_k.map(|k| k as f64)),
         ],
     );
-    (report, figures::risk_figures(sweep, best_k))
+    (report, figures::risk_figures(sweep, &landmarks))
 }
 
 pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize) -> Progress {

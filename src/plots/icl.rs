@@ -39,8 +39,17 @@ fn axis(k_axis: KAxis, run: &RiskRun) -> (XAxis, (f64, f64), String) {
     }
 }
 
+/// What the risk lesson's verdict found on its curve, marked on the figure.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Landmarks {
+    /// B, with bounded efficacy.
+    pub best_k: Option<usize>,
+    /// P and the relative rise of the risk from k = 0 to P, with an early ascent.
+    pub peak: Option<(usize, f64)>,
+}
+
 /// The single-curve risk lesson: `risk` and `weights`.
-pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
+pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks) -> FigureSet {
     let Some(curve) = sweep.curves.first() else { return FigureSet::default() };
     let run = &curve.run;
     let k_axis = sweep.k_axis;
@@ -87,10 +96,21 @@ pub fn risk_figures(sweep: &Sweep, best_k: Option<usize>) -> FigureSet {
             mark: Mark::Dashed,
         });
     }
-    let markers = best_k
-        .map(|k| Marker { key: "best_k", x: x_of(k_axis, k), label: format!("best k = {k}"), threshold: true })
-        .into_iter()
-        .collect();
+    let best = landmarks.best_k.map(|k| Marker {
+        key: "best_k",
+        x: x_of(k_axis, k),
+        label: format!("best k = {k}"),
+        threshold: true,
+    });
+    // The early ascent is a rise of a few per cent on an axis of many decades: the line at its
+    // peak says how large it is.
+    let peak = landmarks.peak.map(|(k, rise)| Marker {
+        key: "peak_k",
+        x: x_of(k_axis, k),
+        label: format!("early ascent: peak at k = {k}, {:+.0} % over k = 0", 100.0 * rise),
+        threshold: true,
+    });
+    let markers = best.into_iter().chain(peak).collect();
     let risk = CurveFigure {
         title: "Risk of the Bayes-optimal in-context predictor".into(),
         x_label: x_label.clone(),

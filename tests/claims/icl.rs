@@ -291,9 +291,25 @@ fn icl_risk(shown: &Shown) -> Result<Vec<&'static str>, String> {
             return Err(format!("says skill {skill} is retrieved, but its mean weight does not rise"));
         }
     }
-    let best_marker = shown.lab.figures().points().iter().any(|p| p.series == "best_k");
+    let markers = shown.lab.figures().points();
+    let best_marker = markers.iter().any(|p| p.series == "best_k");
     if best_marker && !check.contains("Bounded efficacy") {
         return Err("a 'best k' line is drawn without bounded efficacy".into());
+    }
+    // The early-ascent line: only with an early ascent, at its peak, with the rise it states.
+    if let Some(marker) = markers.iter().find(|p| p.series == "peak_k") {
+        let peak = at(marker.x)?;
+        if !(significantly_below(first, peak) && significantly_below(last, peak)) {
+            return Err(format!("an early-ascent line at k = {} without a significant rise", marker.x));
+        }
+        let stated = number_after(&marker.legend, ", ").ok_or("no rise stated")?;
+        let rise = 100.0 * (peak.risk / first.risk - 1.0);
+        if (stated - rise).abs() > 0.5 + 1e-9 {
+            return Err(format!("the early-ascent line says {stated} %, the plotted rise is {rise:.2} %"));
+        }
+        checked.push("risk: the early-ascent line stands at a significant peak and states its rise");
+    } else if check.contains("Early ascent") {
+        return Err("an early ascent without its line on the figure".into());
     }
     Ok(checked)
 }
@@ -313,6 +329,7 @@ fn icl_risk_claims() {
             "risk: every quoted risk is the plotted one",
             "risk: bounded efficacy only with a significant dip below both ends",
             "risk: early ascent only with a significant rise above both ends",
+            "risk: the early-ascent line stands at a significant peak and states its rise",
             "risk: 'only rises' only without a significant fall",
             "risk: the skill named leads the plotted mean weights",
         ],
