@@ -17,6 +17,7 @@ pub mod lora_training;
 pub mod lora_transformer;
 pub mod matrices_text;
 pub mod paper_figures;
+pub mod paper_presets;
 pub mod prior_text;
 pub mod rank_slots;
 

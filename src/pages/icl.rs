@@ -6,6 +6,7 @@ use crate::lessons::format::number;
 use crate::lessons::icl::{Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
 use crate::lessons::icl_verdict::{self, CurvePoint};
+use crate::plots::icl::Landmarks;
 use crate::plots::{icl as figures, FigureSet};
 
 /// The risk lesson's sweep, for the parameters that made it.
@@ -14,8 +15,6 @@ pub type RiskCache = Keyed<Params, Sweep>;
 fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut Sweep {
     cached(cache, params.clone(), || Sweep::single(params))
 }
-
-use crate::plots::icl::Landmarks;
 
 /// What the curve says, in words (`lessons::icl_verdict`: the shape decided from the numbers with
 /// two combined standard errors), the best k when the curve shows bounded efficacy, and the

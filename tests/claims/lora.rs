@@ -370,9 +370,7 @@ fn lora_fnn(shown: &Shown) -> Result<Vec<&'static str>, String> {
         }
     }
     let summary = &shown.report.summaries.iter().find(|(k, _)| *k == "error").ok_or("no summary")?.1;
-    let curve = shown
-        .series("error", "mse_test")
-        .or_else(|| shown.data.iter().find(|((f, s), _)| f == "error" && s.contains("test")).map(|(_, v)| v));
+    let curve = shown.series("error", "mse_test");
     if let Some(curve) = curve {
         if let Some(list) = summary.split("cannot be used at R = ").nth(1) {
             for r in list.split(" (").next().unwrap_or("").split(", ").filter_map(|r| r.trim().parse::<f64>().ok()) {
