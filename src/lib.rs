@@ -8,13 +8,12 @@
 //! only, `web` (the browser boundary). See ARCHITECTURE.md.
 
 pub mod bench_kernels;
-pub mod icl;
+/// The papers' mathematics lives in its own crate (`crates/core`), which cannot depend on
+/// plotting, state, JSON or the browser; re-exported here under its usual paths.
+pub use adaptlab_core::{icl, linalg, lora, rng};
 pub mod lessons;
-pub mod linalg;
-pub mod lora;
 pub mod pages;
 pub mod plots;
-pub mod rng;
 pub mod solve;
 pub mod state;
 
