@@ -16,6 +16,7 @@ pub mod pages;
 pub mod plots;
 pub mod solve;
 pub mod state;
+pub mod tour;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -3,6 +3,8 @@
 //! Bayes-optimal in-context predictor computes, an exact sufficient-statistics sampler, and
 //! Monte Carlo risk curves. Pure functions over plain data, in f64.
 
+mod eigen;
+mod fixed;
 pub mod posterior;
 pub mod prior;
 pub mod risk;

@@ -5,6 +5,7 @@
 //! its own seeded stream and blocks are merged in order, so the numbers depend neither on the
 //! chunking nor on which thread computed a block (the page spreads blocks over Web Workers).
 
+use super::fixed;
 use super::posterior::{self, Factor, Stats};
 use super::prior::Prior;
 use super::sampler::ContextSource;
@@ -124,7 +125,7 @@ pub struct RiskPoint {
 }
 
 impl RiskPoint {
-    fn empty(k: usize, skills: usize) -> Self {
+    pub(super) fn empty(k: usize, skills: usize) -> Self {
         RiskPoint {
             k,
             risk: Mean::default(),
@@ -151,7 +152,7 @@ impl RiskPoint {
         }
     }
 
-    fn clear_estimates(&mut self) {
+    pub(super) fn clear_estimates(&mut self) {
         let skills = self.weights.len();
         *self = RiskPoint { attempted: self.attempted, failed: self.failed, ..RiskPoint::empty(self.k, skills) };
     }
@@ -243,6 +244,10 @@ impl RiskRun {
                 // Stream of block `index` at the i-th k; apart from every other stream of the lab.
                 let mut rng = rng::stream(self.setup.seed, (1 << 40) | ((i as u64) << 24) | index as u64);
                 let mut out = RiskPoint::empty(point.k, prior.skills());
+                // d ≤ 8: the same trials on fixed-size arrays, without allocation.
+                if fixed::point(&self.setup, self.alpha, point.k, trials, &mut rng, &mut out) {
+                    return out;
+                }
                 for _ in 0..trials {
                     let stats = self.source.stats(point.k, &mut rng);
                     let query = self.source.input(&mut rng);
