@@ -14,44 +14,46 @@
 
 use nalgebra::{DMatrix, DVector};
 
-type Mat<const D: usize> = [[f64; D]; D];
+/// A d × d matrix is the leading block of a W × W `Mat`, the rest zeros: W = d natively, W = 8
+/// in the single instance of the wasm builds (`fixed.rs`).
+type Mat<const W: usize> = [[f64; W]; W];
 
 /// Laguerre iterations allowed before the general eigenvalue solver takes over.
 const MAX_ITERATIONS: usize = 64;
 
 /// λ_min of the symmetric matrix whose lower triangle is `s`'s (`Factor::lambda_min`'s rule:
-/// the entry itself for d = 1).
-pub fn lambda_min<const D: usize>(s: &Mat<D>) -> f64 {
-    if D == 1 {
+/// the entry itself for d = 1), for the leading d × d block.
+pub fn lambda_min<const W: usize>(s: &Mat<W>, d: usize) -> f64 {
+    if d == 1 {
         return s[0][0];
     }
-    let largest = (0..D).flat_map(|i| (0..=i).map(move |j| (i, j))).fold(0.0f64, |m, (i, j)| m.max(s[i][j].abs()));
+    let largest = (0..d).flat_map(|i| (0..=i).map(move |j| (i, j))).fold(0.0f64, |m, (i, j)| m.max(s[i][j].abs()));
     if largest == 0.0 {
         return 0.0;
     }
     if !(largest.is_finite() && largest >= f64::MIN_POSITIVE) {
-        return general(s);
+        return general(s, d);
     }
     // 2^e ≤ largest < 2^(e+1): dividing by 2^e is exact (for entries that stay normal).
     let scale = f64::from_bits(largest.to_bits() & (0x7ff << 52));
-    let mut a: Mat<D> = std::array::from_fn(|i| std::array::from_fn(|j| s[i.max(j)][i.min(j)] / scale));
-    let (diag, off) = tridiagonal(&mut a);
-    smallest_root(&diag, &off).map_or_else(|| general(s), |l| l * scale)
+    let mut a: Mat<W> = std::array::from_fn(|i| std::array::from_fn(|j| s[i.max(j)][i.min(j)] / scale));
+    let (diag, off) = tridiagonal(&mut a, d);
+    smallest_root(&diag, &off, d).map_or_else(|| general(s, d), |l| l * scale)
 }
 
 /// nalgebra's symmetric eigenvalues (from the lower triangle), the smallest.
-fn general<const D: usize>(s: &Mat<D>) -> f64 {
-    let m = DMatrix::from_fn(D, D, |i, j| s[i.max(j)][i.min(j)]);
+fn general<const W: usize>(s: &Mat<W>, d: usize) -> f64 {
+    let m = DMatrix::from_fn(d, d, |i, j| s[i.max(j)][i.min(j)]);
     m.symmetric_eigenvalues().iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 /// Householder reduction of the symmetric `a` (both triangles) to tridiagonal form: the diagonal,
 /// and the off-diagonal with off[i] coupling i − 1 and i (off[0] = 0).
-fn tridiagonal<const D: usize>(a: &mut Mat<D>) -> ([f64; D], [f64; D]) {
-    let mut off = [0.0; D];
-    for k in 0..D.saturating_sub(2) {
+fn tridiagonal<const W: usize>(a: &mut Mat<W>, d: usize) -> ([f64; W], [f64; W]) {
+    let mut off = [0.0; W];
+    for k in 0..d.saturating_sub(2) {
         let x0 = a[k + 1][k];
-        let tail: f64 = (k + 2..D).map(|i| a[i][k] * a[i][k]).sum();
+        let tail: f64 = (k + 2..d).map(|i| a[i][k] * a[i][k]).sum();
         if tail == 0.0 {
             off[k + 1] = x0;
             continue;
@@ -59,46 +61,46 @@ fn tridiagonal<const D: usize>(a: &mut Mat<D>) -> ([f64; D], [f64; D]) {
         // H = I − τ v vᵀ maps a[k+1.., k] to α e₁, α = −sign(x₀)‖x‖.
         let norm = (x0 * x0 + tail).sqrt();
         let alpha = if x0 > 0.0 { -norm } else { norm };
-        let mut v = [0.0; D];
-        for i in k + 1..D {
+        let mut v = [0.0; W];
+        for i in k + 1..d {
             v[i] = a[i][k];
         }
         v[k + 1] -= alpha;
         let tau = 2.0 / (v[k + 1] * v[k + 1] + tail);
         // A₂₂ ← H A₂₂ H = A₂₂ − v wᵀ − w vᵀ with p = τ A₂₂ v, w = p − (τ vᵀp / 2) v.
-        let mut p = [0.0; D];
-        for i in k + 1..D {
-            p[i] = tau * (k + 1..D).map(|j| a[i][j] * v[j]).sum::<f64>();
+        let mut p = [0.0; W];
+        for i in k + 1..d {
+            p[i] = tau * (k + 1..d).map(|j| a[i][j] * v[j]).sum::<f64>();
         }
-        let half = 0.5 * tau * (k + 1..D).map(|i| v[i] * p[i]).sum::<f64>();
-        let w: [f64; D] = std::array::from_fn(|i| p[i] - half * v[i]);
-        for i in k + 1..D {
-            for j in k + 1..D {
+        let half = 0.5 * tau * (k + 1..d).map(|i| v[i] * p[i]).sum::<f64>();
+        let w: [f64; W] = std::array::from_fn(|i| p[i] - half * v[i]);
+        for i in k + 1..d {
+            for j in k + 1..d {
                 a[i][j] -= v[i] * w[j] + w[i] * v[j];
             }
         }
         off[k + 1] = alpha;
     }
-    if D >= 2 {
-        off[D - 1] = a[D - 1][D - 2];
+    if d >= 2 {
+        off[d - 1] = a[d - 1][d - 2];
     }
     (std::array::from_fn(|i| a[i][i]), off)
 }
 
 /// The smallest eigenvalue of the tridiagonal (diag, off) by Laguerre's iteration from below;
 /// `None` without convergence or with a number that is not finite.
-fn smallest_root<const D: usize>(diag: &[f64; D], off: &[f64; D]) -> Option<f64> {
-    let n = D as f64;
+fn smallest_root<const W: usize>(diag: &[f64; W], off: &[f64; W], d: usize) -> Option<f64> {
+    let n = d as f64;
     // Gershgorin: every eigenvalue is at least min_i (T_ii − Σ_{j≠i} |T_ij|).
-    let mut lambda = (0..D)
-        .map(|i| diag[i] - off[i].abs() - if i + 1 < D { off[i + 1].abs() } else { 0.0 })
+    let mut lambda = (0..d)
+        .map(|i| diag[i] - off[i].abs() - if i + 1 < d { off[i + 1].abs() } else { 0.0 })
         .fold(f64::INFINITY, f64::min);
     for _ in 0..MAX_ITERATIONS {
         // Ratios of the leading minors p_i(λ) = det(T_i − λI): q_i = p_i/p_{i−1}, and
         // g_i = p_i'/p_i, h_i = p_i''/p_i, from p_i = c p_{i−1} − β p_{i−2} (c = T_ii − λ, β = T_{i,i−1}²).
         let (mut inv_prev, mut g_prev, mut h_prev) = (1.0, 0.0, 0.0);
         let (mut g, mut h) = (0.0, 0.0);
-        for i in 0..D {
+        for i in 0..d {
             let c = diag[i] - lambda;
             let beta = off[i] * off[i];
             let b = beta * inv_prev;
@@ -132,19 +134,28 @@ fn smallest_root<const D: usize>(diag: &[f64; D], off: &[f64; D]) -> Option<f64>
 
 /// B g with B = Q √max(Λ, 0), S = Q Λ Qᵀ (so B Bᵀ = S): the sampler's law of Σ ε_i x_i where
 /// rounding leaves S numerically semi-definite. A rare path; it allocates.
-pub fn semidefinite_root_times<const D: usize>(s: &Mat<D>, g: &[f64; D]) -> [f64; D] {
-    let eigen = nalgebra::SymmetricEigen::new(DMatrix::from_fn(D, D, |i, j| s[i][j]));
+pub fn semidefinite_root_times<const W: usize>(s: &Mat<W>, g: &[f64; W], d: usize) -> [f64; W] {
+    let eigen = nalgebra::SymmetricEigen::new(DMatrix::from_fn(d, d, |i, j| s[i][j]));
     let roots = eigen.eigenvalues.map(|l| l.max(0.0).sqrt());
-    let out = &eigen.eigenvectors * DMatrix::from_diagonal(&roots) * DVector::from_column_slice(g);
-    std::array::from_fn(|i| out[i])
+    let out = &eigen.eigenvectors * DMatrix::from_diagonal(&roots) * DVector::from_column_slice(&g[..d]);
+    std::array::from_fn(|i| if i < d { out[i] } else { 0.0 })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A d × d matrix padded to 8: the leading block of `entries`.
+    fn padded(entries: &[&[f64]]) -> Mat<8> {
+        let mut m = [[0.0; 8]; 8];
+        for (i, row) in entries.iter().enumerate() {
+            m[i][..row.len()].copy_from_slice(row);
+        }
+        m
+    }
+
     /// A symmetric matrix with entries from a simple deterministic sequence.
-    fn matrix<const D: usize>(seed: u64) -> Mat<D> {
+    fn matrix(seed: u64, d: usize) -> Mat<8> {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut next = || {
             x ^= x << 13;
@@ -152,8 +163,8 @@ mod tests {
             x ^= x << 17;
             (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5
         };
-        let mut m = [[0.0; D]; D];
-        for i in 0..D {
+        let mut m = [[0.0; 8]; 8];
+        for i in 0..d {
             for j in 0..=i {
                 m[i][j] = next();
                 m[j][i] = m[i][j];
@@ -162,34 +173,33 @@ mod tests {
         m
     }
 
-    fn agrees<const D: usize>(m: &Mat<D>) {
-        let (fast, reference) = (lambda_min(m), general(m));
+    fn agrees(m: &Mat<8>, d: usize) {
+        let (fast, reference) = (lambda_min(m, d), general(m, d));
         let norm = m.iter().flatten().fold(0.0f64, |a, x| a.max(x.abs()));
-        assert!((fast - reference).abs() <= 1e-13 * norm * D as f64, "d = {D}: {fast} vs {reference}");
+        assert!((fast - reference).abs() <= 1e-13 * norm * d as f64, "d = {d}: {fast} vs {reference}");
     }
 
     #[test]
     fn the_smallest_eigenvalue_agrees_with_the_full_decomposition() {
         for seed in 0..200 {
-            agrees(&matrix::<2>(seed));
-            agrees(&matrix::<3>(seed));
-            agrees(&matrix::<5>(seed));
-            agrees(&matrix::<8>(seed));
+            for d in [2, 3, 5, 8] {
+                agrees(&matrix(seed, d), d);
+            }
         }
     }
 
     #[test]
     fn degenerate_and_diagonal_spectra() {
-        let identity: Mat<4> = std::array::from_fn(|i| std::array::from_fn(|j| if i == j { 3.0 } else { 0.0 }));
-        assert_eq!(lambda_min(&identity), 3.0);
+        let identity =
+            padded(&[&[3.0, 0.0, 0.0, 0.0], &[0.0, 3.0, 0.0, 0.0], &[0.0, 0.0, 3.0, 0.0], &[0.0, 0.0, 0.0, 3.0]]);
+        assert_eq!(lambda_min(&identity, 4), 3.0);
         // v vᵀ for v = (1, 2, 3): eigenvalues 0, 0, 14.
-        let v = [1.0, 2.0, 3.0];
-        let rank_one: Mat<3> = std::array::from_fn(|i| std::array::from_fn(|j| v[i] * v[j]));
-        assert!(lambda_min(&rank_one).abs() < 1e-13);
-        let diagonal: Mat<3> = [[5.0, 0.0, 0.0], [0.0, -2.0, 0.0], [0.0, 0.0, 1e-300]];
-        assert_eq!(lambda_min(&diagonal), -2.0);
-        assert_eq!(lambda_min(&[[0.0; 3]; 3]), 0.0);
-        let huge: Mat<2> = [[1e300, 1e300], [1e300, 1e300]];
-        assert!(lambda_min(&huge).abs() < 1e288);
+        let rank_one = padded(&[&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0], &[3.0, 6.0, 9.0]]);
+        assert!(lambda_min(&rank_one, 3).abs() < 1e-13);
+        let diagonal = padded(&[&[5.0, 0.0, 0.0], &[0.0, -2.0, 0.0], &[0.0, 0.0, 1e-300]]);
+        assert_eq!(lambda_min(&diagonal, 3), -2.0);
+        assert_eq!(lambda_min(&[[0.0; 8]; 8], 3), 0.0);
+        let huge = padded(&[&[1e300, 1e300], &[1e300, 1e300]]);
+        assert!(lambda_min(&huge, 2).abs() < 1e288);
     }
 }
