@@ -14,6 +14,7 @@ pub use adaptlab_core::{icl, linalg, lora, rng};
 pub mod lessons;
 pub mod pages;
 pub mod plots;
+pub mod precomputed;
 pub mod solve;
 pub mod state;
 pub mod tour;

@@ -5,6 +5,8 @@
 //! adaptlab problem '<state>'                       the JSON problem the page shows for a state
 //! adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]
 //! adaptlab report '<state>' [--now]                everything the page says for a state, as JSON
+//! adaptlab figure '<state>' [--threads N] [--shard i/N --out FILE | --merge FILE…] [--svg FILE] [--csv FILE] [--full-grid]
+//!                                                  a sweep's jobs on every core or a cluster (`cli::figure`)
 //! ```
 //! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
 //! `solve` refuses a problem estimated at more than `solve::MAX_WORK` operations (about 20 s)
@@ -13,12 +15,14 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+mod cli;
+
 use adaptlab::pages::Lab;
 use adaptlab::plots::Theme;
 use adaptlab::solve;
 use adaptlab::state::View;
 
-const USAGE: &str = "usage: adaptlab solve [--allow-large] < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now]";
+const USAGE: &str = "usage: adaptlab solve [--allow-large] < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now] | adaptlab figure '<state>' [--threads N] [--svg FILE] [--csv FILE] [--figure NAME] [--out FILE] [--shard i/N] [--merge FILE…] [--full-grid]";
 
 /// The longest message written to stderr (user text quoted in it is already short).
 const MAX_MESSAGE: usize = 2_000;
@@ -56,6 +60,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("problem") if args.len() == 2 => run_problem(&args[1]),
         Some("render") if args.len() >= 2 => run_render(&args[1], &args[2..]),
         Some("report") if args.len() == 2 => run_report(&args[1], true),
+        Some("figure") if args.len() >= 2 => cli::figure::run(&args[1], &args[2..]),
         Some("report") if args.len() == 3 && args[2] == "--now" => run_report(&args[1], false),
         Some("--help" | "-h" | "help") => print_line(USAGE),
         _ => Err(USAGE.to_owned()),
