@@ -32,6 +32,8 @@ mkdir -p dist/www
 # the text reads the same).
 sed 's/^[[:space:]]*//' index.html > dist/index.html
 cp www/*.svg www/bench.html dist/www/
+# The landing page's lesson thumbnails (made by scripts/thumbnails.mjs from a built page).
+mkdir -p www/thumbs && cp -r www/thumbs dist/www/
 cp -r www/pkg www/pkg-export dist/www/
 # The page's modules and the wasm glue as minified modules: the page's, the worker's, and the
 # export actions split off to load on first use (the export build stays a separate file too).

@@ -40,13 +40,17 @@ function scoped(file, source) {
 }
 
 const names = (source) => [...source.matchAll(/^export (?:async function|function|const|let|class) ([\w$]+)/gm)].map((m) => m[1]);
-const wasm = readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')).toString('base64');
-const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js'];
+// The wasm travels gzip-compressed (then base64) and the page inflates it with the browser's own
+// DecompressionStream: the file is about half as large as with the raw wasm in base64.
+const wasm = gzipSync(readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')), { level: 9 }).toString('base64');
+const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js', 'www/tour.js', 'www/tour-stops.js'];
 // The export actions and the worker pool, which the page imports on first use, are scopes of
 // their own here.
 const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)')
   .replace("import('./pool.js')", 'Promise.resolve({ poolSize, createPool })')
-  .replace("import('./drag.js')", 'Promise.resolve({ wireDragging })');
+  .replace("import('./drag.js')", 'Promise.resolve({ wireDragging })')
+  .replace("import('./tour.js')", 'Promise.resolve({ showStop })')
+  .replace("import('./tour-stops.js')", 'Promise.resolve({ stops })');
 let script = '';
 for (const file of modules) {
   script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;
@@ -54,7 +58,12 @@ for (const file of modules) {
 }
 script += `const glue = ${scoped('glue', read('www/pkg-export/adaptlab.js'))};\n`;
 script += `const { Lab, __wbg_reset_state: resetWasm } = glue;\n`;
-script += `const init = () => glue.default({ module_or_path: Uint8Array.from(atob(document.getElementById('adaptlab-wasm').textContent), (c) => c.charCodeAt(0)) });\n`;
+script += `const { route } = ${scoped('www/landing.js', lazy(read('www/landing.js')))};\n`;
+script += `const init = async () => {
+  const packed = Uint8Array.from(atob(document.getElementById('adaptlab-wasm').textContent), (c) => c.charCodeAt(0));
+  const bytes = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  return glue.default({ module_or_path: bytes });
+};\n`;
 script += `${scoped('www/main.js', lazy(read('www/main.js')))};\n`;
 
 const style = read('www/style.css');
@@ -69,6 +78,9 @@ replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, `<meta http-equiv="C
 replace(/<link rel="icon"[^>]*>/, '<link rel="icon" href="data:,">');
 replace(/<link rel="stylesheet" href="www\/style.css">/, `<style>${style}</style>`);
 replace(/<script type="module" src="www\/main.js"><\/script>/, `<script type="module">${script}</script>`);
+// The landing page's thumbnails are files beside the served page; the single file's cards go
+// without them (its budget holds the wasm, not pictures of what it draws).
+html = html.replace(/<img src="www\/thumbs\/[^"]+"[^>]*>/g, '');
 replace(/<\/body>/, `<script type="application/octet-stream" id="adaptlab-wasm">${wasm}</script>\n</body>`);
 writeFileSync(out, html);
 const gzipped = gzipSync(html, { level: 9 }).length;

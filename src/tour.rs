@@ -6,7 +6,9 @@
 //!
 //! Every prediction carries a [`Claim`]: its answer stated as a property of the numbers the lab
 //! computes at the revealed state, so that `tests/tour.rs` checks the tour never says what the
-//! figure contradicts. The page (`www/tour.js`) receives the stops through `web::tour_stops`.
+//! figure contradicts. The page reads the stops from `www/tour-stops.js`, generated from
+//! [`stops`] by [`page_module`] (a module loaded on the first tour address, outside the page's
+//! first-load budget); `tests/tour.rs` fails while that file differs from what this module says.
 
 use serde::Serialize;
 
@@ -65,6 +67,22 @@ const LORA: &str = "LoRA's expressive power";
 const ICL: &str = "In-context learning's two modes";
 
 const RANKS_16: &[&str] = &["R = 2", "R = 8", "R = 16"];
+
+/// The page's module of the stops (`www/tour-stops.js`): one stop per line, as JSON.
+pub fn page_module() -> String {
+    let mut text = String::from(
+        "// The guided tour's stops, generated from src/tour.rs (which tests/tour.rs checks against the\n\
+         // lab's numbers); do not edit: ADAPTLAB_UPDATE=1 cargo test --test tour rewrites it.\n\
+         export const stops = [\n",
+    );
+    for stop in stops() {
+        let line = serde_json::to_string(&stop).unwrap_or_default();
+        text.push_str(&line);
+        text.push_str(",\n");
+    }
+    text.push_str("];\n");
+    text
+}
 
 /// The tour's stops, in the order of the talk.
 pub fn stops() -> Vec<Stop> {

@@ -124,3 +124,21 @@ fn a_wrong_vanishing_rank_is_caught() {
     let at_seven = number(&lab.compute_all().unwrap(), "num-optimal");
     assert!(at_seven > 1e-6, "R = 7 must leave an error: {at_seven}");
 }
+
+/// The page's tour reads `www/tour-stops.js`: it must say exactly what `tour::stops` says (and so
+/// what the tests above check). `ADAPTLAB_UPDATE=1 cargo test --test tour` rewrites it.
+#[test]
+fn the_pages_stops_are_the_checked_ones() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/tour-stops.js");
+    let expected = tour::page_module();
+    if std::env::var_os("ADAPTLAB_UPDATE").is_some() {
+        std::fs::write(&path, &expected).expect("www/tour-stops.js is writable");
+    }
+    let found = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        found == expected,
+        "www/tour-stops.js differs from src/tour.rs: run ADAPTLAB_UPDATE=1 cargo test --test tour"
+    );
+    // The module holds every stop, each with its link.
+    assert_eq!(found.matches("\"fragment\":").count(), tour::stops().len());
+}

@@ -119,7 +119,7 @@ const SIZES = { small: [480, 420], medium: [760, 620], large: [960, 760] };
 function openEmbedDialog(figure) {
   const dialog = $('#embed-dialog');
   dialog.dataset.figure = figure.dataset.figure;
-  $('#embed-figure-name').textContent = $('h3', figure).textContent;
+  $('#embed-figure-name').textContent = $('h2, h3', figure).textContent;
   const box = $('#embed-controls');
   const controls = guarded(() => page.lab().controls());
   if (controls === undefined) return;
@@ -195,7 +195,7 @@ export function wireClassroom(pageInterface) {
   for (const figure of $$('figure[data-figure]')) {
     const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Embed…' });
     button.setAttribute('aria-haspopup', 'dialog');
-    button.setAttribute('aria-label', `Embed this figure: ${$('h3', figure).textContent}`);
+    button.setAttribute('aria-label', `Embed this figure: ${$('h2, h3', figure).textContent}`);
     button.addEventListener('click', () => openEmbedDialog(figure));
     figureTools(figure).append(button);
   }

@@ -18,7 +18,7 @@ function fill(figure, complete = workComplete()) {
   const table = document.createElement('table');
   table.className = 'data-table';
   const caption = table.createCaption();
-  caption.textContent = `Values plotted in “${$('h3', figure).textContent}” (${rows.length} rows)`;
+  caption.textContent = `Values plotted in “${$('h2, h3', figure).textContent}” (${rows.length} rows)`;
   const head = table.createTHead().insertRow();
   for (const name of columns) {
     const cell = document.createElement('th');
@@ -42,7 +42,7 @@ function fill(figure, complete = workComplete()) {
 export function wireDataTables(pageInterface) {
   page = pageInterface;
   for (const figure of $$('figure[data-figure]')) {
-    $('canvas', figure).setAttribute('aria-label', $('h3', figure).textContent);
+    $('canvas', figure).setAttribute('aria-label', $('h2, h3', figure).textContent);
     const details = document.createElement('details');
     details.className = 'data';
     const summary = document.createElement('summary');

@@ -70,7 +70,7 @@ export function figureTools(figure) {
   if (!tools) {
     tools = Object.assign(document.createElement('span'), { className: 'figure-tools' });
     tools.setAttribute('role', 'group');
-    tools.setAttribute('aria-label', `Export or embed: ${$('h3', head).textContent}`);
+    tools.setAttribute('aria-label', `Export or embed: ${$('h2, h3', head).textContent}`);
     head.append(tools);
   }
   return tools;

@@ -35,7 +35,7 @@ export function png(figure) {
   context.font = `${11 * scale}px system-ui, sans-serif`;
   const left = 8 * scale;
   const room = out.width - 2 * left;
-  context.fillText(`Adaptation Lab — ${$('h3', figure).textContent}. ${settingsLine()}`, left, plot.height + line, room);
+  context.fillText(`Adaptation Lab — ${$('h2, h3', figure).textContent}. ${settingsLine()}`, left, plot.height + line, room);
   context.fillText(permalink(), left, plot.height + 2 * line, room);
   out.toBlob((blob) => download(`${baseName(figure)}.png`, blob), 'image/png');
 }
@@ -75,7 +75,7 @@ export async function svg(figure, button) {
   try {
     const drawing = await svgOf(figure.dataset.figure);
     const described = drawing.replace(/<svg[^>]*>/, (open) =>
-      `${open}\n<title>${escapeXml(`Adaptation Lab — ${$('h3', figure).textContent}`)}</title>\n<desc>${escapeXml(`${settingsLine()}. ${permalink()}`)}</desc>`);
+      `${open}\n<title>${escapeXml(`Adaptation Lab — ${$('h2, h3', figure).textContent}`)}</title>\n<desc>${escapeXml(`${settingsLine()}. ${permalink()}`)}</desc>`);
     download(`${baseName(figure)}.svg`, new Blob([described], { type: 'image/svg+xml' }));
   } catch (error) {
     showError(error);

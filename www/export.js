@@ -17,7 +17,7 @@ const run = (name, ...args) => actions().then((module) => guarded(() => module[n
 export function wireExport(pageInterface) {
   page = pageInterface;
   for (const figure of $$('figure[data-figure]')) {
-    const title = $('h3', figure).textContent;
+    const title = $('h2, h3', figure).textContent;
     const tools = figureTools(figure);
     for (const [label, action, describe] of [
       ['PNG', () => run('png', figure), 'Save this figure as a PNG image at twice its size, with a caption'],

@@ -7,6 +7,7 @@ import { $, $$, guarded, onTrap, showError, showNotices, isDark } from './dom.js
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
 import { wireDataTables } from './data-table.js';
+import { route } from './landing.js';
 
 let lab = null;
 let units = 1; // work units per advance call, adapted so a call takes 2–6 ms
@@ -116,12 +117,23 @@ function syncList(control, box) {
   });
 }
 
+const MIN_FIGURE_HEIGHT = 240;
+// A lesson's main figure (the one in its stage) fits the first screen with its caption: its
+// canvas is no taller than the window leaves below the canvas's top and above the caption.
+function fitsFirstScreen(canvas, height) {
+  const figure = canvas.closest('.stage > figure');
+  if (!figure) return height;
+  const box = canvas.getBoundingClientRect();
+  const below = figure.getBoundingClientRect().bottom - box.bottom;
+  return Math.min(height, Math.floor(window.innerHeight - (box.top + window.scrollY) - below - 12));
+}
 // Backs the canvas at devicePixelRatio; touches its size only when it changes (a resize clears
 // and reallocates the canvas).
 function sizeCanvas(canvas, size) {
   const ratio = window.devicePixelRatio || 1;
   const cssWidth = canvas.parentElement.clientWidth;
-  const cssHeight = Math.round((cssWidth * size[1]) / size[0]);
+  // At least MIN_FIGURE_HEIGHT tall, so that a phone's narrow figure stays readable.
+  const cssHeight = Math.max(MIN_FIGURE_HEIGHT, fitsFirstScreen(canvas, Math.round((cssWidth * size[1]) / size[0])));
   const [width, height] = [Math.round(cssWidth * ratio), Math.round(cssHeight * ratio)];
   if (canvas.style.height !== `${cssHeight}px`) canvas.style.height = `${cssHeight}px`;
   if (canvas.width !== width) canvas.width = width;
@@ -130,19 +142,22 @@ function sizeCanvas(canvas, size) {
 }
 
 let shownFigures; // the keys of the figures the current view shows (from the last report)
+function drawFigure(figure, dark) {
+  const started = performance.now();
+  const canvas = $('canvas', figure);
+  const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
+  canvas.dataset.scale = String(ratio * presenterScale());
+  lab.draw(figure.dataset.figure, canvas, ratio * presenterScale(), dark);
+  canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
+}
+
 function drawFigures() {
   const dark = isDark();
   for (const figure of $$('figure[data-figure]', section())) {
     const embedded = document.body.dataset.embedFigure;
     figure.hidden = (shownFigures !== undefined && !shownFigures.includes(figure.dataset.figure))
       || (embedded !== undefined && figure.dataset.figure !== embedded);
-    if (figure.hidden) continue;
-    const started = performance.now();
-    const canvas = $('canvas', figure);
-    const ratio = sizeCanvas(canvas, lab.figure_size(figure.dataset.figure));
-    canvas.dataset.scale = String(ratio * presenterScale());
-    lab.draw(figure.dataset.figure, canvas, ratio * presenterScale(), dark);
-    canvas.dataset.drawMs = (performance.now() - started).toFixed(2);
+    if (!figure.hidden) drawFigure(figure, dark);
   }
 }
 
@@ -161,8 +176,6 @@ function render() {
   document.body.dataset.computeMs = (performance.now() - started).toFixed(2);
   shownFigures = report.figures;
   applyPresentation(report.presentation, section());
-  // Draw before writing text, so measuring the canvases' width does not force a second layout.
-  drawFigures();
   const root = section();
   const check = $('.live-check', root);
   check.textContent = report.check;
@@ -176,6 +189,9 @@ function render() {
     const target = $(`[data-summary="${key}"]`, root);
     if (target) target.textContent = text;
   }
+  // Draw after writing the texts: the main figure is fitted to the first screen with its caption
+  // as it now reads (one layout, which measuring the canvases forces).
+  drawFigures();
   writeAddress(report.fragment);
   $('#cli-render').textContent = `adaptlab render '#${report.fragment}' --svg figures.svg --csv series.csv`;
   const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer', 'icl-prompt', 'icl-risk'].includes(report.view);
@@ -408,10 +424,15 @@ function change(key, value) {
   });
 }
 
-function loadFromHash() {
+async function loadFromHash() {
+  // The landing page (null) and the tour's stops (their lab state) are routed in landing.js.
+  const hash = location.hash;
+  const fragment = await route(hash, page);
+  if (hash !== location.hash) return; // a later address is being loaded
+  if (fragment === null) { stopWork(); document.body.dataset.ready = '1'; return; }
   act(() => {
-    ownAddress = location.hash;
-    const notices = lab.load(location.hash);
+    ownAddress = fragment === location.hash ? location.hash : null;
+    const notices = lab.load(fragment);
     showView();
     syncControls();
     refresh();

@@ -207,9 +207,3 @@ impl Lab {
         self.inner.figures().get(key).ok_or_else(|| JsError::new(&format!("no figure named '{key}' in this lesson")))
     }
 }
-
-/// The guided tour's stops (`crate::tour::stops`), for the page's tour (`www/tour.js`).
-#[wasm_bindgen]
-pub fn tour_stops() -> Result<JsValue, JsError> {
-    to_js(&crate::tour::stops())
-}
