@@ -15,7 +15,7 @@ function toTop() {
 }
 
 // Resolves to the fragment the lab should load for `hash`, or null for the landing page.
-export async function route(hash, page) {
+export async function route(hash) {
   const navigation = routed;
   routed = true;
   if (navigation) toTop();
@@ -40,6 +40,6 @@ export async function route(hash, page) {
   const index = Math.min(Math.max(Number(tour[1]), 1), stops.length) - 1;
   const answered = tour[2] !== undefined && Boolean(stops[index].prediction);
   $('#tour').hidden = false;
-  showStop(stops, index, answered, page);
+  showStop(stops, index, answered);
   return `#${answered ? stops[index].prediction.reveal : stops[index].fragment}`;
 }

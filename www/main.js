@@ -427,7 +427,7 @@ function change(key, value) {
 async function loadFromHash() {
   // The landing page (null) and the tour's stops (their lab state) are routed in landing.js.
   const hash = location.hash;
-  const fragment = await route(hash, page);
+  const fragment = await route(hash);
   if (hash !== location.hash) return; // a later address is being loaded
   if (fragment === null) { stopWork(); document.body.dataset.ready = '1'; return; }
   act(() => {
