@@ -116,7 +116,7 @@ fn failure_1_the_spectrum_axis_spans_finite_values_only() {
         let mut out = String::new();
         {
             let root = SVGBackend::with_string(&mut out, (760, 380)).into_drawing_area();
-            spectrum::draw(&root, &data, &Theme::default()).unwrap();
+            spectrum::draw(&root, &data, &Theme::default(), &mut Default::default()).unwrap();
             root.present().unwrap();
         }
         out

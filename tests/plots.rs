@@ -105,3 +105,107 @@ fn no_figure_shows_markup_or_mixed_tick_formats() {
     }
     assert!(checked > 300, "only {checked} texts were checked");
 }
+
+/// The distance from `p` to the segment from `a` to `b`.
+fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let length = dx * dx + dy * dy;
+    let t = if length > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / length).clamp(0.0, 1.0) } else { 0.0 };
+    ((a.0 + t * dx - p.0).powi(2) + (a.1 + t * dy - p.1).powi(2)).sqrt()
+}
+
+/// Whether the SVG draws a mark at pixel `(x, y)`: a circle centred there, a line vertex there
+/// or a segment of a drawn line (within 2 px, or 6 px for a dash's gap), or a rectangle containing it.
+fn mark_at(svg: &str, (x, y): (f64, f64)) -> bool {
+    let number = |element: &str, name: &str| -> Option<f64> {
+        let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        element[start..].split('"').next()?.parse().ok()
+    };
+    let near = |a: f64, b: f64| (a - b).abs() <= 2.0;
+    svg.split('<').any(|element| {
+        if element.starts_with("circle") {
+            number(element, "cx").zip(number(element, "cy")).is_some_and(|(cx, cy)| near(cx, x) && near(cy, y))
+        } else if element.starts_with("polyline") {
+            // On the line, or within a dash's gap (at most 6 px) of it.
+            let vertices: Vec<(f64, f64)> = element
+                .split("points=\"")
+                .nth(1)
+                .and_then(|p| p.split('"').next())
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| p.split_once(',').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))))
+                .collect();
+            vertices.windows(2).any(|pair| segment_distance(pair[0], pair[1], (x, y)) <= 6.0)
+        } else if element.starts_with("rect") {
+            let (rx, ry) = (number(element, "x").unwrap_or(f64::NAN), number(element, "y").unwrap_or(f64::NAN));
+            let (w, h) = (number(element, "width").unwrap_or(0.0), number(element, "height").unwrap_or(0.0));
+            x >= rx - 1.0 && x <= rx + w + 1.0 && y >= ry - 1.0 && y <= ry + h + 1.0 && w < 400.0
+        } else {
+            false
+        }
+    })
+}
+
+#[test]
+fn every_plotted_value_can_be_read_where_it_is_drawn() {
+    use adaptlab::pages::Lab;
+    use adaptlab::plots::Figure;
+    use plotters::prelude::*;
+    let mut read = 0;
+    for state in [
+        "#v=1&view=lora-linear&R=5",
+        "#v=1&view=lora-fnn",
+        "#v=1&view=lora-training&steps=200",
+        "#v=1&view=icl-prompt&k=8",
+        "#v=1&view=icl-risk&trials=200&kmax=8",
+        "#v=1&view=icl-risk&trials=200&kmax=8&axis=log",
+    ] {
+        let mut lab = Lab::new();
+        lab.load(state);
+        lab.compute_all().expect("computes");
+        for (key, figure) in &lab.figures().figures {
+            let (w, h) = figure.size();
+            let mut svg = String::new();
+            let readouts = {
+                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                let readouts = figure.draw(&root, &Theme::default()).expect("draws");
+                root.present().expect("writes");
+                readouts
+            };
+            // As many readouts as the figure's data has values, counted here from the data.
+            let expected = match figure {
+                Figure::Curve(c) => c
+                    .series
+                    .iter()
+                    .filter(|s| !s.label.is_empty())
+                    .map(|s| s.points.iter().filter(|p| p.1.is_finite()).count())
+                    .sum(),
+                Figure::Spectrum(s) => s.sigma_squared.len(),
+                Figure::Heatmaps(h) => h.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.len()).sum(),
+                Figure::Bars(b) => b.posterior.len(),
+                Figure::WeightSpace(s) => 2 * s.centres.len() + 1,
+            };
+            assert_eq!(readouts.0.len(), expected, "{state} {key}");
+            for r in &readouts.0 {
+                read += 1;
+                assert!(r.x >= 0 && r.y >= 0 && r.x <= w as i32 && r.y <= h as i32, "{state} {key}: {r:?} outside");
+                assert!(mark_at(&svg, (f64::from(r.x), f64::from(r.y))), "{state} {key}: nothing drawn at {r:?}");
+                assert!(!r.text.contains("NaN") && !r.text.contains("undefined"), "{state} {key}: {}", r.text);
+            }
+            // A curve's readouts quote its plotted values (four significant digits).
+            if let Figure::Curve(c) = figure {
+                for s in c.series.iter().filter(|s| !s.label.is_empty()) {
+                    for p in s.points.iter().filter(|p| p.1.is_finite()) {
+                        let value = adaptlab::lessons::format::number(p.1);
+                        assert!(
+                            readouts.0.iter().any(|r| r.text.starts_with(&s.label) && r.text.contains(&value)),
+                            "{state} {key}: no readout quotes {} = {value}",
+                            s.label
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(read > 1000, "only {read} readouts were checked");
+}

@@ -80,14 +80,6 @@ fn any_state() -> impl Strategy<Value = State> {
             let layer_ranks = per_layer.then(|| (0..depth).map(|l| (rank + l) % (width + 1)).collect());
             State {
                 view: View::LoraLinear,
-                lora_fnn: Default::default(),
-                lora_transformer: Default::default(),
-                lora_training: Default::default(),
-                paper: adaptlab::lessons::paper_figures::Preset::Figure1,
-                icl_risk: Default::default(),
-                icl_figure: adaptlab::lessons::icl_figures::IclFigure::Six,
-                icl_prompt: Default::default(),
-                display: Default::default(),
                 lora_linear: Params {
                     width,
                     depth,
@@ -99,6 +91,7 @@ fn any_state() -> impl Strategy<Value = State> {
                     pretrained: seed % 2 == 0,
                     custom: String::new(),
                 },
+                ..State::default()
             }
         },
     )

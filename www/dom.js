@@ -3,6 +3,44 @@
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 
+// Writes the lab's marked-up text (W_l, LR_{RL}(E), ‖·‖_F^2: `_` and `^` lower or raise the next
+// character or a braced group, as src/plots/rich.rs draws them) with real <sub> and <sup>
+// elements, built as nodes with textContent; text in `backticks` is code, kept as written.
+export function setRich(element, text) {
+  const nodes = [];
+  let plain = '';
+  const flush = () => { if (plain) nodes.push(plain); plain = ''; };
+  const chars = [...String(text)];
+  for (let i = 0; i < chars.length; i += 1) {
+    const c = chars[i];
+    if (c === '`') {
+      const end = chars.indexOf('`', i + 1);
+      if (end > i) {
+        flush();
+        nodes.push(Object.assign(document.createElement('code'), { textContent: chars.slice(i + 1, end).join('') }));
+        i = end;
+        continue;
+      }
+    }
+    const next = chars[i + 1];
+    if ((c === '_' || c === '^') && next !== undefined && next !== ' ') {
+      let script = next;
+      i += 1;
+      if (next === '{') {
+        const end = chars.indexOf('}', i);
+        script = chars.slice(i + 1, end < 0 ? chars.length : end).join('');
+        i = end < 0 ? chars.length : end;
+      }
+      flush();
+      nodes.push(Object.assign(document.createElement(c === '_' ? 'sub' : 'sup'), { textContent: script }));
+      continue;
+    }
+    plain += c;
+  }
+  flush();
+  element.replaceChildren(...nodes);
+}
+
 export function showError(error) {
   const banner = $('#error-banner');
   $('.message', banner).textContent = String(error && error.message ? error.message : error);

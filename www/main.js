@@ -3,9 +3,10 @@
 // The classroom features (share, embed, present, keys) and export live in their own modules and
 // drive the page through the small interface built at the end of this file.
 import init, { Lab, __wbg_reset_state as resetWasm } from './pkg/adaptlab.js';
-import { $, $$, guarded, onTrap, showError, showNotices, isDark } from './dom.js';
+import { $, $$, guarded, onTrap, setRich, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
+import { wireReadouts } from './readout.js';
 import { wireDataTables } from './data-table.js';
 import { route } from './landing.js';
 
@@ -178,7 +179,7 @@ function render() {
   applyPresentation(report.presentation, section());
   const root = section();
   const check = $('.live-check', root);
-  check.textContent = report.check;
+  setRich(check, report.check);
   check.className = `live-check ${report.status}`;
   for (const number of report.numbers) {
     const cell = document.getElementById(number.id);
@@ -187,7 +188,7 @@ function render() {
   }
   for (const [key, text] of report.summaries) {
     const target = $(`[data-summary="${key}"]`, root);
-    if (target) target.textContent = text;
+    if (target) setRich(target, text);
   }
   // Draw after writing the texts: the main figure is fitted to the first screen with its caption
   // as it now reads (one layout, which measuring the canvases forces).
@@ -581,6 +582,7 @@ async function main() {
   wire();
   wireExport(page);
   wireClassroom(page);
+  wireReadouts(() => lab);
   wireDataTables(page);
   loadFromHash();
 }

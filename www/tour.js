@@ -81,7 +81,8 @@ window.addEventListener('keydown', (event) => {
   if (!document.body.classList.contains('touring') || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
   const target = event.target;
-  if (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || $('dialog[open]')) return;
+  // A focused figure's arrows read its points (www/readout.js).
+  if (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.dataset?.readable || $('dialog[open]')) return;
   event.preventDefault();
   event.stopPropagation();
   go(current.index + (event.key === 'ArrowRight' ? 1 : -1));

@@ -396,7 +396,7 @@ impl Outcome {
             )
         } else {
             format!(
-                "{budget_words} < rank(E) = {}, so the best possible error is ‖E − LR_{}(E)‖_F² = {} = {}",
+                "{budget_words} < rank(E) = {}, so the best possible error is ‖E − LR_{{{}}}(E)‖_F² = {} = {}",
                 self.discrepancy_rank,
                 self.budget,
                 sigma_squared_sum(self.budget + 1, self.discrepancy_rank),
@@ -465,7 +465,7 @@ impl Outcome {
             Err(_) => vec!["not built".into()],
         };
         format!(
-            "Heatmaps of the target W̄, the frozen product ΠW_l, the adapted product Π(W_l+ΔW_l) and the adapters ΔW_1…ΔW_{} (ranks {}); orange is positive, blue negative.",
+            "Heatmaps of the target W̄, the frozen product ΠW_l, the adapted product Π(W_l+ΔW_l) and the adapters ΔW_1…ΔW_{{{}}} (ranks {}); orange is positive, blue negative.",
             self.depth(),
             ranks.join(", ")
         )

@@ -65,7 +65,7 @@ fn weights_summary(sweep: &Sweep) -> String {
     }
 }
 
-pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, FigureSet) {
+pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params, log_axis: bool) -> (Report, FigureSet) {
     let sweep = &*risk_cache(cache, params);
     let (text, landmarks, values) = reading(sweep, params);
     let best_k = landmarks.best_k;
@@ -90,7 +90,7 @@ pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params) -> (Report, 
             Number::of("icl-best-k", best_k.map(|k| k as f64)),
         ],
     );
-    (report, figures::risk_figures(sweep, &landmarks))
+    (report, figures::risk_figures(sweep, &landmarks, log_axis))
 }
 
 pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize) -> Progress {

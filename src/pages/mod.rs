@@ -179,7 +179,7 @@ impl Lab {
             View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
             View::LoraTraining => lora_training::compute(&mut self.training, &self.state.lora_training),
             View::Paper => paper_figures::compute(&mut self.paper, self.state.paper),
-            View::IclRisk => icl::compute_risk(&mut self.icl_risk, &self.state.icl_risk),
+            View::IclRisk => icl::compute_risk(&mut self.icl_risk, &self.state.icl_risk, self.state.icl_risk_log_axis),
             View::IclPaper => icl::compute_figure(&mut self.icl_figure, self.state.icl_figure),
             View::IclPrompt => icl::compute_prompt(&self.state.icl_prompt),
         };

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::legend::{self, Corner, Swatch};
+use super::readout::Readouts;
 use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::{number, superscript};
@@ -147,6 +148,7 @@ pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     figure: &CurveFigure,
     theme: &Theme,
+    readouts: &mut Readouts,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     // The title is drawn first, so that building the chart below draws nothing: it can be built
@@ -202,7 +204,41 @@ pub fn draw<DB: DrawingBackend>(
     mesh.y_label_formatter(&label).draw().map_err(plot_error)?;
     rich::axis_labels(&body, chart.plotting_area().get_pixel_range(), &figure.x_label, &figure.y_label, theme)?;
     draw_content(&mut chart, figure, theme, floor, to_axis)?;
+    read_points(&chart, area.get_base_pixel(), figure, &to_axis, readouts);
     legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)
+}
+
+/// Every finite point of every series with a legend entry, read as "series: y-axis value at
+/// x-axis = x", with one standard error where the series has a ±2 standard-error companion.
+fn read_points<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &ChartContext<'_, DB, CT>,
+    base: (i32, i32),
+    figure: &CurveFigure,
+    to_axis: &impl Fn(f64) -> f64,
+    readouts: &mut Readouts,
+) {
+    for (i, series) in figure.series.iter().enumerate() {
+        if series.label.is_empty() {
+            continue;
+        }
+        // The companion lines follow their series, before the next series with a legend entry.
+        let upper = figure.series[i + 1..].iter().take_while(|s| s.label.is_empty()).find(|s| s.key == "risk_plus_2se");
+        for &(x, y) in series.points.iter().filter(|p| p.1.is_finite()) {
+            let error = upper
+                .and_then(|u| u.points.iter().find(|p| p.0 == x))
+                .map(|p| format!(" ± {} (one standard error)", number((p.1 - y) / 2.0)))
+                .unwrap_or_default();
+            let text = format!(
+                "{}: {} {}{error} at {} = {}",
+                series.label,
+                figure.y_label,
+                number(y),
+                figure.x_label,
+                number(figure.x_axis.value(x))
+            );
+            readouts.push(chart.as_coord_spec().translate(&(x, to_axis(y))), base, text);
+        }
+    }
 }
 
 /// The plotting area's size in pixels.

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use super::curves::{self, CurveFigure};
 use super::data::{self, csv_field, DataTable, Point};
 use super::heatmaps::{self, HeatmapData};
+use super::readout::Readouts;
 use super::spectrum::{self, SpectrumData};
 use super::style::{plot_error, PlotError, Theme};
 
@@ -35,15 +36,21 @@ impl Figure {
         }
     }
 
-    /// Draws the figure into `area`.
-    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, theme: &Theme) -> Result<(), PlotError> {
+    /// Draws the figure into `area`; returns what the pointer and the keyboard can read on it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<Readouts, PlotError> {
+        let mut readouts = Readouts::default();
         match self {
-            Figure::Spectrum(data) => spectrum::draw(area, data, theme),
-            Figure::Curve(data) => curves::draw(area, data, theme),
-            Figure::Heatmaps(data) => heatmaps::draw(area, data, theme),
-            Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme),
-            Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme),
-        }
+            Figure::Spectrum(data) => spectrum::draw(area, data, theme, &mut readouts),
+            Figure::Curve(data) => curves::draw(area, data, theme, &mut readouts),
+            Figure::Heatmaps(data) => heatmaps::draw(area, data, theme, &mut readouts),
+            Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme, &mut readouts),
+            Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme, &mut readouts),
+        }?;
+        Ok(readouts)
     }
 }
 

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::readout::Readouts;
 use super::rich;
 use super::style::{diverging, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
@@ -53,15 +54,18 @@ pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &HeatmapData,
     theme: &Theme,
+    readouts: &mut Readouts,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let (width, height) = area.dim_in_pixel();
+    let figure_base = area.get_base_pixel();
     let rows = data.rows.len().max(1) as u32;
     let row_height = height / rows;
     for (index, row) in data.rows.iter().enumerate() {
         let top = row_height * index as u32;
         let sub = area.clone().shrink((0, top), (width, row_height));
         draw_row(&sub, row, theme)?;
+        read_row(&sub, row, theme, figure_base, readouts);
     }
     Ok(())
 }
@@ -69,12 +73,9 @@ pub fn draw<DB: DrawingBackend>(
 fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, theme: &Theme) -> Result<(), PlotError> {
     let (width, height) = area.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);
-    let title_height = theme.offset(22.0);
     let bar_width = theme.offset(70.0);
-    let gap = theme.offset(12.0);
-    let count = row.tiles.len().max(1) as i32;
     let footer = if row.shared_scale { 0 } else { theme.offset(16.0) };
-    let side = ((width - bar_width - gap * (count + 1)) / count).min(height - title_height - gap - footer).max(4);
+    let (side, gap, title_height) = tile_layout(row, (width, height), theme);
     let shared_limit = row.limit();
     for (i, tile) in row.tiles.iter().enumerate() {
         let limit =
@@ -104,6 +105,42 @@ fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, th
     } else {
         draw_colour_bar(area, bar_origin, side, 1.0, &["+max".into(), "0".into(), "−max".into()], theme)
     }
+}
+
+/// Every cell of every tile of a row, read at its centre (tiles laid out as `draw_row` does).
+fn read_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    row: &TileRow,
+    theme: &Theme,
+    figure_base: (i32, i32),
+    readouts: &mut Readouts,
+) {
+    let (x_base, y_base) = area.get_base_pixel();
+    let (width, height) = area.dim_in_pixel();
+    let (side, gap, title_height) = tile_layout(row, (width as i32, height as i32), theme);
+    for (t, tile) in row.tiles.iter().enumerate() {
+        let (rows, cols) = tile.matrix.shape();
+        let (x0, y0) = (gap + t as i32 * (side + gap), title_height);
+        let centre = |k: usize, n: usize| ((2 * k + 1) as i32 * side) / (2 * n.max(1) as i32);
+        for i in 0..rows {
+            for j in 0..cols {
+                let at = (x_base + x0 + centre(j, cols), y_base + y0 + centre(i, rows));
+                let text = format!("{}: row {}, column {}: {}", tile.title, i + 1, j + 1, number(tile.matrix[(i, j)]));
+                readouts.push(at, figure_base, text);
+            }
+        }
+    }
+}
+
+/// A row's tile side, the gap between tiles and the title band, in device pixels.
+fn tile_layout(row: &TileRow, (width, height): (i32, i32), theme: &Theme) -> (i32, i32, i32) {
+    let title_height = theme.offset(22.0);
+    let bar_width = theme.offset(70.0);
+    let gap = theme.offset(12.0);
+    let count = row.tiles.len().max(1) as i32;
+    let footer = if row.shared_scale { 0 } else { theme.offset(16.0) };
+    let side = ((width - bar_width - gap * (count + 1)) / count).min(height - title_height - gap - footer).max(4);
+    (side, gap, title_height)
 }
 
 fn draw_matrix<DB: DrawingBackend>(

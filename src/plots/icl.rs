@@ -48,8 +48,9 @@ pub struct Landmarks {
     pub peak: Option<(usize, f64)>,
 }
 
-/// The single-curve risk lesson: `risk` and `weights`.
-pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks) -> FigureSet {
+/// The single-curve risk lesson: `risk` (on a logarithmic risk axis when `log_axis`, else a
+/// linear one) and `weights`.
+pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks, log_axis: bool) -> FigureSet {
     let Some(curve) = sweep.curves.first() else { return FigureSet::default() };
     let run = &curve.run;
     let k_axis = sweep.k_axis;
@@ -116,7 +117,7 @@ pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks) -> FigureSet {
         x_label: x_label.clone(),
         y_label: "squared error".into(),
         x_range,
-        log_y: true,
+        log_y: log_axis,
         series,
         markers,
         legend_lower_left: true,

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{self, Corner, Swatch};
+use super::readout::Readouts;
 use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
@@ -25,6 +26,7 @@ pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &SpectrumData,
     theme: &Theme,
+    readouts: &mut Readouts,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
     let n = data.sigma_squared.len().max(1);
@@ -139,6 +141,12 @@ pub fn draw<DB: DrawingBackend>(
         .text(12.0)
         .pos(plotters::style::text_anchor::Pos::new(anchor, plotters::style::text_anchor::VPos::Bottom));
     chart.draw_series(std::iter::once(Text::new(label, (label_x, label_y), style))).map_err(plot_error)?;
+    let base = area.get_base_pixel();
+    for (i, &s) in data.sigma_squared.iter().enumerate() {
+        let part = if i < data.absorbed { "absorbed by the adapters" } else { "remaining error" };
+        let at = chart.as_coord_spec().translate(&(i as f64 + 1.0, if s.is_finite() { s } else { data_top }));
+        readouts.push(at, base, format!("σ_{{{}}}(E)^2 = {} ({part})", i + 1, number(s)));
+    }
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let origin = legend::corner_origin(Corner::UpperRight, legend.size, (xs.end - xs.start, ys.end - ys.start), theme);
     legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)

@@ -126,6 +126,14 @@ pub(super) static FIELDS: &[Field] = &[
         write: |s, v| s.icl_risk.max_power = u32::try_from(integer(v)).unwrap_or(16),
     },
     Field {
+        key: "axis",
+        label: "risk axis",
+        view: View::IclRisk,
+        spec: Spec::Choice { options: &["linear", "log"] },
+        read: |s| Value::Choice(if s.icl_risk_log_axis { "log" } else { "linear" }),
+        write: |s, v| s.icl_risk_log_axis = v == Value::Choice("log"),
+    },
+    Field {
         key: "trials",
         label: "trials per k",
         view: View::IclRisk,

@@ -100,6 +100,9 @@ pub struct State {
     pub paper: Preset,
     /// Parameters of the ICL risk lesson.
     pub icl_risk: icl_lesson::Params,
+    /// The risk lesson's risk axis is logarithmic (`axis=log`); linear by default, where a rise
+    /// of a few per cent (the early ascent) is visible. Presentation only: the sweep is kept.
+    pub icl_risk_log_axis: bool,
     /// The ICL paper figure shown.
     pub icl_figure: IclFigure,
     /// Parameters of the one-prompt lesson.
@@ -118,6 +121,7 @@ impl Default for State {
             lora_training: lora_training::Params::default(),
             paper: Preset::Figure1,
             icl_risk: icl_lesson::Params::default(),
+            icl_risk_log_axis: false,
             icl_figure: IclFigure::Six,
             icl_prompt: crate::lessons::icl_prompt::Params::default(),
             display: Display::default(),

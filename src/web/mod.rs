@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::plots::readout::Readouts;
 use crate::plots::{Figure, Theme};
 
 /// Installs the panic hook: a Rust panic is logged to the console with its message and place
@@ -27,6 +28,8 @@ pub fn start() {
 #[derive(Default)]
 pub struct Lab {
     inner: crate::pages::Lab,
+    /// What the pointer and the keyboard can read on each figure as last drawn.
+    readouts: std::collections::HashMap<String, Readouts>,
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -101,14 +104,31 @@ impl Lab {
 
     /// Draws a figure on a canvas whose backing store is already sized; `scale` is the
     /// devicePixelRatio (type and lines scale with it).
-    pub fn draw(&self, key: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
+    pub fn draw(&mut self, key: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
         let figure = self.figure(key)?;
         let context = context_of(&canvas)?;
         let backend =
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
         let area = Measured::new(backend, context).into_drawing_area();
-        figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
-        area.present().map_err(|e| JsError::new(&format!("{e:?}")))
+        let readouts = figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
+        area.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+        self.readouts.insert(key.to_owned(), readouts);
+        Ok(())
+    }
+
+    /// What lies under device pixel (x, y) of figure `key` as last drawn: `{x, y, text}` of the
+    /// nearest point, bar or cell within `radius` pixels, or `undefined`.
+    pub fn readout(&self, key: &str, x: i32, y: i32, radius: i32) -> Result<JsValue, JsError> {
+        to_js(&self.readouts.get(key).and_then(|r| r.nearest(x, y, radius)))
+    }
+
+    /// The `index`-th readable place of figure `key` in reading order (left to right), wrapping
+    /// around, for stepping with the keyboard: `{x, y, text}`, or `undefined` when there is none.
+    #[wasm_bindgen(js_name = readoutAt)]
+    pub fn readout_at(&self, key: &str, index: i32) -> Result<JsValue, JsError> {
+        let ordered = self.readouts.get(key).map(Readouts::in_reading_order).unwrap_or_default();
+        let chosen = (!ordered.is_empty()).then(|| ordered[index.rem_euclid(ordered.len() as i32) as usize]);
+        to_js(&chosen)
     }
 
     /// One figure of the current view as an SVG document, drawn by the same plotting code as the

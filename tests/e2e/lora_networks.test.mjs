@@ -28,7 +28,9 @@ test('the ReLU-network lesson fills its curve progressively and agrees with adap
   assert.equal(await page.isHidden('#lesson-lora-linear'), true);
   await page.waitForSelector('body[data-settled="1"]');
   assert.ok(await canvasColours(page, 'error') > 8);
-  assert.match(await page.textContent('#lesson-lora-fnn .live-check'), /M = ⌊L\/L̄⌋ = ⌊5\/2⌋ = 2, so the threshold is ⌈max_i rank\(E_i\)\/M⌉ = ⌈16\/2⌉ = 8\. R = 6 < 8/);
+  // max_i and E_i are written with real subscripts (textContent reads them inline).
+  assert.match(await page.textContent('#lesson-lora-fnn .live-check'), /M = ⌊L\/L̄⌋ = ⌊5\/2⌋ = 2, so the threshold is ⌈maxi rank\(Ei\)\/M⌉ = ⌈16\/2⌉ = 8\. R = 6 < 8/);
+  assert.deepEqual(await page.$$eval('#lesson-lora-fnn .live-check sub', (subs) => subs.slice(0, 2).map((s) => s.textContent)), ['i', 'i']);
   const answer = await solveDownloaded(page);
   assert.deepEqual(answer.groups, [[1, 2], [3, 4, 5]]);
   assert.equal(answer.threshold_rank, await value(page, '#fnn-threshold'));
