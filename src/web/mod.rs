@@ -29,7 +29,8 @@ pub fn start() {
 pub struct Lab {
     inner: crate::pages::Lab,
     /// What the pointer and the keyboard can read on each figure as last drawn.
-    readouts: std::collections::HashMap<String, Readouts>,
+    /// (A short list rather than a hash map: a few figures per lesson, and no hashing code in the page.)
+    readouts: Vec<(String, Readouts)>,
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -112,21 +113,26 @@ impl Lab {
         let area = Measured::new(backend, context).into_drawing_area();
         let readouts = figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
         area.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
-        self.readouts.insert(key.to_owned(), readouts);
+        self.readouts.retain(|(k, _)| k != key);
+        self.readouts.push((key.to_owned(), readouts));
         Ok(())
     }
 
     /// What lies under device pixel (x, y) of figure `key` as last drawn: `{x, y, text}` of the
     /// nearest point, bar or cell within `radius` pixels, or `undefined`.
     pub fn readout(&self, key: &str, x: i32, y: i32, radius: i32) -> Result<JsValue, JsError> {
-        to_js(&self.readouts.get(key).and_then(|r| r.nearest(x, y, radius)))
+        to_js(&self.readouts_of(key).and_then(|r| r.nearest(x, y, radius)))
+    }
+
+    fn readouts_of(&self, key: &str) -> Option<&Readouts> {
+        self.readouts.iter().find(|(k, _)| k == key).map(|(_, r)| r)
     }
 
     /// The `index`-th readable place of figure `key` in reading order (left to right), wrapping
     /// around, for stepping with the keyboard: `{x, y, text}`, or `undefined` when there is none.
     #[wasm_bindgen(js_name = readoutAt)]
     pub fn readout_at(&self, key: &str, index: i32) -> Result<JsValue, JsError> {
-        let ordered = self.readouts.get(key).map(Readouts::in_reading_order).unwrap_or_default();
+        let ordered = self.readouts_of(key).map(Readouts::in_reading_order).unwrap_or_default();
         let chosen = (!ordered.is_empty()).then(|| ordered[index.rem_euclid(ordered.len() as i32) as usize]);
         to_js(&chosen)
     }
