@@ -26,7 +26,7 @@ const SKIP = 'sub, sup, math, script, style, code, pre, canvas, select, option, 
 const INTERACTIVE = 'a, button, label, summary, select, option, textarea, [role="button"]';
 
 const isScript = (node) => node?.nodeType === Node.ELEMENT_NODE && (node.localName === 'sub' || node.localName === 'sup');
-const compact = (node) => node.textContent.replace(/\s+/g, '');
+const compact = (node) => (node ? node.textContent.replace(/\s+/g, '') : '');
 // An index as written in a key: one letter or digit as is, anything longer in braces (W_{2,L}).
 const index = (text) => (ONE_LETTER.test(text) || /^\d$/.test(text) ? text : `{${text}}`);
 // A superscript belongs to the symbol when it is a letter (W_O^h) or a star (F*); an exponent or ⊤
@@ -118,12 +118,9 @@ function textAtoms(node) {
       if (symbol) [key, from] = [word[0], word.index];
     } else if (text.endsWith('‖') && next.localName === 'sub') [key, from] = ['‖·‖', text.length - 1];
     if (key !== null) {
-      const atom = { key, first: node, from, last: node, to: undefined };
-      for (let script = next; attaches(script); script = script.nextSibling) {
-        atom.key = withScript(atom.key, script.localName, compact(script));
-        atom.last = script;
-      }
-      found.push(atom);
+      let last = node;
+      for (let script = next; attaches(script); script = script.nextSibling) [key, last] = [withScript(key, script.localName, compact(script)), script];
+      found.push({ key, first: node, from, last, to: undefined });
       trailing = from;
     }
   }
@@ -209,22 +206,20 @@ export function symbolsIn(root) {
 // it is; otherwise its nodes go into a <span> (an <mrow> in MathML).
 function wrap(atom) {
   let { first, last } = atom;
+  // A symbol that starts or ends inside a text node: the rest of the text stays outside.
+  if (atom.to !== undefined && last.nodeType === Node.TEXT_NODE && atom.to < last.data.length) last.splitText(atom.to);
+  if (atom.from > 0 && first.nodeType === Node.TEXT_NODE) {
+    const rest = first.splitText(atom.from);
+    if (last === first) last = rest;
+    first = rest;
+  }
   if (atom.split) {
-    // The symbol's part of the <i> becomes an <i> of its own, just after it.
+    // The symbol's part of the <i> (from `first` to its end) becomes an <i> of its own, just after it.
     const own = document.createElement('i');
-    if (atom.from > 0) first = first.splitText(atom.from);
     atom.split.after(own);
     for (let node = first; node;) { const next = node.nextSibling; own.append(node); node = next; }
     first = own;
-  } else {
-    if (atom.to !== undefined && last.nodeType === Node.TEXT_NODE && atom.to < last.data.length) last.splitText(atom.to);
-    if (atom.from > 0 && first.nodeType === Node.TEXT_NODE) {
-      const rest = first.splitText(atom.from);
-      if (last === first) last = rest;
-      first = rest;
-    }
   }
-  if (atom.to !== undefined && atom.split && last.nodeType === Node.TEXT_NODE && atom.to < last.data.length) last.splitText(atom.to);
   if (first === last && first.nodeType === Node.ELEMENT_NODE) return first;
   const box = first.parentNode.namespaceURI === MATHML ? document.createElementNS(MATHML, 'mrow') : document.createElement('span');
   first.before(box);
@@ -236,6 +231,27 @@ function wrap(atom) {
   }
   return box;
 }
+
+// The glossary's own styles, which load with it (not with the page's first load): a dotted
+// underline marks a symbol that has a definition; the tooltip; the list at the end of the page.
+const STYLE = `
+.sym { text-decoration: underline dotted var(--muted); text-decoration-thickness: 1px; text-underline-offset: .18em; cursor: help; }
+math .sym { text-decoration: none; border-bottom: 1px dotted var(--muted); }
+.symbol-tip { position: absolute; z-index: 30; max-width: min(24rem, calc(100vw - 1rem)); padding: .45rem .7rem; font-size: .9rem; line-height: 1.45;
+  background: var(--background); color: var(--text); border: 1px solid var(--muted); border-radius: 6px; box-shadow: 0 4px 14px rgb(0 0 0 / 22%); }
+.symbol-tip .tip-term { font-weight: 600; }
+.glossary dt, .symbol-tip .tip-term { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", serif; }
+.glossary { max-width: 1240px; margin: 0 auto 1.5rem; padding: 0 1.5rem; }
+.glossary summary { cursor: pointer; font-weight: 600; }
+.glossary-parts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 28rem), 1fr)); gap: 0 2.5rem; }
+.glossary dl { margin: 0; }
+.glossary dl > div { display: grid; grid-template-columns: 6rem minmax(0, 1fr); column-gap: 1rem; padding: .3rem 0; border-top: 1px solid var(--rule); }
+.glossary dt { grid-column: 1; }
+.glossary dt.also { font-size: .85em; color: var(--muted); }
+.glossary dd { grid-column: 2; grid-row: 1 / span 6; margin: 0; }
+body.embed .glossary, body.presenting .glossary { display: none; }
+@media (max-width: 700px) { .glossary { padding: 0 .8rem; } .glossary dl > div { grid-template-columns: 4.8rem minmax(0, 1fr); column-gap: .7rem; } }
+`;
 
 // part → key → { term: the <dt> as the lessons write it, general: the first <dt> of its entry when
 // that is another form, definition: the <dd> }.
@@ -291,16 +307,9 @@ function show(el) {
   clearTimeout(hideTimer);
   if (anchor && anchor !== el) anchor.removeAttribute('aria-describedby');
   anchor = el;
-  const term = () => Object.assign(document.createElement('span'), { className: 'tip-term' });
-  const shown = term();
-  shown.append(...clone(entry.term));
-  const parts = [shown];
-  if (entry.general) {
-    const general = term();
-    general.append(...clone(entry.general));
-    parts.push(' (a case of ', general, ')');
-  }
-  tip.replaceChildren(...parts, ': ', ...clone(entry.definition));
+  const term = (dt) => { const span = Object.assign(document.createElement('span'), { className: 'tip-term' }); span.append(...clone(dt)); return span; };
+  const general = entry.general ? [' (a case of ', term(entry.general), ')'] : [];
+  tip.replaceChildren(term(entry.term), ...general, ': ', ...clone(entry.definition));
   // Inside the lesson's landmark, like the symbol it describes (positioned on the page, not in it).
   if (tip.parentElement !== lesson) lesson.append(tip);
   el.setAttribute('aria-describedby', tip.id);
@@ -318,12 +327,9 @@ function place(el) {
   // Measured at the left edge, where nothing narrows it, then moved.
   tip.style.left = '0px';
   tip.style.top = '0px';
-  const box = el.getBoundingClientRect();
-  const width = document.documentElement.clientWidth;
-  const margin = 8;
-  const left = Math.max(margin, Math.min(box.left + box.width / 2 - tip.offsetWidth / 2, width - tip.offsetWidth - margin));
-  const below = box.bottom + 6;
-  const top = below + tip.offsetHeight > window.innerHeight && box.top - tip.offsetHeight - 6 > 0 ? box.top - tip.offsetHeight - 6 : below;
+  const [box, width, height] = [el.getBoundingClientRect(), tip.offsetWidth, tip.offsetHeight];
+  const left = Math.max(8, Math.min(box.left + box.width / 2 - width / 2, document.documentElement.clientWidth - width - 8));
+  const top = box.bottom + 6 + height > window.innerHeight && box.top - height - 6 > 0 ? box.top - height - 6 : box.bottom + 6;
   tip.style.left = `${Math.round(left + window.scrollX)}px`;
   tip.style.top = `${Math.round(top + window.scrollY)}px`;
 }
@@ -375,6 +381,9 @@ function buildList() {
 export function wireGlossary() {
   if (tip) return;
   const started = performance.now();
+  const style = new CSSStyleSheet();
+  style.replaceSync(STYLE);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, style];
   readGlossary(buildList());
   wireTooltip();
   document.body.dataset.glossaryAt = started.toFixed(1);
