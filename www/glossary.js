@@ -240,7 +240,6 @@ math .sym { text-decoration: none; border-bottom: 1px dotted var(--muted); }
 .symbol-tip { position: absolute; z-index: 30; max-width: min(24rem, calc(100vw - 1rem)); padding: .45rem .7rem; font-size: .9rem; line-height: 1.45;
   background: var(--background); color: var(--text); border: 1px solid var(--muted); border-radius: 6px; box-shadow: 0 4px 14px rgb(0 0 0 / 22%); }
 .symbol-tip .tip-term { font-weight: 600; }
-.glossary dt, .symbol-tip .tip-term { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", serif; }
 .glossary { max-width: 1240px; margin: 0 auto 1.5rem; padding: 0 1.5rem; }
 .glossary summary { cursor: pointer; font-weight: 600; }
 .glossary-parts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 28rem), 1fr)); gap: 0 2.5rem; }
@@ -322,14 +321,16 @@ function hide() {
   anchor = null;
   tip.hidden = true;
 }
-// Below the symbol (above it when the window has no room below), within the window's width.
+// Below the symbol, or above it when the window has no room below or when the symbol labels a
+// control (which stays uncovered), within the window's width.
 function place(el) {
   // Measured at the left edge, where nothing narrows it, then moved.
   tip.style.left = '0px';
   tip.style.top = '0px';
   const [box, width, height] = [el.getBoundingClientRect(), tip.offsetWidth, tip.offsetHeight];
   const left = Math.max(8, Math.min(box.left + box.width / 2 - width / 2, document.documentElement.clientWidth - width - 8));
-  const top = box.bottom + 6 + height > window.innerHeight && box.top - height - 6 > 0 ? box.top - height - 6 : box.bottom + 6;
+  const above = (el.closest('label, legend') || box.bottom + 6 + height > window.innerHeight) && box.top - height - 6 > 0;
+  const top = above ? box.top - height - 6 : box.bottom + 6;
   tip.style.left = `${Math.round(left + window.scrollX)}px`;
   tip.style.top = `${Math.round(top + window.scrollY)}px`;
 }
@@ -354,8 +355,8 @@ function wireTooltip() {
   document.addEventListener('focusin', (event) => { if (event.target.matches?.('[data-sym]')) show(event.target); });
   document.addEventListener('focusout', (event) => { if (event.target === anchor) hide(); });
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !tip.hidden) hide(); });
-  window.addEventListener('resize', () => { if (anchor) hide(); });
-  window.addEventListener('hashchange', () => { if (anchor) hide(); });
+  tip.addEventListener('click', hide); // a tap on the tooltip puts it away (touch screens have no pointer to move off)
+  for (const type of ['resize', 'hashchange']) window.addEventListener(type, () => { if (anchor) hide(); });
 }
 
 // The whole glossary, at the end of the page: a "Symbols" fold with both parts.
@@ -366,8 +367,7 @@ function buildList() {
   section.setAttribute('aria-labelledby', 'glossary-title');
   const details = document.createElement('details');
   const summary = document.createElement('summary');
-  const title = Object.assign(document.createElement('span'), { id: 'glossary-title', textContent: 'Symbols' });
-  summary.append(title, ': what each letter means (in a lesson, hover over or tap a symbol with a dotted underline, or reach it with Tab)');
+  summary.append(Object.assign(document.createElement('span'), { id: 'glossary-title', textContent: 'Symbols' }), ': what each letter means (in a lesson, hover over or tap a symbol with a dotted underline, or reach it with Tab)');
   const parts = Object.assign(document.createElement('div'), { className: 'glossary-parts' });
   parts.append(template.content);
   details.append(summary, parts);
