@@ -43,14 +43,16 @@ const names = (source) => [...source.matchAll(/^export (?:async function|functio
 // The wasm travels gzip-compressed (then base64) and the page inflates it with the browser's own
 // DecompressionStream: the file is about half as large as with the raw wasm in base64.
 const wasm = gzipSync(readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')), { level: 9 }).toString('base64');
-const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js', 'www/tour.js', 'www/tour-stops.js'];
+const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/drag.js', 'www/pool.js', 'www/tour.js', 'www/tour-stops.js',
+  'www/glossary-terms.js', 'www/glossary.js'];
 // The export actions and the worker pool, which the page imports on first use, are scopes of
 // their own here.
 const lazy = (source) => source.replace("import('./export-actions.js')", 'Promise.resolve(exportActions)')
   .replace("import('./pool.js')", 'Promise.resolve({ poolSize, createPool })')
   .replace("import('./drag.js')", 'Promise.resolve({ wireDragging })')
   .replace("import('./tour.js')", 'Promise.resolve({ showStop })')
-  .replace("import('./tour-stops.js')", 'Promise.resolve({ stops })');
+  .replace("import('./tour-stops.js')", 'Promise.resolve({ stops })')
+  .replace("import('./glossary.js')", 'Promise.resolve({ wireGlossary })');
 let script = '';
 for (const file of modules) {
   script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;

@@ -571,6 +571,13 @@ const page = {
   },
 };
 
+// The glossary of symbols (definitions on hover and focus, the list of all symbols) loads on the
+// reader's first interaction with the page, outside the first load.
+let glossary = null;
+const loadGlossary = () => {
+  glossary ??= import('./glossary.js').then(({ wireGlossary }) => wireGlossary(), (error) => console.warn(`Adaptation Lab: no glossary (${error.message})`));
+};
+
 async function main() {
   try {
     await init({ module_or_path: new URL('./pkg/adaptlab_bg.wasm', import.meta.url) });
@@ -584,6 +591,7 @@ async function main() {
   wireClassroom(page);
   wireReadouts(() => lab);
   wireDataTables(page);
+  for (const type of ['pointermove', 'pointerdown', 'keydown', 'scroll']) window.addEventListener(type, loadGlossary, { once: true, passive: true });
   loadFromHash();
 }
 
