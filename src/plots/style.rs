@@ -97,8 +97,8 @@ pub fn diverging(value: f64, limit: f64) -> RGBColor {
 }
 
 /// Turns any drawing error into a message (plots report failure; they never panic).
-pub fn plot_error<E: std::fmt::Debug>(error: E) -> PlotError {
-    PlotError(format!("{error:?}"))
+pub fn plot_error<E: std::fmt::Display>(error: E) -> PlotError {
+    PlotError(error.to_string())
 }
 
 /// A figure could not be drawn.

@@ -112,7 +112,7 @@ impl Lab {
             CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
         let area = Measured::new(backend, context).into_drawing_area();
         let readouts = figure.draw(&area, &Theme { scale, dark }).map_err(|e| JsError::new(&e.to_string()))?;
-        area.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+        area.present().map_err(|e| JsError::new(&e.to_string()))?;
         self.readouts.retain(|(k, _)| k != key);
         self.readouts.push((key.to_owned(), readouts));
         Ok(())
@@ -154,7 +154,7 @@ impl Lab {
             let backend = plotters::prelude::SVGBackend::with_string(&mut out, figure.size());
             let area = Measured::new(backend, context_of(&scratch)?).into_drawing_area();
             figure.draw(&area, &Theme { scale: 1.0, dark }).map_err(|e| JsError::new(&e.to_string()))?;
-            area.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+            area.present().map_err(|e| JsError::new(&e.to_string()))?;
         }
         Ok(out)
     }
