@@ -83,6 +83,7 @@ fn any_state() -> impl Strategy<Value = State> {
                 lora_fnn: Default::default(),
                 lora_transformer: Default::default(),
                 lora_training: Default::default(),
+                training_pace: Default::default(),
                 paper: adaptlab::lessons::paper_figures::Preset::Figure1,
                 icl_risk: Default::default(),
                 icl_figure: adaptlab::lessons::icl_figures::IclFigure::Six,
