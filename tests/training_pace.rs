@@ -115,7 +115,8 @@ fn only_the_training_run_is_paced_and_at_the_rates_the_control_names() {
 
 #[test]
 fn the_outputs_figure_starts_at_the_frozen_model_on_the_probe_inputs() {
-    for (link, relu) in [("v=1&view=lora-training&D=6&R=2", true), ("v=1&view=lora-training&model=linear&D=5&R=1", false)]
+    for (link, relu) in
+        [("v=1&view=lora-training&D=6&R=2", true), ("v=1&view=lora-training&model=linear&D=5&R=1", false)]
     {
         let mut lab = Lab::new();
         lab.load(link);

@@ -376,7 +376,9 @@ where
                 let style = if series.mark == Mark::Squares {
                     color.stroke_width(width)
                 } else {
-                    chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
+                    chart
+                        .draw_series(LineSeries::new(points.clone(), color.stroke_width(width)))
+                        .map_err(plot_error)?;
                     color.filled()
                 };
                 let half = theme.offset(3.5);

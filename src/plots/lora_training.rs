@@ -23,7 +23,7 @@ fn loss_figure(run: &Run, params: &Params) -> CurveFigure {
     let stride = losses.len().div_ceil(1_000).max(1);
     let mut series = vec![Series {
         key: "training_loss",
-        label: "training loss (each step on a fresh batch of 256)".into(),
+        label: "training loss (fresh batch of 256 per step)".into(),
         points: losses
             .iter()
             .enumerate()
@@ -67,7 +67,7 @@ fn loss_figure(run: &Run, params: &Params) -> CurveFigure {
     }
     CurveFigure {
         title: format!(
-            "Training LoRA (R = {}) with Adam, learning rate {}",
+            "Adam on LoRA, R = {}, learning rate {}",
             params.rank,
             LEARNING_RATES.get(params.learning_rate).unwrap_or(&"?")
         ),
@@ -106,7 +106,7 @@ fn outputs_figure(run: &Run) -> Figure {
     if let Some(points) = trained_pairs {
         series.push(Series {
             key: "trained_outputs",
-            label: format!("trained adapters after {} steps (circles)", run.steps()),
+            label: format!("trained, step {}", run.steps()),
             points,
             color: okabe_ito::BLUE,
             mark: Mark::Circles,
@@ -115,21 +115,23 @@ fn outputs_figure(run: &Run) -> Figure {
     if let Some(points) = construction_pairs {
         series.push(Series {
             key: "construction_outputs",
-            label: "construction at the same rank (squares)".into(),
+            label: "construction".into(),
             points,
             color: okabe_ito::VERMILLION,
             mark: Mark::Squares,
         });
     }
+    // The line y = x is named by the caption, not the legend: a third entry leaves a phone's
+    // legend no free corner.
     series.push(Series {
         key: "identity",
-        label: "y = x: equal to the target (dashed)".into(),
+        label: String::new(),
         points: line.to_vec(),
         color: okabe_ito::PURPLE,
         mark: Mark::Dashed,
     });
     let mut curve = CurveFigure {
-        title: format!("Outputs on {} probe inputs: adapted model against target", target.ncols()),
+        title: format!("Adapted against target, {} probe inputs", target.ncols()),
         x_label: "target's output f̄(x)ᵢ".into(),
         y_label: "adapted model's output f(x)ᵢ".into(),
         x_range: (0.0, 1.0),

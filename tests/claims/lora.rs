@@ -484,7 +484,10 @@ fn training_outputs(shown: &Shown) -> Result<Vec<&'static str>, String> {
     let width = number_after(text, "D = ").ok_or("the summary names no width")?;
     let mut checked = Vec::new();
     let quoted = [
-        ("trained_outputs", number_after(text, "from the target's: ").filter(|_| text.contains("trained adapters after"))),
+        (
+            "trained_outputs",
+            number_after(text, "from the target's: ").filter(|_| text.contains("trained adapters after")),
+        ),
         (
             "construction_outputs",
             text.split("; ").find(|part| part.contains("for the construction")).and_then(|part| number_after(part, "")),
@@ -502,13 +505,18 @@ fn training_outputs(shown: &Shown) -> Result<Vec<&'static str>, String> {
                 checked.push("training outputs: quoted mean squared differences are the plotted ones");
             }
             (None, None) => {}
-            (plotted, said) => return Err(format!("{series}: plotted {plotted:?} but the summary says {said:?}: {text}")),
+            (plotted, said) => {
+                return Err(format!("{series}: plotted {plotted:?} but the summary says {said:?}: {text}"))
+            }
         }
     }
     if text.contains("trained adapters after") {
         let steps = number_after(text, "trained adapters after ");
         if steps != shown.number("train-steps-taken") {
-            return Err(format!("the summary names {steps:?} steps, the run took {:?}", shown.number("train-steps-taken")));
+            return Err(format!(
+                "the summary names {steps:?} steps, the run took {:?}",
+                shown.number("train-steps-taken")
+            ));
         }
     } else if !shown.report.check.contains("diverged") {
         return Err(format!("the trained adapters' outputs are missing from a run that did not diverge: {text}"));
