@@ -5,6 +5,8 @@
 //! so its circles are the frozen model's outputs, computed here by the network's own forward
 //! pass on the regenerated probe inputs.
 
+#![allow(clippy::expect_used)] // tests fail loudly
+
 use adaptlab::lessons::lora_training::{self, Pace, TEST_SIZE};
 use adaptlab::lessons::training_probes::PROBES;
 use adaptlab::lora::models;
