@@ -77,7 +77,7 @@ async function preset(fragment, workers) {
   return { ms, workers: Number(used), cores };
 }
 report.presets = [];
-report.presets.push({ name: 'Training lesson: 5,000 Adam steps, D=16, L=4, target depth 2, rank 4, batch 256 (page, with drawing)', ...(await preset('#v=1&view=lora-training&Lbar=2&L=4')) });
+report.presets.push({ name: 'Training lesson: 5,000 Adam steps, D=16, L=4, target depth 2, rank 4, batch 256 (page, with drawing)', ...(await preset('#v=1&view=lora-training&Lbar=2&L=4&pace=max')) });
 report.presets.push({ name: 'LoRA Figure 2 (160 constructions and 160 training runs of 5,000 steps), one worker per core', ...(await preset('#v=1&view=lora-paper&fig=2')) });
 report.worker_speedup = [];
 // The speed-up from workers, for a training sweep and a Monte Carlo sweep.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startLab, ROOT } from '../tests/e2e/harness.mjs';
 
 const LESSONS = [
-  '#v=1&view=lora-linear&R=5', '#v=1&view=lora-fnn', '#v=1&view=lora-transformer', '#v=1&view=lora-training&steps=1500',
+  '#v=1&view=lora-linear&R=5', '#v=1&view=lora-fnn', '#v=1&view=lora-transformer', '#v=1&view=lora-training&steps=1500&pace=max',
   '#v=1&view=lora-paper&fig=2', '#v=1&view=icl-prompt&k=4', '#v=1&view=icl-risk&trials=2000',
   '#v=1&view=icl-risk&prior=ascent&trials=2000', '#v=1&view=icl-risk&prior=biased&labels=random&kmax=10&trials=2000',
   '#v=1&view=icl-paper&fig=4',

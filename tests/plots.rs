@@ -174,7 +174,7 @@ fn every_plotted_value_can_be_read_where_it_is_drawn() {
             };
             // As many readouts as the figure's data has values, counted here from the data.
             let expected = match figure {
-                Figure::Curve(c) => c
+                Figure::Curve(c) | Figure::Scatter(adaptlab::plots::figure::Scatter { curve: c, .. }) => c
                     .series
                     .iter()
                     .filter(|s| !s.label.is_empty())

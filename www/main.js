@@ -204,12 +204,28 @@ function render() {
 }
 
 function showProgress() {
+  showTransport();
   const bar = $('.progress', section());
   if (!bar) return;
   bar.hidden = progress.done >= progress.total;
   $('progress', bar).max = progress.total;
   $('progress', bar).value = progress.done;
   $('span', bar).textContent = lab.progress_text(progress.done, progress.total);
+}
+
+// The training's transport says what is true now: "Pause" only while the run runs, "Play" while
+// it is paused, "Run again" once it has ended (stepped to its end or diverged); Step has nothing
+// left to do then.
+const trainingEnded = () => shownView === 'lora-training' && progress.done >= progress.total;
+function showTransport() {
+  if (shownView !== 'lora-training') return;
+  const running = !paused && !trainingEnded();
+  const play = $('#train-play');
+  play.textContent = trainingEnded() ? 'Run again' : running ? 'Pause' : 'Play';
+  play.setAttribute('aria-pressed', String(running));
+  $('#train-step').disabled = trainingEnded();
+  // Under reduced motion a run is not animated: it is drawn when it ends (or pauses).
+  $('#train-motion').hidden = !stillFigures();
 }
 
 // A panic in the Rust core (a bug) aborts its wasm instance. The page then stops the work under
@@ -240,6 +256,10 @@ const act = (action) => guarded(() => {
 });
 
 let lastRender = 0;
+// The reader's system asks for reduced motion: training runs are computed at full speed and their
+// figures drawn only when the run ends or pauses (the progress bar still moves).
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+const stillFigures = () => reducedMotion.matches && shownView === 'lora-training';
 let generation = 0; // bumped whenever the work in progress is abandoned (the state changed)
 function stopWork() {
   queued = null;
@@ -247,11 +267,17 @@ function stopWork() {
   document.body.dataset.computing = '0';
 }
 
-// After a result: progress, a redraw at most every 100 ms, and the end of the work.
-function afterWork() {
+// After a result: progress, a redraw at most every `every` ms (paced work redraws more often, so
+// that the reader sees it move), and the end of the work.
+function afterWork(every = 100) {
   const complete = progress.done >= progress.total;
+  if (!complete && stillFigures() && performance.now() - lastRender > every) {
+    showProgress();
+    lastRender = performance.now();
+    return false;
+  }
   // Also draw when this thread stops and leaves the rest to the workers (no later redraw is due).
-  if (complete || progress.workersOnly || performance.now() - lastRender > 100) {
+  if (complete || progress.workersOnly || performance.now() - lastRender > every) {
     showProgress();
     render();
     lastRender = performance.now();
@@ -386,19 +412,50 @@ function scheduleWork() {
   poolDelivered = false;
   if (pooled) pumpPool();
   else if (pool instanceof Object) pool.fill(() => [], { generation }); // ends the workers' stale runs
+  // Paced work (the training lesson's "watch" and "fast"): `credit` holds the units that the
+  // time since the last task allows, at most a tenth of a second's worth (no burst after a
+  // stall); paced tasks run once per frame. The units are the same whatever the pace.
+  // A paced run draws in a task of its own, the frame after its steps: a task never holds both
+  // a unit of work and a redraw (each up to tens of milliseconds for the largest networks).
+  let credit = 0;
+  let last = performance.now();
+  let drawDue = false;
   nextTask(function step() {
     if (poolDelivered) return; // the workers have it from here
     guarded(() => {
       const sliceStart = performance.now();
+      const rate = stillFigures() ? 0 : lab.pace(); // units a second; 0: as fast as possible
+      if (rate > 0 && drawDue && sliceStart - lastRender > 40) {
+        drawDue = false;
+        afterWork(0);
+        lastFrame = 0;
+        nextTask(step);
+        return;
+      }
+      credit = rate > 0 ? Math.min(credit + ((sliceStart - last) * rate) / 1000, Math.max(1, rate / 10)) : 0;
+      last = sliceStart;
+      let worked = false;
       do {
+        const count = rate > 0 ? Math.min(units, Math.floor(credit)) : units;
+        if (count < 1) break;
+        credit -= rate > 0 ? count : 0;
         const started = performance.now();
-        progress = lab.advance(units);
+        progress = lab.advance(count);
+        worked = true;
         const spent = performance.now() - started;
-        units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
+        if (count === units) units = spent < 2 ? Math.min(units * 2, 4096) : spent > 6 ? Math.max(1, Math.floor(units / 2)) : units;
       } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total && !progress.workersOnly);
       // What is left only the workers can compute (transformer training): their results drive it.
       if (progress.workersOnly) needWorkers();
-      if (!afterWork() && !progress.workersOnly) nextTask(step);
+      const ended = progress.done >= progress.total;
+      if (rate > 0 && worked && !ended) drawDue = true;
+      else if (worked || ended) {
+        drawDue = false;
+        if (afterWork()) return;
+      }
+      if (progress.workersOnly) return;
+      if (rate > 0) lastFrame = 0; // the next paced task waits for the next frame
+      nextTask(step);
     });
   });
 }
@@ -406,6 +463,9 @@ function scheduleWork() {
 function refresh() {
   delete document.body.dataset.settled;
   progress = lab.advance(0); // the new state's progress (zero units: only asks)
+  // The progress bar and the transport follow at once, even when no work will run (a paused
+  // training run whose settings changed is at step 0 of its new run, and says so everywhere).
+  showProgress();
   // The banner tells of the last computation's failure; this one starts afresh.
   $('#error-banner').hidden = true;
   delete document.body.dataset.error;
@@ -457,15 +517,20 @@ const setPlaying = (playing) => act(() => {
     return;
   }
   paused = !playing;
-  $('#train-play').textContent = paused ? 'Play' : 'Pause';
-  $('#train-play').setAttribute('aria-pressed', String(!paused));
+  if (playing && trainingEnded()) {
+    // "Run again": the same run from step 0 (the same numbers, at the chosen pace).
+    lab.reset();
+    refresh();
+    return;
+  }
   if (!paused) scheduleWork();
   else {
     stopWork();
     render(); // show exactly where the run stopped
   }
+  showProgress();
 });
-const isPlaying = () => (shownView === 'icl-prompt' ? promptTimer !== 0 : !paused);
+const isPlaying = () => (shownView === 'icl-prompt' ? promptTimer !== 0 : !paused && !trainingEnded());
 
 function wire() {
   for (const input of $$('[data-key]')) {
@@ -484,7 +549,7 @@ function wire() {
     location.hash = '#v=1';
     location.reload();
   });
-  $('#train-play').addEventListener('click', () => setPlaying(paused));
+  $('#train-play').addEventListener('click', () => setPlaying(!isPlaying()));
   $('#train-step').addEventListener('click', page.step);
   $('#train-reset').addEventListener('click', page.restart);
   const promptK = () => Number($('#prompt-k').value);

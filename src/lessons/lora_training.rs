@@ -3,7 +3,8 @@
 //! so the page stays responsive; the same seed gives the same loss curve however it is chunked.
 
 use crate::lessons::format::number;
-use crate::linalg::Vector;
+use crate::lessons::training_probes::Probes;
+use crate::linalg::{Matrix, Vector};
 use crate::lora::fnn::{self, Fnn};
 use crate::lora::linear::Discrepancy;
 use crate::lora::models;
@@ -23,6 +24,57 @@ pub const STEPS_RANGE: (i64, i64) = (100, 5_000);
 pub const STEPS_PER_UNIT: usize = 10;
 /// Fresh inputs on which the final model and the construction are measured.
 pub const TEST_SIZE: usize = 2_000;
+
+/// How fast the page runs the training: a teaching choice, not a setting of the run. The steps
+/// and every number they give are the same at every pace (the run is the same sequence of
+/// steps, only spread over more or less time); the link carries the pace so that a shared view
+/// plays the same way for everyone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pace {
+    /// Slow enough to watch the loss fall: `Pace::WATCH_STEPS_PER_SECOND` steps a second.
+    #[default]
+    Watch,
+    /// `Pace::FAST_STEPS_PER_SECOND` steps a second.
+    Fast,
+    /// As fast as the machine computes.
+    Fastest,
+}
+
+impl Pace {
+    /// The link's values (`pace=…`), in the order of the page's control.
+    pub const KEYS: [&'static str; 3] = ["watch", "fast", "max"];
+    /// Steps a second at the watching pace: the default run of 5,000 steps takes 25 s.
+    pub const WATCH_STEPS_PER_SECOND: usize = 200;
+    /// Steps a second at the fast pace: the default run takes 5 s.
+    pub const FAST_STEPS_PER_SECOND: usize = 1_000;
+
+    /// The pace's link value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Pace::Watch => Self::KEYS[0],
+            Pace::Fast => Self::KEYS[1],
+            Pace::Fastest => Self::KEYS[2],
+        }
+    }
+
+    /// The pace of a link value (the watching pace for anything else).
+    pub fn from_key(key: &str) -> Pace {
+        match key {
+            "fast" => Pace::Fast,
+            "max" => Pace::Fastest,
+            _ => Pace::Watch,
+        }
+    }
+
+    /// The most training steps a second (`None`: no limit).
+    pub fn steps_per_second(self) -> Option<usize> {
+        match self {
+            Pace::Watch => Some(Self::WATCH_STEPS_PER_SECOND),
+            Pace::Fast => Some(Self::FAST_STEPS_PER_SECOND),
+            Pace::Fastest => None,
+        }
+    }
+}
 
 /// Linear model or ReLU network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,9 +241,11 @@ pub fn compare(trained: f64, start: f64, construction: Option<f64>) -> Compariso
 pub struct Run {
     params: Params,
     trainer: Trainer,
-    test: crate::linalg::Matrix,
+    test: Matrix,
     /// Reference errors.
     pub references: References,
+    /// The probe inputs of the outputs figure, with the target's and the construction's outputs.
+    pub probes: Probes,
     /// Steps the pretraining took (0 for a random frozen model).
     pub pretrain_steps: usize,
     /// MSE of the trained model on the test inputs, once the run has finished or diverged.
@@ -209,7 +263,10 @@ impl Run {
     pub fn with_models(params: &Params, target: Fnn, frozen: Fnn, pretrain_steps: usize) -> Self {
         let activation = params.activation();
         let test = models::gaussian_inputs(&mut rng::stream(params.seed, rng::streams::TEST), params.width, TEST_SIZE);
-        let references = references(params, &target, &frozen, &test);
+        let inputs = Probes::inputs_from(&test);
+        let (references, construction_outputs) = references(params, &target, &frozen, &test, &inputs);
+        let probes =
+            Probes { target: train::forward(&target, &inputs, activation), inputs, construction: construction_outputs };
         let config = TrainConfig {
             trainable: Trainable::Lora {
                 rank: params.rank,
@@ -221,7 +278,7 @@ impl Run {
             lora_init_std: 0.25,
         };
         let trainer = Trainer::new(target, frozen, config, rng::stream(params.seed, rng::streams::TRAINING));
-        Run { params: params.clone(), trainer, test, references, pretrain_steps, final_test_mse: None }
+        Run { params: params.clone(), trainer, test, references, probes, pretrain_steps, final_test_mse: None }
     }
 
     /// Whether the run has taken all its steps or diverged.
@@ -256,6 +313,12 @@ impl Run {
     /// Whether the run diverged.
     pub fn diverged(&self) -> bool {
         self.trainer.diverged()
+    }
+
+    /// The adapted model's outputs on the probe inputs as it computes now (frozen weights plus
+    /// A_l B_lᵀ and the trained biases; before the first step A = 0, so the frozen model's).
+    pub fn trained_outputs(&self) -> Matrix {
+        train::forward(&self.trainer.effective(), &self.probes.inputs, self.params.activation())
     }
 
     /// The finished run's verdict (`None` while it runs or once it has stopped on divergence).
@@ -324,7 +387,14 @@ pub fn recent_mean(losses: &[f64]) -> Option<f64> {
     (!tail.is_empty()).then(|| tail.iter().sum::<f64>() / tail.len() as f64)
 }
 
-fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg::Matrix) -> References {
+/// The reference errors, and the construction's outputs on the probe inputs when it can be used.
+fn references(
+    params: &Params,
+    target: &Fnn,
+    frozen: &Fnn,
+    test: &Matrix,
+    probes: &Matrix,
+) -> (References, Option<Matrix>) {
     let activation = params.activation();
     let start = fnn::mse(&train::forward(frozen, test, activation), &train::forward(target, test, activation));
     match params.model {
@@ -337,12 +407,12 @@ fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg:
             let built = discrepancy.as_ref().map(|d| {
                 crate::lora::linear::construct(&target.weights[0], &frozen.weights, d, &vec![params.rank; params.depth])
             });
-            let (construction, construction_failure) = match built {
-                Some(Ok(c)) => (Some(c.gaussian_mse()), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (None, Some("the singular value decomposition of E did not converge".to_owned())),
+            let (construction, construction_failure, outputs) = match built {
+                Some(Ok(c)) => (Some(c.gaussian_mse()), None, Some(&c.adapted_product * probes)),
+                Some(Err(e)) => (None, Some(e.to_string()), None),
+                None => (None, Some("the singular value decomposition of E did not converge".to_owned()), None),
             };
-            References { construction, construction_failure, closed_form: optimum, start }
+            (References { construction, construction_failure, closed_form: optimum, start }, outputs)
         }
         ModelKind::Relu => {
             // The ReLU lesson's construction on the same models, calibration batch and test inputs.
@@ -351,16 +421,20 @@ fn references(params: &Params, target: &Fnn, frozen: &Fnn, test: &crate::linalg:
                 params.width,
                 crate::lessons::lora_fnn::CALIBRATION_SIZE,
             );
-            let (construction, construction_failure) =
+            let (construction, construction_failure, outputs) =
                 match fnn::construct(target, frozen, params.rank, &calibration, true) {
-                    Ok(c) => (Some(fnn::mse(&c.adapted.forward(test, true), &target.forward(test, true))), None),
-                    Err(e) => (None, Some(e.to_string())),
+                    Ok(c) => (
+                        Some(fnn::mse(&c.adapted.forward(test, true), &target.forward(test, true))),
+                        None,
+                        Some(c.adapted.forward(probes, true)),
+                    ),
+                    Err(e) => (None, Some(e.to_string()), None),
                 };
             let closed_form = (params.target_depth == 1)
                 .then(|| Discrepancy::new(&target.weights[0], &frozen.weights).ok())
                 .flatten()
                 .map(|d| fnn::single_layer_bound(d.singular_values(), params.rank, params.depth));
-            References { construction, construction_failure, closed_form, start }
+            (References { construction, construction_failure, closed_form, start }, outputs)
         }
     }
 }

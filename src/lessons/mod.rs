@@ -20,5 +20,6 @@ pub mod paper_figures;
 pub mod paper_presets;
 pub mod prior_text;
 pub mod rank_slots;
+pub mod training_probes;
 
 pub use input::InputError;

@@ -4,10 +4,11 @@
 //! one-call `Run::new` would have made.
 
 use crate::lessons::format::number;
-use crate::lessons::lora_training::{self, recent_mean, Comparison, Params, Run};
+use crate::lessons::lora_training::{self, recent_mean, Comparison, Pace, Params, Run, STEPS_PER_UNIT};
+use crate::lessons::training_probes::{self, PROBES};
 use crate::lora::fnn::Fnn;
 use crate::lora::train::Pretraining;
-use crate::plots::{lora_networks, FigureSet};
+use crate::plots::{lora_training as figures, FigureSet};
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 
@@ -69,7 +70,7 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
     let report = report(
         run.live_check(),
         status,
-        vec![("loss", summary)],
+        vec![("loss", summary), ("outputs", outputs_summary(run, params))],
         vec![
             Number::of("train-steps-taken", Some(run.steps() as f64)),
             Number::of("train-loss", recent_mean(run.losses())),
@@ -79,7 +80,42 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
             Number::of("train-closed-form", run.references.closed_form),
         ],
     );
-    (report, lora_networks::training_figures(run, params))
+    (report, figures::training_figures(run, params))
+}
+
+/// The outputs figure's summary: how far each adapted model's outputs on the probe inputs lie
+/// from the target's, as a mean squared difference (the test MSE's measure, on the probes).
+fn outputs_summary(run: &Run, params: &Params) -> String {
+    let (trained, construction) = figures::adapted_outputs(run);
+    let target = &run.probes.target;
+    let gap = |m: &crate::linalg::Matrix| {
+        training_probes::mean_squared_difference(&training_probes::pairs(target, m))
+            .map_or_else(|| "—".to_owned(), number)
+    };
+    let trained = match &trained {
+        Some(m) => format!("{} for the trained adapters after {} steps", gap(m), run.steps()),
+        None => "the run diverged, so its outputs are not drawn".to_owned(),
+    };
+    let construction = match construction {
+        Some(m) => format!("{} for the construction", gap(m)),
+        None => "the construction cannot be used at this rank".to_owned(),
+    };
+    format!(
+        "Outputs on {} probe inputs, D = {} coordinates each; mean squared difference from the target's: {trained}; {construction}.",
+        PROBES.min(target.ncols()),
+        params.width
+    )
+}
+
+/// The most units of background work a second that `pace` allows now (`None`: no limit). Only
+/// the training run is paced: a frozen model's pretraining, which precedes it, runs at full speed.
+pub fn pace(cache: &Option<Cache>, params: &Params, pace: Pace) -> Option<f64> {
+    let pretraining = match cache {
+        Some(c) if c.key == *params => matches!(c.value, Stage::Pretraining(_)),
+        _ => params.pretrained,
+    };
+    let steps = pace.steps_per_second().filter(|_| !pretraining)?;
+    Some(steps as f64 / STEPS_PER_UNIT as f64)
 }
 
 /// What the page shows while the frozen model is pretrained (`steps` Adam steps taken).
@@ -91,7 +127,10 @@ fn pending(steps: usize) -> (Report, FigureSet) {
     let report = report(
         check,
         Status::Approximate,
-        vec![("loss", "The frozen model is being pretrained; the training curve follows.".to_owned())],
+        vec![
+            ("loss", "The frozen model is being pretrained; the training curve follows.".to_owned()),
+            ("outputs", "The frozen model is being pretrained; the adapted model's outputs follow.".to_owned()),
+        ],
         ["train-steps-taken", "train-loss", "train-test", "train-start", "train-construction", "train-closed-form"]
             .into_iter()
             .map(|id| Number::of(id, None))

@@ -213,6 +213,18 @@ impl Lab {
         }
     }
 
+    /// The most units of background work a second the current view's pace allows (`None`: as
+    /// fast as it can be done). Only the training lesson has a pace; a unit there is ten steps,
+    /// and the steps are the same whatever the pace.
+    pub fn pace(&self) -> Option<f64> {
+        match self.state.view {
+            View::LoraTraining => {
+                lora_training::pace(&self.training, &self.state.lora_training, self.state.training_pace)
+            }
+            _ => None,
+        }
+    }
+
     /// What the progress bar says about `progress` of the current view's background work.
     pub fn progress_text(&self, progress: Progress) -> String {
         let Progress { done, total, .. } = progress;

@@ -21,6 +21,8 @@ pub enum Mark {
     Dashed,
     /// Hollow circles, no line.
     Circles,
+    /// Hollow squares, no line.
+    Squares,
     /// Solid line with filled squares.
     LineSquares,
     /// Solid line with hollow circles.
@@ -273,7 +275,7 @@ fn occupied_pixels<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From 
     for series in &figure.series {
         let points: Vec<(i32, i32)> =
             series.points.iter().filter(|p| p.1.is_finite()).map(|&(x, y)| pixel(x, to_axis(y))).collect();
-        let joined = !matches!(series.mark, Mark::Circles);
+        let joined = !matches!(series.mark, Mark::Circles | Mark::Squares);
         for (i, &p) in points.iter().enumerate() {
             occupied.push(p);
             if joined && i > 0 {
@@ -450,13 +452,21 @@ where
                 chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
                 chart.draw_series(points.into_iter().map(|p| Circle::new(p, marker_size, color.stroke_width(width))))
             }
-            Mark::LineSquares => {
-                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(width))).map_err(plot_error)?;
+            Mark::LineSquares | Mark::Squares => {
+                // Filled squares on a line, or hollow squares alone (one drawing path for both).
+                let style = if series.mark == Mark::Squares {
+                    color.stroke_width(width)
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(points.clone(), color.stroke_width(width)))
+                        .map_err(plot_error)?;
+                    color.filled()
+                };
                 let half = theme.offset(3.5);
                 chart.draw_series(
-                    points.into_iter().map(move |p| {
-                        EmptyElement::at(p) + Rectangle::new([(-half, -half), (half, half)], color.filled())
-                    }),
+                    points
+                        .into_iter()
+                        .map(move |p| EmptyElement::at(p) + Rectangle::new([(-half, -half), (half, half)], style)),
                 )
             }
         }
@@ -482,5 +492,6 @@ fn swatch(mark: Mark, color: RGBColor) -> Swatch {
         Mark::Dashed | Mark::ThinDashed => Swatch::Dashed(color),
         Mark::Circles | Mark::LineCircles => Swatch::Circle(color),
         Mark::LineSquares => Swatch::Square(color),
+        Mark::Squares => Swatch::HollowSquare(color),
     }
 }

@@ -40,7 +40,7 @@ pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
         out.push(Point { figure: key, series, legend, x, y });
     };
     match figure {
-        Figure::Curve(curve) => {
+        Figure::Curve(curve) | Figure::Scatter(super::figure::Scatter { curve, .. }) => {
             let value = |x: f64| curve.x_axis.value(x);
             for series in &curve.series {
                 for &(x, y) in &series.points {
@@ -106,6 +106,7 @@ pub fn csv_field(text: &str) -> String {
 pub fn table(figure: &Figure) -> DataTable {
     match figure {
         Figure::Curve(curve) => curve_table(curve),
+        Figure::Scatter(scatter) => scatter.table.clone(),
         Figure::Spectrum(data) => DataTable {
             columns: vec!["i".into(), "σᵢ(E)²".into(), "absorbed by the adapters".into()],
             rows: data

@@ -24,6 +24,18 @@ pub enum Figure {
     Bars(super::icl_prompt::WeightBars),
     /// Skills' functions in weight space.
     WeightSpace(super::icl_prompt::WeightSpace),
+    /// Points of one quantity against another (drawn as a curve figure without lines).
+    Scatter(Scatter),
+}
+
+/// A scatter plot: a curve figure whose series are clouds of points that share no x values, so
+/// its "Show data" table is given with it (one row per point) rather than gathered by x.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scatter {
+    /// The points, series by series, as a curve figure draws them.
+    pub curve: CurveFigure,
+    /// The readable table of the same points.
+    pub table: DataTable,
 }
 
 impl Figure {
@@ -31,7 +43,7 @@ impl Figure {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Figure::Spectrum(_) | Figure::Curve(_) | Figure::Bars(_) => (760, 380),
-            Figure::WeightSpace(_) => (760, 520),
+            Figure::WeightSpace(_) | Figure::Scatter(_) => (760, 520),
             Figure::Heatmaps(h) => (760, 250 * h.rows.len().max(1) as u32),
         }
     }
@@ -45,7 +57,9 @@ impl Figure {
         let mut readouts = Readouts::default();
         match self {
             Figure::Spectrum(data) => spectrum::draw(area, data, theme, &mut readouts),
-            Figure::Curve(data) => curves::draw(area, data, theme, &mut readouts),
+            Figure::Curve(data) | Figure::Scatter(Scatter { curve: data, .. }) => {
+                curves::draw(area, data, theme, &mut readouts)
+            }
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme, &mut readouts),
             Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme, &mut readouts),
             Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme, &mut readouts),

@@ -13,6 +13,7 @@ pub mod icl_prompt;
 pub mod legend;
 pub mod lora_linear;
 pub mod lora_networks;
+pub mod lora_training;
 pub mod readout;
 pub mod rich;
 pub mod spectrum;

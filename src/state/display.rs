@@ -24,7 +24,7 @@ impl View {
         match self {
             View::LoraLinear => &["spectrum", "error", "heatmaps"],
             View::LoraFnn | View::LoraTransformer => &["error"],
-            View::LoraTraining => &["loss"],
+            View::LoraTraining => &["loss", "outputs"],
             View::Paper => &["panel-1", "panel-2"],
             View::IclPrompt => &["weights", "functions"],
             View::IclRisk => &["risk", "weights"],

@@ -344,6 +344,18 @@ pub(super) static FIELDS: &[Field] = &[
         read: |s| Value::Integer(s.lora_training.seed as i64),
         write: |s, v| s.lora_training.seed = u64::try_from(integer(v)).unwrap_or(0),
     },
+    Field {
+        key: "pace",
+        label: "pace",
+        view: View::LoraTraining,
+        spec: Spec::Choice { options: &lora_training::Pace::KEYS },
+        read: |s| Value::Choice(s.training_pace.key()),
+        write: |s, v| {
+            if let Value::Choice(key) = v {
+                s.training_pace = lora_training::Pace::from_key(key);
+            }
+        },
+    },
     // The paper's figures.
     Field {
         key: "fig",

@@ -96,6 +96,8 @@ pub struct State {
     pub lora_transformer: lora_transformer::Params,
     /// Parameters of the training lesson.
     pub lora_training: lora_training::Params,
+    /// How fast the page plays the training lesson's run (changes no number).
+    pub training_pace: lora_training::Pace,
     /// The paper-figure preset shown.
     pub paper: Preset,
     /// Parameters of the ICL risk lesson.
@@ -119,6 +121,7 @@ impl Default for State {
             lora_fnn: lora_fnn::Params::default(),
             lora_transformer: lora_transformer::Params::default(),
             lora_training: lora_training::Params::default(),
+            training_pace: lora_training::Pace::default(),
             paper: Preset::Figure1,
             icl_risk: icl_lesson::Params::default(),
             icl_risk_log_axis: false,

@@ -86,6 +86,12 @@ impl Lab {
         to_js(&self.inner.advance(units))
     }
 
+    /// The most units of background work a second the current view's pace allows, or 0 for no
+    /// limit (see `pages::Lab::pace`).
+    pub fn pace(&self) -> f64 {
+        self.inner.pace().unwrap_or(0.0)
+    }
+
     /// What the progress bar says when `done` of `total` units of background work are done
     /// ("pretraining the frozen model: Adam step …", "trials done: …").
     pub fn progress_text(&self, done: usize, total: usize) -> String {

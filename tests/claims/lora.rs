@@ -418,7 +418,7 @@ fn lora_fnn_claims() {
 /// only when T is above the frozen model's error before training or the run stopped; no
 /// comparison with an unusable construction; a diverged run is a failed verdict.
 fn lora_training(shown: &Shown) -> Result<Vec<&'static str>, String> {
-    let mut checked = Vec::new();
+    let mut checked = training_outputs(shown)?;
     let check = &shown.report.check;
     let status = shown.report.status;
     if check.contains("diverged") {
@@ -467,6 +467,63 @@ fn lora_training(shown: &Shown) -> Result<Vec<&'static str>, String> {
     Ok(checked)
 }
 
+/// The outputs figure's summary: "Outputs on P probe inputs, D = d coordinates each" only when
+/// each plotted series has P·d points; each mean squared difference it quotes is the mean of
+/// (y − x)² over that series' plotted points, and the steps it names are the steps taken.
+fn training_outputs(shown: &Shown) -> Result<Vec<&'static str>, String> {
+    let Some((_, text)) = shown.report.summaries.iter().find(|(k, _)| *k == "outputs") else {
+        return Err("no summary of the outputs figure".into());
+    };
+    let mean_square = |series: &str| {
+        shown.series("outputs", series).map(|points| {
+            let sum: f64 = points.iter().map(|(x, y)| (y - x) * (y - x)).sum();
+            (sum / points.len() as f64, points.len())
+        })
+    };
+    let probes = number_after(text, "Outputs on ").ok_or("the summary names no probe count")?;
+    let width = number_after(text, "D = ").ok_or("the summary names no width")?;
+    let mut checked = Vec::new();
+    let quoted = [
+        (
+            "trained_outputs",
+            number_after(text, "from the target's: ").filter(|_| text.contains("trained adapters after")),
+        ),
+        (
+            "construction_outputs",
+            text.split("; ").find(|part| part.contains("for the construction")).and_then(|part| number_after(part, "")),
+        ),
+    ];
+    for (series, value) in quoted {
+        match (mean_square(series), value) {
+            (Some((truth, count)), Some(said)) => {
+                if !same_shown(said, truth) {
+                    return Err(format!("the summary quotes {said} for {series}, its plotted points give {truth}"));
+                }
+                if count as f64 != probes * width {
+                    return Err(format!("{series} plots {count} points, the summary says {probes} × {width}"));
+                }
+                checked.push("training outputs: quoted mean squared differences are the plotted ones");
+            }
+            (None, None) => {}
+            (plotted, said) => {
+                return Err(format!("{series}: plotted {plotted:?} but the summary says {said:?}: {text}"))
+            }
+        }
+    }
+    if text.contains("trained adapters after") {
+        let steps = number_after(text, "trained adapters after ");
+        if steps != shown.number("train-steps-taken") {
+            return Err(format!(
+                "the summary names {steps:?} steps, the run took {:?}",
+                shown.number("train-steps-taken")
+            ));
+        }
+    } else if !shown.report.check.contains("diverged") {
+        return Err(format!("the trained adapters' outputs are missing from a run that did not diverge: {text}"));
+    }
+    Ok(checked)
+}
+
 #[test]
 fn lora_training_claims() {
     // Random states train at most 600 steps at width up to 16 (the corners reach 5,000 steps and width 32).
@@ -478,6 +535,7 @@ fn lora_training_claims() {
         &[
             "training: 'diverged' only above the starting error or on a stopped run",
             "training: the factor-2 comparison matches the numbers",
+            "training outputs: quoted mean squared differences are the plotted ones",
         ],
     );
 }
