@@ -175,7 +175,17 @@ fn curve_table(curve: &CurveFigure) -> DataTable {
     xs.sort_by(f64::total_cmp);
     xs.dedup();
     let mut columns = vec![curve.x_label.clone()];
-    columns.extend(curve.series.iter().map(|s| s.label.clone()));
+    // A series without a legend entry of its own (the ±2 SE lines) is named after the series
+    // it belongs to, the last one named before it.
+    let mut named = String::new();
+    for series in &curve.series {
+        if series.label.is_empty() {
+            columns.push(unnamed_heading(&named, series.key));
+        } else {
+            named.clone_from(&series.label);
+            columns.push(series.label.clone());
+        }
+    }
     let rows = xs
         .iter()
         .map(|&x| {
@@ -191,4 +201,18 @@ fn curve_table(curve: &CurveFigure) -> DataTable {
         .collect();
     let notes = curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
     DataTable { columns, rows, notes }
+}
+
+/// The heading of a series that has no legend entry: what it is, after the series it belongs to.
+fn unnamed_heading(belongs_to: &str, key: &str) -> String {
+    let what = match key {
+        "risk_minus_2se" => "mean − 2 standard errors".to_owned(),
+        "risk_plus_2se" => "mean + 2 standard errors".to_owned(),
+        other => other.replace('_', " "),
+    };
+    if belongs_to.is_empty() {
+        what
+    } else {
+        format!("{belongs_to}: {what}")
+    }
 }
