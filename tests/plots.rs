@@ -46,10 +46,11 @@ fn error_curve_has_one_measured_point_per_rank_and_the_threshold() {
 fn heatmaps_show_every_adapter_with_its_rank() {
     let f = figures(&Params { width: 6, depth: 3, rank: 1, ..Params::default() });
     let svg = f.svg(&["heatmaps"], &Theme::default()).unwrap();
-    for title in
-        ["W̄ (target)", "ΠW_l (frozen)", "Π(W_l+ΔW_l) (adapted)", "ΔW₁ (rank 1)", "ΔW₂ (rank 1)", "ΔW₃ (rank 1)"]
+    // Subscripts are drawn as runs of their own: the texts read in order spell the titles.
+    let shown = svg_texts(&svg).concat();
+    for title in ["W̄ (target)", "ΠWl (frozen)", "Π(Wl+ΔWl) (adapted)", "ΔW₁ (rank 1)", "ΔW₂ (rank 1)", "ΔW₃ (rank 1)"]
     {
-        assert!(svg.contains(title), "{title}");
+        assert!(shown.contains(title), "{title} in {shown}");
     }
     // 3 model tiles + 3 adapters of 36 cells each, plus the two 64-step colour bars.
     assert!(svg.matches("<rect").count() >= 6 * 36 + 2 * 64);
@@ -63,4 +64,44 @@ fn hidpi_scale_enlarges_type() {
     let size =
         |svg: &str| svg.split("font-size=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().parse::<f64>().unwrap();
     assert!((size(&large) / size(&normal) - 2.0).abs() < 0.05);
+}
+
+/// The contents of an SVG's `<text>` elements, in order, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.trim_matches('\n').to_owned()))
+        .collect()
+}
+
+#[test]
+fn no_figure_shows_markup_or_mixed_tick_formats() {
+    use adaptlab::pages::Lab;
+    let mut checked = 0;
+    for state in [
+        "#v=1&view=lora-linear&R=7",
+        "#v=1&view=lora-fnn",
+        "#v=1&view=lora-transformer",
+        "#v=1&view=lora-training&steps=300",
+        "#v=1&view=icl-prompt&k=8",
+        "#v=1&view=icl-risk&trials=200",
+        "#v=1&view=icl-paper&fig=6",
+        "#v=1&view=icl-paper&fig=4",
+    ] {
+        let mut lab = Lab::new();
+        lab.load(state);
+        lab.compute_all().expect("computes");
+        for key in lab.figures().keys() {
+            let svg = lab.figures().svg(&[key], &Theme::default()).expect("draws");
+            for text in svg_texts(&svg) {
+                checked += 1;
+                // Sub- and superscripts are drawn, never written as TeX.
+                assert!(!text.contains(['_', '{', '}', '^']), "{state} {key}: '{text}' shows markup");
+                // One tick format per axis: a power of ten is a tick written 10⁻⁶, never 1e-6.
+                let computer = text.strip_prefix("1e").is_some_and(|e| e.parse::<i32>().is_ok());
+                assert!(!computer, "{state} {key}: tick '{text}'");
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} texts were checked");
 }

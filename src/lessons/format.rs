@@ -50,6 +50,18 @@ pub fn subscript(n: usize) -> String {
     n.to_string().chars().map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c)).collect()
 }
 
+/// Unicode superscript digits (and minus sign) for an exponent: 10⁻⁶, 2¹⁶.
+pub fn superscript(n: i64) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let digits: String =
+        n.unsigned_abs().to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| DIGITS[d as usize]).collect();
+    if n < 0 {
+        format!("⁻{digits}")
+    } else {
+        digits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +77,13 @@ mod tests {
         assert_eq!(number(-2.5e7), "-25000000");
         assert_eq!(number(-2.5e9), "-2.5e9");
         assert_eq!(number(50_000.0), "50000");
+    }
+
+    #[test]
+    fn exponents_are_superscripts() {
+        assert_eq!(superscript(-16), "⁻¹⁶");
+        assert_eq!(superscript(0), "⁰");
+        assert_eq!(superscript(12), "¹²");
     }
 
     #[test]

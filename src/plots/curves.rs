@@ -7,7 +7,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::legend::{self, Corner, Swatch};
+use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
+use crate::lessons::format::{number, superscript};
 
 /// How a series is drawn (the redundant, colour-independent encoding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +151,7 @@ pub fn draw<DB: DrawingBackend>(
     area.fill(&theme.background()).map_err(plot_error)?;
     // The title is drawn first, so that building the chart below draws nothing: it can be built
     // again with more room at the top when the legend finds no free corner.
-    let body = area.titled(&figure.title, theme.title()).map_err(plot_error)?;
+    let body = rich::titled(area, &figure.title, theme)?;
     let (floor, top) = figure.y_range();
     let log = figure.log_y;
     // Where a value sits on the axis (values below the log axis's floor are drawn on it).
@@ -180,20 +182,25 @@ pub fn draw<DB: DrawingBackend>(
             legend::corner_origin(Corner::UpperRight, legend.size, plot_size(&chart), theme)
         }
     };
+    let plot_width = f64::from(plot_size(&chart).0) / theme.scale;
     let mut mesh = chart.configure_mesh();
-    style_mesh(&mut mesh, figure, theme);
+    style_mesh(&mut mesh, figure, theme, plot_width);
+    // One label format per axis. A log axis over two decades or more is labelled at whole powers
+    // of ten only, as 10⁻⁶ (at most ten labels: steps of 1 or 2); a shorter one with every label
+    // as the value itself (four digits).
+    let decades = to_axis(top) - to_axis(floor);
+    let powers = log && decades >= 2.0;
     if log {
-        // At most ten labels, at whole powers of ten from two decades on (steps of 1 or 2).
-        let decades = to_axis(top) - to_axis(floor);
         mesh.y_labels((decades.ceil() as usize + 1).clamp(3, 10));
     }
-    // A log axis's labels: 1e-6 at a whole power of ten, else the value itself (four digits).
-    let label = |v: &f64| match (log, (v - v.round()).abs() < 1e-9) {
-        (true, true) => format!("1e{}", v.round() as i64),
-        (true, false) => crate::lessons::format::number(10f64.powf(*v)),
-        (false, _) => crate::lessons::format::number(*v),
+    let label = |v: &f64| match (log, powers, (v - v.round()).abs() < 1e-9) {
+        (true, true, true) => format!("10{}", superscript(v.round() as i64)),
+        (true, true, false) => String::new(),
+        (true, false, _) => number(10f64.powf(*v)),
+        (false, _, _) => number(*v),
     };
     mesh.y_label_formatter(&label).draw().map_err(plot_error)?;
+    rich::axis_labels(&body, chart.plotting_area().get_pixel_range(), &figure.x_label, &figure.y_label, theme)?;
     draw_content(&mut chart, figure, theme, floor, to_axis)?;
     legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)
 }
@@ -239,72 +246,107 @@ fn occupied_pixels<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From 
         }
     }
     let (bottom, top) = (to_axis(floor), to_axis(figure.y_range().1));
-    let font = theme.text(12.0);
     for marker in &figure.markers {
         segment(pixel(marker.x, bottom), pixel(marker.x, top), &mut occupied);
         // The label's box beside the line's top (drawn by `draw_content`), on either side.
-        let (w, h) = body.estimate_text_size(&marker.label, &font).unwrap_or((0, 0));
+        let (w, h) = rich::size(body, &marker.label, rich::Font::of(12.0), theme);
         let (lx, ly) = pixel(marker.x, top);
-        for dx in (-(w as i32)..=w as i32).step_by(step as usize) {
-            for dy in (0..=h as i32).step_by(step as usize) {
+        for dx in (-w..=w).step_by(step as usize) {
+            for dy in (0..=h).step_by(step as usize) {
                 occupied.push((lx + dx, ly + dy));
+            }
+        }
+    }
+    // The note on values drawn on a log axis's floor, right-aligned just above the bottom axis.
+    if figure.log_y && figure.finite_ys().any(|y| y < floor) {
+        let (x0, x1) = figure.x_range;
+        let (w, h) = rich::size(body, FLOOR_NOTE, rich::Font::of(11.0), theme);
+        let (rx, by) = pixel(x1 - (x1 - x0) * 0.01, bottom + 0.03 * (top - bottom));
+        for dx in (0..=w).step_by(step as usize) {
+            for dy in (0..=h).step_by(step as usize) {
+                occupied.push((rx - dx, by - dy));
             }
         }
     }
     occupied
 }
 
+/// Said on a log axis whose smallest values are drawn on its floor.
+const FLOOR_NOTE: &str = "values on the bottom axis: zero to machine precision";
+
 /// The legend's entries: every series with a label, with its swatch.
 fn legend_entries(figure: &CurveFigure) -> Vec<(String, Swatch)> {
     figure.series.iter().filter(|s| !s.label.is_empty()).map(|s| (s.label.clone(), swatch(s.mark, s.color))).collect()
+}
+
+/// Whether an axis position is a whole number (the integer axes label only those).
+fn whole(x: f64) -> bool {
+    (x - x.round()).abs() < 1e-6
 }
 
 fn style_mesh<DB: DrawingBackend, X, Y>(
     mesh: &mut plotters::chart::MeshStyle<'_, '_, X, Y, DB>,
     figure: &CurveFigure,
     theme: &Theme,
+    plot_width: f64,
 ) where
     X: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
     Y: plotters::coord::ranged1d::Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
     let span = figure.x_range.1 - figure.x_range.0;
+    // Tick labels are thinned to the room they have: one per 40 CSS pixels at most (a phone's
+    // plot gets a label every few ticks rather than labels running into each other).
+    let room = ((plot_width / 40.0).floor() as usize).max(2);
+    let ticks = |wanted: usize| wanted.min(room);
     mesh.light_line_style(TRANSPARENT)
         .bold_line_style(theme.grid())
         .axis_style(theme.foreground())
-        .x_desc(figure.x_label.as_str())
-        .y_desc(figure.y_label.as_str())
-        .label_style(theme.text(12.0))
-        .axis_desc_style(theme.text(13.0));
+        .label_style(theme.text(12.0));
     match figure.x_axis {
         XAxis::Integer => {
-            mesh.x_labels((span.round() as usize + 1).min(17)).x_label_formatter(&|x| format!("{}", x.round() as i64));
+            mesh.x_labels(ticks((span.round() as usize + 1).min(17))).x_label_formatter(&|x| {
+                if whole(*x) {
+                    format!("{}", x.round() as i64)
+                } else {
+                    String::new()
+                }
+            });
         }
         XAxis::Decimal => {
-            mesh.x_labels(8).x_label_formatter(&|x| crate::lessons::format::number(*x));
+            mesh.x_labels(ticks(8)).x_label_formatter(&|x| number(*x));
         }
         XAxis::PowersOfTwo => {
-            // Label every other power when there are many, as k = 1, 4, 16, … (0 stays 0).
-            mesh.x_labels((span.round() as usize + 1).min(18)).x_label_formatter(&|x| {
-                let p = x.round() as i64;
-                if p <= 0 {
-                    "0".to_owned()
-                } else if p > 12 {
-                    format!("2^{}", p - 1)
-                } else {
-                    format!("{}", 1i64 << (p - 1))
-                }
-            });
+            // k = 0, 1, 2, 4, …; an axis reaching past 2¹² writes every k ≥ 1 as a power of two.
+            mesh.x_labels(ticks((span.round() as usize + 1).min(18)));
+            if figure.x_range.1 > 13.0 {
+                mesh.x_label_formatter(&|x| match x.round() as i64 {
+                    _ if !whole(*x) => String::new(),
+                    p if p <= 0 => "0".to_owned(),
+                    p => format!("2{}", superscript(p - 1)),
+                });
+            } else {
+                mesh.x_label_formatter(&|x| match x.round() as i64 {
+                    _ if !whole(*x) => String::new(),
+                    p if p <= 0 => "0".to_owned(),
+                    p => format!("{}", 1i64 << (p - 1)),
+                });
+            }
         }
         XAxis::PowersOfTwoMinusOne => {
-            // Tick j is k = 2^j − 1: 0, 1, 3, 7, 15, …
-            mesh.x_labels((span.round() as usize + 1).min(18)).x_label_formatter(&|x| {
-                let j = x.round().max(0.0) as i64;
-                if j > 12 {
-                    format!("2^{j}−1")
-                } else {
-                    format!("{}", (1i64 << j) - 1)
-                }
-            });
+            // Tick j is k = 2^j − 1: 0, 1, 3, 7, 15, …; past 2¹² all written 2ʲ−1.
+            mesh.x_labels(ticks((span.round() as usize + 1).min(18)));
+            if figure.x_range.1 > 12.0 {
+                mesh.x_label_formatter(&|x| match x.round().max(0.0) as i64 {
+                    _ if !whole(*x) => String::new(),
+                    0 => "0".to_owned(),
+                    j => format!("2{}−1", superscript(j)),
+                });
+            } else {
+                mesh.x_label_formatter(&|x| match x.round().max(0.0) as i64 {
+                    _ if !whole(*x) => String::new(),
+                    j => format!("{}", (1i64 << j) - 1),
+                });
+            }
         }
     }
 }
@@ -337,10 +379,13 @@ where
         let right = marker.x < x0 + 0.7 * (x1 - x0);
         let offset = (x1 - x0) * 0.008;
         let (x, h) = if right { (marker.x + offset, HPos::Left) } else { (marker.x - offset, HPos::Right) };
-        let anchor = Pos::new(h, if marker.threshold { VPos::Top } else { VPos::Center });
-        chart
-            .draw_series(std::iter::once(Text::new(marker.label.clone(), (x, label_y), theme.text(12.0).pos(anchor))))
-            .map_err(plot_error)?;
+        // A threshold's label hangs from the top of its line; the current setting's sits at mid-height.
+        let font = rich::Font::of(12.0);
+        let area = chart.plotting_area().strip_coord_spec();
+        let (base_x, base_y) = area.get_base_pixel();
+        let (px, py) = chart.as_coord_spec().translate(&(x, label_y));
+        let drop = if marker.threshold { rich::size(&area, &marker.label, font, theme).1 / 2 } else { 0 };
+        rich::draw(&area, &marker.label, (px - base_x, py - base_y + drop), h, font, theme)?;
     }
     for series in &figure.series {
         let points: Vec<(f64, f64)> =
@@ -385,7 +430,7 @@ where
     if below_floor {
         chart
             .draw_series(std::iter::once(Text::new(
-                "values on the bottom axis: zero to machine precision",
+                FLOOR_NOTE,
                 (x1 - (x1 - x0) * 0.01, bottom + 0.03 * (top - bottom)),
                 theme.text(11.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
             )))

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::rich;
 use super::style::{diverging, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
 use crate::linalg::Matrix;
@@ -80,12 +81,7 @@ fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, th
             if row.shared_scale { shared_limit } else { largest_magnitude(&tile.matrix).max(f64::MIN_POSITIVE) };
         let x0 = gap + i as i32 * (side + gap);
         let y0 = title_height;
-        area.draw(&Text::new(
-            tile.title.clone(),
-            (x0 + side / 2, y0 / 2),
-            theme.text(13.0).pos(Pos::new(HPos::Center, VPos::Center)),
-        ))
-        .map_err(plot_error)?;
+        rich::draw(area, &tile.title, (x0 + side / 2, y0 / 2), HPos::Center, rich::Font::of(13.0), theme)?;
         draw_matrix(area, &tile.matrix, (x0, y0), side, limit)?;
         area.draw(&Rectangle::new([(x0, y0), (x0 + side, y0 + side)], theme.grid().stroke_width(1)))
             .map_err(plot_error)?;

@@ -90,7 +90,7 @@ pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks) -> FigureSet {
     if run.setup().with_bound {
         series.push(Series {
             key: "upper_bound",
-            label: "upper bound E[‖x‖² Σπ̃_β‖w_β − w*‖² / λ_min(I+δ_w S)²]".into(),
+            label: "upper bound E[‖x‖² Σπ̃_β‖w_β − w*‖² / λ_{min}(I+δ_w S)²]".into(),
             points: line(&|p| p.bound.mean()),
             color: okabe_ito::GREEN,
             mark: Mark::Dashed,

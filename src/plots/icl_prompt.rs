@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::{Figure, FigureSet};
+use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::icl_prompt::Step;
 
@@ -174,13 +175,8 @@ pub fn draw_bars<DB: DrawingBackend>(
             )))
             .map_err(plot_error)?;
     }
-    chart
-        .draw_series(std::iter::once(Text::new(
-            "hollow: prior π_β   filled: posterior π̃_β",
-            (m as f64 + 0.45, 1.03),
-            theme.text(12.0).pos(Pos::new(HPos::Right, VPos::Top)),
-        )))
-        .map_err(plot_error)?;
+    let key = "hollow: prior π_β   filled: posterior π̃_β";
+    rich::draw_in_chart(&chart, key, (m as f64 + 0.45, 1.03), (HPos::Right, VPos::Top), rich::Font::of(12.0), theme)?;
     Ok(())
 }
 
@@ -202,8 +198,15 @@ pub fn draw_space<DB: DrawingBackend>(
     let extent = frame.y.1;
     let aspect = frame.x.1 / extent;
     let margin = theme.px(SPACE_MARGIN);
-    area.draw_text(title, &theme.title().pos(Pos::new(HPos::Center, VPos::Top)), (width as i32 / 2, margin as i32))
-        .map_err(plot_error)?;
+    let title_height = rich::size(area, title, rich::Font::bold(16.0), theme).1;
+    rich::draw(
+        area,
+        title,
+        (width as i32 / 2, margin as i32 + title_height / 2),
+        HPos::Center,
+        rich::Font::bold(16.0),
+        theme,
+    )?;
     let mut chart = ChartBuilder::on(area)
         .margin(margin)
         .margin_top(margin + theme.px(SPACE_TITLE))
@@ -258,12 +261,8 @@ pub fn draw_space<DB: DrawingBackend>(
             theme.text(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
         )))
         .map_err(plot_error)?;
-    chart
-        .draw_series(std::iter::once(Text::new(
-            "hollow: pretrained w_β   filled: w̃_β, sized by π̃_β",
-            (extent * aspect * 0.98, -extent * 0.98),
-            theme.text(12.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        )))
-        .map_err(plot_error)?;
+    let key = "hollow: pretrained w_β   filled: w̃_β, sized by π̃_β";
+    let corner = (extent * aspect * 0.98, -extent * 0.98);
+    rich::draw_in_chart(&chart, key, corner, (HPos::Right, VPos::Bottom), rich::Font::of(12.0), theme)?;
     Ok(())
 }

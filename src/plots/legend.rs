@@ -6,6 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::rich;
 use super::style::{plot_error, PlotError, Theme};
 
 /// What a legend entry shows beside its label (the series' colour and second encoding).
@@ -58,12 +59,11 @@ pub fn measure<'a, DB: DrawingBackend>(
     entries: &'a [(String, Swatch)],
     theme: &Theme,
 ) -> Measured<'a> {
-    let font = theme.text(12.0);
-    let sizes: Vec<(u32, u32)> =
-        entries.iter().map(|(label, _)| plot.estimate_text_size(label, &font).unwrap_or((0, 0))).collect();
+    let sizes: Vec<(i32, i32)> =
+        entries.iter().map(|(label, _)| rich::size(plot, label, rich::Font::of(12.0), theme)).collect();
     let (swatch, gap, pad) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0));
-    let row = sizes.iter().map(|s| s.1 as i32).max().unwrap_or(0).max(theme.offset(14.0)) + theme.offset(3.0);
-    let width = swatch + gap + sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0) + 2 * pad;
+    let row = sizes.iter().map(|s| s.1).max().unwrap_or(0).max(theme.offset(14.0)) + theme.offset(3.0);
+    let width = swatch + gap + sizes.iter().map(|s| s.0).max().unwrap_or(0) + 2 * pad;
     let height = if entries.is_empty() { 0 } else { row * entries.len() as i32 + 2 * pad };
     Measured { entries, size: (width, height), row }
 }
@@ -109,7 +109,6 @@ pub fn draw_at<DB: DrawingBackend>(
     if legend.entries.is_empty() {
         return Ok(());
     }
-    let font = theme.text(12.0);
     let (swatch, gap, pad) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0));
     let (x0, y0) = origin;
     let (width, height) = legend.size;
@@ -121,15 +120,14 @@ pub fn draw_at<DB: DrawingBackend>(
         let y = y0 + pad + legend.row * i as i32 + legend.row / 2;
         let x = x0 + pad;
         draw_swatch(plot, *swatch_kind, (x, y), swatch, theme)?;
-        plot.draw(&Text::new(
-            label.as_str(),
+        rich::draw(
+            plot,
+            label,
             (x + swatch + gap, y),
-            font.clone().pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Left,
-                plotters::style::text_anchor::VPos::Center,
-            )),
-        ))
-        .map_err(plot_error)?;
+            plotters::style::text_anchor::HPos::Left,
+            rich::Font::of(12.0),
+            theme,
+        )?;
     }
     Ok(())
 }

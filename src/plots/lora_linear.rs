@@ -97,7 +97,7 @@ fn curve_figure(curve: &[CurvePoint], width: usize, current: f64, threshold: Opt
         series: vec![
             Series {
                 key: "optimal_frobenius_sq",
-                label: "optimum ‖E − LR_RL(E)‖²_F (Eckart–Young)".into(),
+                label: "optimum ‖E − LR_{RL}(E)‖_F^2 (Eckart–Young)".into(),
                 points: points(&|p| Some(p.optimal_frobenius_sq)),
                 color: okabe_ito::BLUE,
                 mark: Mark::Line,
@@ -111,7 +111,7 @@ fn curve_figure(curve: &[CurvePoint], width: usize, current: f64, threshold: Opt
             },
             Series {
                 key: "construction_frobenius_sq",
-                label: "construction, measured ‖W̄ − Π(W_l+ΔW_l)‖²_F (circles)".into(),
+                label: "construction, measured ‖W̄ − Π(W_l+ΔW_l)‖_F^2 (circles)".into(),
                 points: points(&|p| p.construction_frobenius_sq),
                 color: okabe_ito::VERMILLION,
                 mark: Mark::Circles,

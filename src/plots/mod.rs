@@ -13,6 +13,7 @@ pub mod icl_prompt;
 pub mod legend;
 pub mod lora_linear;
 pub mod lora_networks;
+pub mod rich;
 pub mod spectrum;
 pub mod style;
 

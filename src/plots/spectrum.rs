@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{self, Corner, Swatch};
+use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
 
@@ -33,7 +34,7 @@ pub fn draw<DB: DrawingBackend>(
     // builds its ticks by stepping over the range, which never ends on an infinite one.
     let largest = data.sigma_squared.iter().copied().filter(|s| s.is_finite()).fold(0.0, f64::max);
     let data_top = if largest > 0.0 { (largest * 1.15).min(f64::MAX) } else { 1.0 };
-    let body = area.titled("Spectrum of the discrepancy E = W̄ − ΠW_l", theme.title()).map_err(plot_error)?;
+    let body = rich::titled(area, "Spectrum of the discrepancy E = W̄ − ΠW_l", theme)?;
     let build = |top: f64| {
         ChartBuilder::on(&body)
             .margin(theme.px(10.0))
@@ -79,15 +80,19 @@ pub fn draw<DB: DrawingBackend>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(theme.grid())
         .axis_style(theme.foreground())
-        .x_desc("index i of the singular value")
-        .y_desc("σᵢ(E)²")
         .x_labels(n.min(16))
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|y| number(*y))
         .label_style(theme.text(12.0))
-        .axis_desc_style(theme.text(13.0))
         .draw()
         .map_err(plot_error)?;
+    rich::axis_labels(
+        &body,
+        chart.plotting_area().get_pixel_range(),
+        "index i of the singular value",
+        "σ_i(E)^2",
+        theme,
+    )?;
 
     let half_width = 0.38;
     let bar = |i: usize, s: f64| {
