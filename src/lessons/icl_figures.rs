@@ -150,7 +150,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
         }
         IclFigure::Nine => {
             panels.push("Learning: risk against the task, δ = 1 … 1/256".to_owned());
-            panels.push("Retrieval: risk against the retrieved skill, δ = 1 … 1/256".to_owned());
+            panels.push("Retrieval: risk against skill 1, δ = 1 … 1/256".to_owned());
             for a in 0..5 {
                 let delta = 0.25f64.powi(a);
                 let task = prior::regular4_task(2.0);
@@ -161,8 +161,8 @@ pub fn sweep(figure: IclFigure) -> Sweep {
             (2_000, KAxis::Linear)
         }
         IclFigure::Ten => {
-            panels.push("Learning: risk against the task, M = 20 … 4 skills".to_owned());
-            panels.push("Retrieval: risk against the retrieved skill, M = 20 … 4 skills".to_owned());
+            panels.push("Learning: risk against the task, M = 20 … 4".to_owned());
+            panels.push("Retrieval: risk against skill 1, M = 20 … 4".to_owned());
             for m in [20usize, 12, 8, 6, 4] {
                 let Some(p) = prior::regular_solid(m, 0.25) else { continue };
                 let weight = if m == 4 { 2.0 } else { 3.0 };
@@ -176,8 +176,8 @@ pub fn sweep(figure: IclFigure) -> Sweep {
             (2_000, KAxis::Linear)
         }
         IclFigure::Eleven => {
-            panels.push("Learning: risk against the task, d = 2 … 32 skills".to_owned());
-            panels.push("Retrieval: risk against the retrieved skill, d = 2 … 32 skills".to_owned());
+            panels.push("Learning: risk against the task, d = 2 … 32".to_owned());
+            panels.push("Retrieval: risk against skill 1, d = 2 … 32".to_owned());
             for d in [2usize, 4, 8, 16, 32] {
                 let basis: Vec<Vector> =
                     (0..d).map(|i| Vector::from_fn(d, |j, _| if i == j { 1.0 } else { 0.0 })).collect();

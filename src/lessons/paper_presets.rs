@@ -68,21 +68,19 @@ impl Preset {
     pub fn panel_titles(self) -> Vec<&'static str> {
         match self {
             Preset::Figure1 => vec![
-                "Linear models, random frozen model: MSE against rank",
-                "Linear models, pretrained frozen model: MSE against rank",
+                "Linear, random frozen model: MSE against rank",
+                "Linear, pretrained frozen model: MSE against rank",
             ],
-            Preset::Figure2 => vec![
-                "ReLU networks, random frozen model: MSE against rank",
-                "ReLU networks, pretrained frozen model: MSE against rank",
-            ],
+            Preset::Figure2 => {
+                vec!["ReLU, random frozen model: MSE against rank", "ReLU, pretrained frozen model: MSE against rank"]
+            }
             Preset::Transformer => {
                 vec!["Transformer, L = 1 block: MSE against rank", "Transformer, L = 2 blocks: MSE against rank"]
             }
-            Preset::FinalLayers => vec![
-                "Random frozen model: MSE against tunable parameters",
-                "Pretrained frozen model: MSE against tunable parameters",
-            ],
-            Preset::Biases => vec!["Fixed or updatable biases: MSE against tunable parameters"],
+            Preset::FinalLayers => {
+                vec!["Random frozen model: MSE against parameters", "Pretrained frozen model: MSE against parameters"]
+            }
+            Preset::Biases => vec!["Fixed or updatable biases: MSE against parameters"],
         }
     }
 

@@ -230,21 +230,25 @@ fn curve_table(curve: &CurveFigure) -> DataTable {
             cells
         })
         .collect();
-    let notes = curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
+    let mut notes: Vec<String> =
+        curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
+    if curve.series.iter().any(|s| s.key.ends_with("_2se")) {
+        notes.push("SE: the standard error of the Monte Carlo mean.".to_owned());
+    }
     DataTable { columns, rows, notes }
 }
 
 /// The heading of a series that has no legend entry: what it is, after the series it belongs to.
 fn unnamed_heading(belongs_to: &str, key: &str) -> String {
     let what = match key {
-        "risk_minus_2se" => "mean − 2 standard errors".to_owned(),
-        "risk_plus_2se" => "mean + 2 standard errors".to_owned(),
+        "risk_minus_2se" => "− 2 SE".to_owned(),
+        "risk_plus_2se" => "+ 2 SE".to_owned(),
         other => other.replace('_', " "),
     };
     if belongs_to.is_empty() {
         what
     } else {
-        format!("{belongs_to}: {what}")
+        format!("{belongs_to} {what}")
     }
 }
 

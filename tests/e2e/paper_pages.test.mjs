@@ -108,7 +108,8 @@ test('a wide table scrolls inside its own box on a phone; the ±2 SE columns are
   await page.click(`${figure} details.data summary`);
   await page.waitForSelector(`${figure} .data-table`);
   const heads = await page.$$eval(`${figure} .data-table thead th`, (ths) => ths.map((th) => th.textContent));
-  assert.ok(heads.includes('δ = 1/81: mean + 2 standard errors'), heads.join(' | '));
+  assert.ok(heads.includes('δ = 1/81 + 2 SE'), heads.join(' | '));
+  assert.match(await page.textContent(`${figure} .table-notes`), /SE: the standard error of the Monte Carlo mean/);
   assert.ok(heads.every((h) => h !== ''), 'every column has a heading');
   const sizes = await page.$eval(`${figure} .table-wrap`, (wrap) => ({
     page: document.documentElement.scrollWidth, inner: wrap.scrollWidth, box: wrap.clientWidth,
