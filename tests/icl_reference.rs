@@ -228,7 +228,7 @@ fn figure_9_bayes_optimal_curves_match_the_reference() {
     // 0.776 → 2e-4, and R_retr has its minimum 0.219 at k ≈ 8.
     let s = run(IclFigure::Nine, 10_000);
     let (one, small) = (&s.curves[0], &s.curves[4]);
-    assert_eq!((one.label.as_str(), small.label.as_str()), ("δ = 1/1", "δ = 1/256"));
+    assert_eq!((one.label.as_str(), small.label.as_str()), ("δ = 1", "δ = 1/256"));
     let at = |c: &adaptlab::lessons::icl::Curve, k: usize| c.run.points.iter().find(|p| p.k == k).unwrap().clone();
     check("δ = 1/256, learning, k = 0", &at(small, 0).risk, reference(0.608, 1e4, 0.0005));
     check("δ = 1/256, learning, k = 31", &at(small, 31).risk, reference(0.202, 1e4, 0.0005));

@@ -195,6 +195,7 @@ export function wireClassroom(pageInterface) {
   for (const figure of $$('figure[data-figure]')) {
     const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Embed…' });
     button.setAttribute('aria-haspopup', 'dialog');
+    button.dataset.describe = 'Embed this figure';
     button.setAttribute('aria-label', `Embed this figure: ${$('h2, h3', figure).textContent}`);
     button.addEventListener('click', () => openEmbedDialog(figure));
     figureTools(figure).append(button);

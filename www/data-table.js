@@ -26,10 +26,13 @@ function fill(figure, complete = workComplete()) {
     cell.textContent = name;
     head.append(cell);
   }
+  // The first column (the x the axis shows, a skill, a matrix row) heads each row.
   const body = table.createTBody();
-  for (const cells of rows) {
+  for (const [first, ...rest] of rows) {
     const row = body.insertRow();
-    for (const text of cells) row.insertCell().textContent = text;
+    const head = Object.assign(document.createElement('th'), { scope: 'row', textContent: first });
+    row.append(head);
+    for (const text of rest) row.insertCell().textContent = text;
   }
   const list = document.createElement('ul');
   list.className = 'table-notes';

@@ -16,7 +16,16 @@ const STATE_FORMAT = 'adaptlab-state';
 
 const baseName = (figure) => `adaptlab-${page.lab().view()}-${figure.dataset.figure}`;
 const permalink = () => `${pageAddress()}#${page.lab().fragment()}`;
-const settingsLine = () => page.lab().controls().map((c) => `${c.label} = ${c.value === '' ? '—' : c.value}`).join(', ');
+// The caption names only the settings in effect: a setting that changes nothing in this state
+// (Rust decides which, as for the controls the page hides) or that is not set is left out; a
+// choice is named by the words its menu shows.
+const settingText = (control) => {
+  const input = document.querySelector(`main.lesson:not([hidden]) select[data-key="${control.key}"]`);
+  return input?.selectedOptions[0]?.textContent ?? control.value;
+};
+const settingsLine = () => page.lab().controls()
+  .filter((c) => c.applies && c.value !== '')
+  .map((c) => `${c.label} = ${settingText(c)}`).join(', ');
 
 export function png(figure) {
   const lab = page.lab();

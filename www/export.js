@@ -27,6 +27,7 @@ export function wireExport(pageInterface) {
     ]) {
       const button = Object.assign(document.createElement('button'), { type: 'button', textContent: label });
       button.dataset.export = label.toLowerCase();
+      button.dataset.describe = describe;
       button.setAttribute('aria-label', `${describe}: ${title}`);
       button.addEventListener('click', action);
       tools.append(button);

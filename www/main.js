@@ -183,21 +183,38 @@ function render() {
   check.className = `live-check ${report.status}`;
   for (const number of report.numbers) {
     const cell = document.getElementById(number.id);
+    const none = number.value === null || number.value === undefined;
     cell.textContent = number.shown;
-    cell.dataset.value = number.value === null || number.value === undefined ? '' : String(number.value);
+    cell.dataset.value = none ? '' : String(number.value);
+    // A number that does not apply (or is not there yet) is left out, not shown as a dash.
+    const row = cell.closest('tr');
+    if (row) row.hidden = none;
   }
   for (const [key, text] of report.summaries) {
     const target = $(`[data-summary="${key}"]`, root);
     if (target) setRich(target, text);
   }
+  // A heading written from the report (a paper figure's panel title) also names its canvas and
+  // its figure's buttons.
+  for (const figure of $$('figure[data-figure]', root)) {
+    const title = $('h2, h3', figure).textContent;
+    $('canvas', figure).setAttribute('aria-label', title);
+    for (const button of $$('[data-describe]', figure)) button.setAttribute('aria-label', `${button.dataset.describe}: ${title}`);
+  }
   // Draw after writing the texts: the main figure is fitted to the first screen with its caption
   // as it now reads (one layout, which measuring the canvases forces).
   drawFigures();
   writeAddress(report.fragment);
-  $('#cli-render').textContent = `adaptlab render '#${report.fragment}' --svg figures.svg --csv series.csv`;
+  // The "For researchers" fold: this view's link in each command that applies to it.
+  const link = `'#${report.fragment}'`;
+  $('#cli-report').textContent = `adaptlab report ${link}`;
+  $('#cli-render').textContent = `adaptlab render ${link} --svg figures.svg --csv series.csv`;
   const solvable = ['lora-linear', 'lora-fnn', 'lora-transformer', 'icl-prompt', 'icl-risk'].includes(report.view);
-  $('#cli-solve').textContent = solvable ? `adaptlab problem '#${report.fragment}' | adaptlab solve` : '';
-  $('#cli-solve').parentElement.hidden = !solvable;
+  $('#cli-solve').textContent = solvable ? `adaptlab problem ${link} | adaptlab solve` : '';
+  $('#cli-solve-box').hidden = !solvable;
+  const sweep = ['lora-paper', 'icl-paper', 'icl-risk'].includes(report.view);
+  $('#cli-figure').textContent = sweep ? `adaptlab figure ${link} --threads 8 --svg figures.svg --csv series.csv` : '';
+  $('#cli-figure-box').hidden = !sweep;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(2);
   reported = true;
   document.dispatchEvent(new CustomEvent('adaptlab:rendered'));

@@ -53,6 +53,40 @@ impl IclFigure {
         }
     }
 
+    /// What to look for in this figure: its own message, one to three sentences, each of which
+    /// the claims suite re-derives from the plotted series of the finished figure.
+    pub fn look_for(self) -> Vec<&'static str> {
+        match self {
+            IclFigure::Four => vec![
+                "Small δ retrieves, large δ learns: at k = 127 the risk is still above 0.01 with δ = 1/81, but below 10⁻⁶ with δ = 81.",
+                "Without examples a large δ costs more: at k = 0 the risk with δ = 81 is above the risk with δ = 1/81 (the prior's mean function is then near zero).",
+                "The nearest skill's weight goes to 1 for δ = 1/81 (the posterior retrieves skill 1) and stays near the uniform ¼ for δ = 81.",
+            ],
+            IclFigure::Five => vec![
+                "The closer the task is to a skill, the lower the few-shot risk: at δ = 1/81 and k = 4 the closest task's risk is below the medium one's, which is below the farthest one's.",
+                "With δ = 1 closeness hardly matters: all three tasks' risks are below 0.05 from k = 8 on.",
+            ],
+            IclFigure::Six => vec![
+                "Early ascent, in every dimension: the risk first rises above its zero-shot value, peaking between k = 4 and k = 32, then falls towards zero.",
+                "The misleading skill is retrieved first: its weight rises above 0.99, and the risk is still above half its zero-shot value at k = 256; only learning the task (k ≳ 2⁹) brings it down.",
+                "The upper bound (dashed) lies above the risk at every k.",
+            ],
+            IclFigure::Nine => vec![
+                "Small δ retrieves: with δ = 1/256 the risk against the retrieved skill is below 0.01 at k = 31, while the risk against the task stays above 0.1.",
+                "Large δ learns: with δ = 1 the risk against the task is below 0.01 at k = 31, while the risk against the retrieved skill stays above 0.1.",
+            ],
+            IclFigure::Ten => vec![
+                "Learning: the risk against the task falls for every M, and at k = 31 it is lower the more skills the prior has (M = 20 lowest, M = 4 highest).",
+                "Retrieval, then learning: for M = 4 to 12 the risk against the retrieved skill falls to its lowest between k = 7 and k = 21, then rises again as the prediction leaves the skill for the task.",
+            ],
+            IclFigure::Eleven => vec![
+                "More skills, a worse start: at k = 0 the risk against the task rises with d.",
+                "Retrieval, then learning: for every d the risk against the retrieved skill falls to its lowest between k = 7 and k = 21, then rises again as the prediction leaves the skill for the task.",
+                "The risk against the task keeps falling: at k = 31 it is below 0.05 for every d.",
+            ],
+        }
+    }
+
     /// Departures from the paper's runs.
     pub fn departures(self) -> &'static str {
         match self {
@@ -77,7 +111,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
     let linear: Vec<usize> = (0..32).collect();
     let (trials, k_axis) = match figure {
         IclFigure::Four => {
-            panels.push("risk E[(F* − ⟨x, w*⟩)²] against k".to_owned());
+            panels.push("Risk against k, one curve per δ (Regular4)".to_owned());
             for d in DELTAS {
                 let task = prior::regular4_task(2.0);
                 // The paper evaluates prefixes of 128-point sequences: k = 0, 1, 3, 7, …, 127.
@@ -88,7 +122,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
         }
         IclFigure::Five => {
             for d in &DELTAS[..3] {
-                panels.push(format!("δ = {d}"));
+                panels.push(format!("Risk against k at δ = {d}, three tasks"));
             }
             for (panel, d) in DELTAS[..3].iter().enumerate() {
                 for (r, name) in [
@@ -106,7 +140,7 @@ pub fn sweep(figure: IclFigure) -> Sweep {
         }
         IclFigure::Six => {
             for (panel, &d) in DIMENSIONS.iter().enumerate() {
-                panels.push(format!("d = {d}"));
+                panels.push(format!("Risk and its upper bound against k, d = {d}"));
                 let (mu, w) = prior::early_ascent_task(d);
                 // k = 0, 1, 2, 4, …, 2^16 (`icl.md` §4.3).
                 let s = setup(prior::early_ascent(d), mu, w, risk::power_grid(16), true);
@@ -115,19 +149,20 @@ pub fn sweep(figure: IclFigure) -> Sweep {
             (10_000, KAxis::PowersOfTwo)
         }
         IclFigure::Nine => {
-            panels.push("learning: risk against the in-context task".to_owned());
-            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            panels.push("Learning: risk against the task, δ = 1 … 1/256".to_owned());
+            panels.push("Retrieval: risk against skill 1, δ = 1 … 1/256".to_owned());
             for a in 0..5 {
                 let delta = 0.25f64.powi(a);
                 let task = prior::regular4_task(2.0);
                 let s = setup(prior::regular4(delta.sqrt()), task.clone(), task, linear.clone(), false);
-                curves.push(Curve { panel: 0, label: format!("δ = 1/{}", 4u32.pow(a as u32)), run: RiskRun::new(s) });
+                let label = if a == 0 { "δ = 1".to_owned() } else { format!("δ = 1/{}", 4u32.pow(a as u32)) };
+                curves.push(Curve { panel: 0, label, run: RiskRun::new(s) });
             }
             (2_000, KAxis::Linear)
         }
         IclFigure::Ten => {
-            panels.push("learning: risk against the in-context task".to_owned());
-            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            panels.push("Learning: risk against the task, M = 20 … 4".to_owned());
+            panels.push("Retrieval: risk against skill 1, M = 20 … 4".to_owned());
             for m in [20usize, 12, 8, 6, 4] {
                 let Some(p) = prior::regular_solid(m, 0.25) else { continue };
                 let weight = if m == 4 { 2.0 } else { 3.0 };
@@ -141,8 +176,8 @@ pub fn sweep(figure: IclFigure) -> Sweep {
             (2_000, KAxis::Linear)
         }
         IclFigure::Eleven => {
-            panels.push("learning: risk against the in-context task".to_owned());
-            panels.push("retrieval: risk against the retrieved skill".to_owned());
+            panels.push("Learning: risk against the task, d = 2 … 32".to_owned());
+            panels.push("Retrieval: risk against skill 1, d = 2 … 32".to_owned());
             for d in [2usize, 4, 8, 16, 32] {
                 let basis: Vec<Vector> =
                     (0..d).map(|i| Vector::from_fn(d, |j, _| if i == j { 1.0 } else { 0.0 })).collect();

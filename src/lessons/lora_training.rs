@@ -344,10 +344,13 @@ impl Run {
         let recent = recent_mean(self.losses());
         let (Some(trained), Some(comparison)) = (self.final_test_mse, self.comparison()) else {
             return format!(
-                "Step {} of {}: the training loss averages {} over the last steps; at R = {} {construction}.",
+                "Step {} of {}{}; at R = {} {construction}.",
                 self.steps(),
                 p.steps,
-                recent.map_or_else(|| "—".to_owned(), number),
+                recent.map_or_else(String::new, |m| format!(
+                    ": the training loss averages {} over the last steps",
+                    number(m)
+                )),
                 p.rank
             );
         };

@@ -1,7 +1,7 @@
 //! The in-context-learning pages: the risk lesson (one Monte Carlo curve) and the paper's figures
 //! (several), refined progressively.
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
+use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::icl::{Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
@@ -147,6 +147,7 @@ pub fn compute_figure(cache: &mut Option<FigureCache>, figure: IclFigure) -> (Re
             (*key, text)
         })
         .chain([("description", figure.description().to_owned()), ("departures", figure.departures().to_owned())])
+        .chain(titles_and_look_for(&set, &figure.look_for()))
         .collect();
     let report = report(
         check,

@@ -51,14 +51,19 @@ pub fn compute(cache: &mut Option<Cache>, params: &Params) -> (Report, FigureSet
         Status::Approximate
     };
     let summary = format!(
-        "Training loss of LoRA (R = {}) over {} of {} Adam steps{}; the frozen model starts at a test MSE of {}, the construction reaches {} and the closed-form reference is {}.{}",
+        "Training loss of LoRA (R = {}) over {} of {} Adam steps{}; the frozen model starts at a test MSE of {}{}{}.{}",
         params.rank,
         run.steps(),
         run.planned(),
         recent_mean(run.losses()).map_or_else(String::new, |m| format!(", recently averaging {}", number(m))),
         number(run.references.start),
-        run.references.construction.map_or_else(|| "— (it cannot be used at this rank)".to_owned(), number),
-        run.references.closed_form.map_or_else(|| "—".to_owned(), number),
+        run.references.construction.map_or_else(
+            || ", the construction cannot be used at this rank".to_owned(),
+            |c| format!(", the construction reaches {}", number(c))
+        ),
+        run.references
+            .closed_form
+            .map_or_else(String::new, |c| format!(" and the closed-form reference is {}", number(c))),
         match run.pretrain_steps {
             0 => String::new(),
             n if n < Pretraining::MAX_STEPS => format!(

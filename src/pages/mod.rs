@@ -34,15 +34,17 @@ pub struct Number {
     pub id: &'static str,
     /// What the page shows.
     pub shown: String,
-    /// The value (always finite), or `None` when there is none (e.g. construction not built).
+    /// The value (always finite), or `None` when there is none (e.g. construction not built):
+    /// then `shown` is empty and the page hides the number.
     pub value: Option<f64>,
 }
 
 impl Number {
-    /// A number shown with four significant digits.
+    /// A number shown with four significant digits; without a value (it does not apply, or is
+    /// not computed yet) nothing is shown, and the page leaves the number's row out.
     pub fn of(id: &'static str, value: Option<f64>) -> Self {
         let value = value.filter(|v| v.is_finite());
-        Number { id, shown: value.map_or_else(|| "—".to_owned(), crate::lessons::format::number), value }
+        Number { id, shown: value.map_or_else(String::new, crate::lessons::format::number), value }
     }
 }
 
@@ -405,6 +407,30 @@ fn cached<K: PartialEq, V>(slot: &mut Option<Keyed<K, V>>, key: K, build: impl F
         *slot = None;
     }
     &mut slot.get_or_insert_with(|| Keyed { value: build(), key }).value
+}
+
+/// The paper pages' panel headings and "What to look for" bullets as summaries: each figure's
+/// title under `<key>-title` (the page's heading over the canvas, the same words the canvas
+/// draws), and the bullets under `look-1` … `look-3` ("" for a bullet the figure does not have,
+/// which the page hides).
+fn titles_and_look_for(figures: &FigureSet, look_for: &[&str]) -> Vec<(&'static str, String)> {
+    const TITLES: [(&str, &str); 6] = [
+        ("panel-1", "panel-1-title"),
+        ("panel-2", "panel-2-title"),
+        ("panel-3", "panel-3-title"),
+        ("panel-4", "panel-4-title"),
+        ("panel-5", "panel-5-title"),
+        ("panel-6", "panel-6-title"),
+    ];
+    let titles = TITLES.iter().filter_map(|(key, title_key)| match figures.get(key) {
+        Some(crate::plots::Figure::Curve(curve)) => Some((*title_key, curve.title.clone())),
+        _ => None,
+    });
+    let bullets = ["look-1", "look-2", "look-3"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| (key, look_for.get(i).map_or_else(String::new, |text| (*text).to_owned())));
+    titles.chain(bullets).collect()
 }
 
 /// A report with the fields every lesson fills (fragment and view are added by `Lab`).

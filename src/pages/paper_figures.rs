@@ -1,6 +1,6 @@
 //! The paper-figure presets' page: one sweep per preset, worked through between frames.
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
+use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
 use crate::plots::{lora_networks, FigureSet};
@@ -50,18 +50,21 @@ pub fn compute(cache: &mut Option<Cache>, preset: Preset) -> (Report, FigureSet)
     } else {
         format!("Done: all {total} runs, median over {SEEDS} seeds per point.")
     };
+    let figures = lora_networks::preset_figures(sweep);
+    let mut texts = vec![
+        ("description", preset.description().to_owned()),
+        ("departures", preset.departures().to_owned()),
+        ("panel-1", summaries.first().cloned().unwrap_or_default()),
+        ("panel-2", summaries.get(1).cloned().unwrap_or_default()),
+    ];
+    texts.extend(titles_and_look_for(&figures, &preset.look_for()));
     let report = report(
         check,
         if done < total { Status::Approximate } else { Status::Exact },
-        vec![
-            ("description", preset.description().to_owned()),
-            ("departures", preset.departures().to_owned()),
-            ("panel-1", summaries.first().cloned().unwrap_or_default()),
-            ("panel-2", summaries.get(1).cloned().unwrap_or_default()),
-        ],
+        texts,
         vec![Number::of("paper-done", Some(done as f64)), Number::of("paper-total", Some(total as f64))],
     );
-    (report, lora_networks::preset_figures(sweep))
+    (report, figures)
 }
 
 /// Works for `units` chunks.

@@ -37,7 +37,7 @@ pub struct DataTable {
 /// Appends a figure's values in long form.
 pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
     let mut push = |series: String, legend: String, x: f64, y: Option<f64>| {
-        out.push(Point { figure: key, series, legend, x, y });
+        out.push(Point { figure: key, series, legend: readable(&legend), x, y });
     };
     match figure {
         Figure::Curve(curve) | Figure::Scatter(super::figure::Scatter { curve, .. }) => {
@@ -102,8 +102,39 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
-/// The readable table of a figure.
+/// The readable table of a figure: its headings, cells and notes written without the figures'
+/// markup (`readable`).
 pub fn table(figure: &Figure) -> DataTable {
+    let table = raw_table(figure);
+    DataTable {
+        columns: table.columns.iter().map(|c| readable(c)).collect(),
+        rows: table.rows.iter().map(|row| row.iter().map(|c| readable(c)).collect()).collect(),
+        notes: table.notes.iter().map(|n| readable(n)).collect(),
+    }
+}
+
+/// A label written with the figures' markup (`W_l`, `‖·‖_F^2`, see `rich`) as plain text: sub-
+/// and superscripts as Unicode's where it has them all (`W₁`, `²`), else after a `_` or `^`
+/// (`LR_RL`), the braces dropped.
+pub fn readable(text: &str) -> String {
+    const SUB: (&str, &str) = ("0123456789+−=()aehijklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ");
+    const SUP: (&str, &str) = ("0123456789+−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ");
+    let script = |run: &str, (from, to): (&str, &str), mark: char| -> String {
+        let mapped: Option<String> =
+            run.chars().map(|c| from.chars().position(|f| f == c).and_then(|i| to.chars().nth(i))).collect();
+        mapped.unwrap_or_else(|| format!("{mark}{run}"))
+    };
+    super::rich::runs(text)
+        .into_iter()
+        .map(|(run, level)| match level {
+            super::rich::Level::Base => run,
+            super::rich::Level::Sub => script(&run, SUB, '_'),
+            super::rich::Level::Sup => script(&run, SUP, '^'),
+        })
+        .collect()
+}
+
+fn raw_table(figure: &Figure) -> DataTable {
     match figure {
         Figure::Curve(curve) => curve_table(curve),
         Figure::Scatter(scatter) => scatter.table.clone(),
@@ -176,7 +207,17 @@ fn curve_table(curve: &CurveFigure) -> DataTable {
     xs.sort_by(f64::total_cmp);
     xs.dedup();
     let mut columns = vec![curve.x_label.clone()];
-    columns.extend(curve.series.iter().map(|s| s.label.clone()));
+    // A series without a legend entry of its own (the ±2 SE lines) is named after the series
+    // it belongs to, the last one named before it.
+    let mut named = String::new();
+    for series in &curve.series {
+        if series.label.is_empty() {
+            columns.push(unnamed_heading(&named, series.key));
+        } else {
+            named.clone_from(&series.label);
+            columns.push(series.label.clone());
+        }
+    }
     let rows = xs
         .iter()
         .map(|&x| {
@@ -190,6 +231,36 @@ fn curve_table(curve: &CurveFigure) -> DataTable {
             cells
         })
         .collect();
-    let notes = curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
+    let mut notes: Vec<String> =
+        curve.markers.iter().map(|m| format!("{} (at {})", m.label, number(value(m.x)))).collect();
+    if curve.series.iter().any(|s| s.key.ends_with("_2se")) {
+        notes.push("SE: the standard error of the Monte Carlo mean.".to_owned());
+    }
     DataTable { columns, rows, notes }
+}
+
+/// The heading of a series that has no legend entry: what it is, after the series it belongs to.
+fn unnamed_heading(belongs_to: &str, key: &str) -> String {
+    let what = match key {
+        "risk_minus_2se" => "− 2 SE".to_owned(),
+        "risk_plus_2se" => "+ 2 SE".to_owned(),
+        other => other.replace('_', " "),
+    };
+    if belongs_to.is_empty() {
+        what
+    } else {
+        format!("{belongs_to} {what}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn markup_is_written_as_a_reader_reads_it() {
+        assert_eq!(readable("optimum ‖E − LR_{RL}(E)‖_F^2 (Eckart–Young)"), "optimum ‖E − LR_RL(E)‖_F² (Eckart–Young)");
+        assert_eq!(readable("W_1 and σ_{12}^2"), "W₁ and σ₁₂²");
+        assert_eq!(readable("δ = 1/81"), "δ = 1/81");
+    }
 }

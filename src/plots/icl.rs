@@ -224,8 +224,11 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
                 mark: MARKS[i % 5],
             })
             .collect();
-        let title =
-            if figure == IclFigure::Six { "weight of the misleading skill 1" } else { "weight of the nearest skill 1" };
+        let title = if figure == IclFigure::Six {
+            "Weight of the misleading skill 1 against k"
+        } else {
+            "Weight of the nearest skill 1 against k"
+        };
         figures.push(Figure::Curve(panel(title.into(), series, false)));
     }
     FigureSet { figures: figures.into_iter().zip(KEYS).map(|(f, k)| (k, f)).collect() }

@@ -148,7 +148,7 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
                 .into_iter()
                 .collect();
             let curve = CurveFigure {
-                title: format!("{}: {title}", preset_title(preset)),
+                title: preset.panel_titles().get(panel).copied().unwrap_or(title).to_owned(),
                 x_label: preset.x_label().into(),
                 y_label: "MSE".into(),
                 x_range: if by_parameters { (0.0, largest_x * 1.04) } else { (0.5, 16.5) },
@@ -162,15 +162,4 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
         })
         .collect();
     FigureSet { figures }
-}
-
-fn preset_title(preset: crate::lessons::paper_figures::Preset) -> &'static str {
-    use crate::lessons::paper_figures::Preset;
-    match preset {
-        Preset::Figure1 => "Figure 1, linear models",
-        Preset::Figure2 => "Figure 2, ReLU networks",
-        Preset::Transformer => "Transformers",
-        Preset::FinalLayers => "LoRA vs. final layers",
-        Preset::Biases => "Fixed vs. updatable biases",
-    }
 }

@@ -205,8 +205,11 @@ pub fn titled<DB: DrawingBackend>(
     title: &str,
     theme: &Theme,
 ) -> Result<DrawingArea<DB, Shift>, PlotError> {
-    let font = Font::bold(16.0);
     let (width, _) = area.dim_in_pixel();
+    // A title wider than the figure (a phone's) is set smaller, down to 11 px, rather than cut.
+    let room = f64::from(width) - theme.offset(8.0) as f64;
+    let wide = size(area, title, Font::bold(16.0), theme).0 as f64;
+    let font = if wide > room && wide > 0.0 { Font::bold((16.0 * room / wide).max(11.0)) } else { Font::bold(16.0) };
     let (_, height) = size(area, title, font, theme);
     let band = height + theme.offset(8.0);
     draw(area, title, (width as i32 / 2, band / 2 + theme.offset(2.0)), HPos::Center, font, theme)?;

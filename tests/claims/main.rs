@@ -10,6 +10,7 @@
 
 mod controls;
 mod icl;
+mod look_for;
 mod lora;
 mod rules;
 mod states;
@@ -27,7 +28,7 @@ pub struct Shown<'a> {
 }
 
 impl Shown<'_> {
-    /// A headline number by id (`None` when the page shows "—").
+    /// A headline number by id (`None` when the page leaves it out).
     pub fn number(&self, id: &str) -> Option<f64> {
         self.report.numbers.iter().find(|n| n.id == id).and_then(|n| n.value)
     }

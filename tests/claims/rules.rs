@@ -8,7 +8,7 @@ use crate::Shown;
 const BROKEN: [&str; 6] = ["NaN", "undefined", "null", "Infinity", "inf ", "-0 "];
 
 /// No broken number in any text; every headline number is shown as its value to four
-/// significant digits (or "—" when it has none); a ✔ only with an exact verdict's sibling
+/// significant digits (or nothing when it has none); a ✔ only with an exact verdict's sibling
 /// statuses, a ✘ never with "exact".
 pub fn generic(shown: &Shown) -> Result<Vec<&'static str>, String> {
     for text in shown.texts() {
@@ -22,7 +22,7 @@ pub fn generic(shown: &Shown) -> Result<Vec<&'static str>, String> {
     }
     for number in &shown.report.numbers {
         match number.value {
-            None if number.shown != "—" => {
+            None if !number.shown.is_empty() => {
                 return Err(format!("{} has no value but shows '{}'", number.id, number.shown))
             }
             Some(v) => {

@@ -206,7 +206,7 @@ test('export: PNG at 2× with a caption, SVG from the plotting code (loaded on d
   assert.ok(optimum, csv.slice(0, 5).join('\n'));
   const shown = Number(await page.getAttribute('#num-optimal', 'data-value'));
   assert.ok(Math.abs(Number(optimum.split(',')[3]) - shown) <= 1e-9 * shown, `${optimum} vs ${shown}`);
-  assert.ok(optimum.endsWith(',optimum ‖E − LR_{RL}(E)‖_F^2 (Eckart–Young)'), 'the legend name closes the row');
+  assert.ok(optimum.endsWith(',optimum ‖E − LR_RL(E)‖_F² (Eckart–Young)'), 'the legend name closes the row');
   const state = JSON.parse((await saved(page, 'error', 'json')).bytes.toString());
   assert.equal(state.format, 'adaptlab-state');
   assert.equal(state.fragment, 'v=1&view=lora-linear&R=5');
@@ -321,7 +321,7 @@ test('"Show data" lists the plotted values, the same numbers as the page', async
   const columns = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table thead th', (ths) => ths.map((th) => th.textContent));
   const rows = await page.$$eval('main:not([hidden]) figure[data-figure="error"] .data-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.equal(columns[0], 'LoRA rank R (every layer)');
-  const column = columns.indexOf('optimum ‖E − LR_{RL}(E)‖_F^2 (Eckart–Young)');
+  const column = columns.indexOf('optimum ‖E − LR_RL(E)‖_F² (Eckart–Young)');
   assert.ok(column > 0, columns.join(' | '));
   assert.equal(rows.length, 17, 'ranks 0…16');
   const optimum = rows.find((cells) => cells[0] === '5');

@@ -22,6 +22,9 @@ const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs
 async function solveShown(page) {
   const fragment = await page.evaluate(() => location.hash);
   assert.equal(await page.textContent('#cli-solve'), `adaptlab problem '${fragment}' | adaptlab solve`);
+  // The command is in the "For researchers" fold at the end of the lesson, closed at first.
+  assert.equal(await page.isVisible('#cli-solve'), false, 'closed until a researcher opens it');
+  await page.click('#researchers > summary');
   assert.equal(await page.isVisible('#cli-solve'), true, 'the page shows the command');
   const problem = execFileSync(ADAPTLAB, ['problem', fragment], { maxBuffer: 1 << 26 });
   const answer = JSON.parse(execFileSync(ADAPTLAB, ['solve'], { input: problem, maxBuffer: 1 << 26 }).toString());
