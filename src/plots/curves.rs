@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::legend::{self, Corner, Swatch};
-use super::readout::Readouts;
+use super::readout::{Readouts, What};
 use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::{number, superscript};
@@ -210,8 +210,7 @@ pub fn draw<DB: DrawingBackend>(
     legend::draw_at(&chart.plotting_area().strip_coord_spec(), &legend, origin, theme)
 }
 
-/// Every finite point of every series with a legend entry, read as "series: y-axis value at
-/// x-axis = x", with one standard error where the series has a ±2 standard-error companion.
+/// Records where every finite point of every series with a legend entry is drawn.
 fn read_points<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
     chart: &ChartContext<'_, DB, CT>,
     base: (i32, i32),
@@ -219,26 +218,9 @@ fn read_points<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f
     to_axis: &impl Fn(f64) -> f64,
     readouts: &mut Readouts,
 ) {
-    for (i, series) in figure.series.iter().enumerate() {
-        if series.label.is_empty() {
-            continue;
-        }
-        // The companion lines follow their series, before the next series with a legend entry.
-        let upper = figure.series[i + 1..].iter().take_while(|s| s.label.is_empty()).find(|s| s.key == "risk_plus_2se");
-        for &(x, y) in series.points.iter().filter(|p| p.1.is_finite()) {
-            let error = upper
-                .and_then(|u| u.points.iter().find(|p| p.0 == x))
-                .map(|p| format!(" ± {} (one standard error)", number((p.1 - y) / 2.0)))
-                .unwrap_or_default();
-            let text = format!(
-                "{}: {} {}{error} at {} = {}",
-                series.label,
-                figure.y_label,
-                number(y),
-                figure.x_label,
-                number(figure.x_axis.value(x))
-            );
-            readouts.push(chart.as_coord_spec().translate(&(x, to_axis(y))), base, text);
+    for (series, s) in figure.series.iter().enumerate().filter(|(_, s)| !s.label.is_empty()) {
+        for (index, &(x, y)) in s.points.iter().enumerate().filter(|(_, p)| p.1.is_finite()) {
+            readouts.push(chart.as_coord_spec().translate(&(x, to_axis(y))), base, What::Point { series, index });
         }
     }
 }

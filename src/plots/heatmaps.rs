@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::readout::Readouts;
+use super::readout::{Readouts, What};
 use super::rich;
 use super::style::{diverging, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
@@ -65,7 +65,7 @@ pub fn draw<DB: DrawingBackend>(
         let top = row_height * index as u32;
         let sub = area.clone().shrink((0, top), (width, row_height));
         draw_row(&sub, row, theme)?;
-        read_row(&sub, row, theme, figure_base, readouts);
+        read_row(&sub, (index, row), theme, figure_base, readouts);
     }
     Ok(())
 }
@@ -110,7 +110,7 @@ fn draw_row<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, row: &TileRow, th
 /// Every cell of every tile of a row, read at its centre (tiles laid out as `draw_row` does).
 fn read_row<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    row: &TileRow,
+    (row_index, row): (usize, &TileRow),
     theme: &Theme,
     figure_base: (i32, i32),
     readouts: &mut Readouts,
@@ -125,8 +125,7 @@ fn read_row<DB: DrawingBackend>(
         for i in 0..rows {
             for j in 0..cols {
                 let at = (x_base + x0 + centre(j, cols), y_base + y0 + centre(i, rows));
-                let text = format!("{}: row {}, column {}: {}", tile.title, i + 1, j + 1, number(tile.matrix[(i, j)]));
-                readouts.push(at, figure_base, text);
+                readouts.push(at, figure_base, What::Cell { row: row_index, tile: t, i, j });
             }
         }
     }

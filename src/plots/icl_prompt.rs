@@ -6,10 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::{Figure, FigureSet};
-use super::readout::Readouts;
+use super::readout::{Readouts, What};
 use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
-use crate::lessons::format::number;
 use crate::lessons::icl_prompt::Step;
 
 /// Half-width of the view of the draggable 2-D prior: centres may be dragged to ±2.
@@ -179,14 +178,8 @@ pub fn draw_bars<DB: DrawingBackend>(
             .map_err(plot_error)?;
     }
     let base = area.get_base_pixel();
-    for (i, (&prior, &post)) in data.prior.iter().zip(&data.posterior).enumerate() {
-        let text = format!(
-            "skill {b}: prior π_{{{b}}} = {}, posterior π̃_{{{b}}} = {}",
-            number(prior),
-            number(post),
-            b = i + 1
-        );
-        readouts.push(chart.as_coord_spec().translate(&(i as f64 + 1.2, post)), base, text);
+    for (i, &post) in data.posterior.iter().enumerate() {
+        readouts.push(chart.as_coord_spec().translate(&(i as f64 + 1.2, post)), base, What::Bar(i));
     }
     let key = "hollow: prior π_β   filled: posterior π̃_β";
     rich::draw_in_chart(&chart, key, (m as f64 + 0.45, 1.03), (HPos::Right, VPos::Top), rich::Font::of(12.0), theme)?;
@@ -276,22 +269,11 @@ pub fn draw_space<DB: DrawingBackend>(
         )))
         .map_err(plot_error)?;
     let base = area.get_base_pixel();
-    let pair = |(x, y): (f64, f64)| format!("({}, {})", number(x), number(y));
-    for (i, ((&c, &s), &p)) in data.centres.iter().zip(&data.shifted).zip(&data.weights).enumerate() {
-        let b = i + 1;
-        let at = |point| chart.as_coord_spec().translate(&point);
-        readouts.push(at(c), base, format!("skill {b}'s pretrained function w_{{{b}}} = {}", pair(c)));
-        readouts.push(
-            at(s),
-            base,
-            format!("skill {b}'s shifted function w̃_{{{b}}} = {}, weight π̃_{{{b}}} = {}", pair(s), number(p)),
-        );
+    for (i, (&c, &s)) in data.centres.iter().zip(&data.shifted).enumerate() {
+        readouts.push(chart.as_coord_spec().translate(&c), base, What::Centre(i));
+        readouts.push(chart.as_coord_spec().translate(&s), base, What::Shifted(i));
     }
-    readouts.push(
-        chart.as_coord_spec().translate(&data.task),
-        base,
-        format!("the task's function w* = {}", pair(data.task)),
-    );
+    readouts.push(chart.as_coord_spec().translate(&data.task), base, What::Task);
     let key = "hollow: pretrained w_β   filled: w̃_β, sized by π̃_β";
     let corner = (extent * aspect * 0.98, -extent * 0.98);
     rich::draw_in_chart(&chart, key, corner, (HPos::Right, VPos::Bottom), rich::Font::of(12.0), theme)?;

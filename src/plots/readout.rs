@@ -1,8 +1,54 @@
-//! What the pointer or the keyboard reads on a figure: every plotted point, bar and heatmap cell
-//! with its place on the drawing and its value in words, collected while the figure is drawn (so
-//! the places are exactly where the marks are, whatever the layout did with the legend).
+//! What the pointer or the keyboard reads on a figure: every plotted point, bar and heatmap cell.
+//! Drawing records where each one is (so the places are exactly where the marks are, whatever the
+//! layout did with the legend); the words are written only when a reader asks, from the figure's
+//! own data.
+
+use super::figure::{Figure, Scatter};
+use crate::lessons::format::number;
+
+/// What a readable place shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    /// Point `index` of series `series` of a curve or scatter figure.
+    Point {
+        /// Index into the figure's series.
+        series: usize,
+        /// Index into that series' points.
+        index: usize,
+    },
+    /// Bar `i` of the spectrum, or skill `i`'s weights.
+    Bar(usize),
+    /// Entry (i, j) of tile `tile` in heatmap row `row`.
+    Cell {
+        /// Row of tiles.
+        row: usize,
+        /// Tile within the row.
+        tile: usize,
+        /// Matrix row.
+        i: usize,
+        /// Matrix column.
+        j: usize,
+    },
+    /// Skill `i`'s pretrained function w_i in weight space.
+    Centre(usize),
+    /// Skill `i`'s shifted function w̃_i in weight space.
+    Shifted(usize),
+    /// The task's function w* in weight space.
+    Task,
+}
 
 /// One readable place of a drawn figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// Device pixels from the figure's left edge.
+    pub x: i32,
+    /// Device pixels from the figure's top edge.
+    pub y: i32,
+    /// What is there.
+    pub what: What,
+}
+
+/// A place with its words, as the page receives it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Readout {
     /// Device pixels from the figure's left edge.
@@ -13,29 +59,83 @@ pub struct Readout {
     pub text: String,
 }
 
-/// The readouts of one drawn figure, in drawing order.
+/// The places of one drawn figure, in drawing order.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Readouts(pub Vec<Readout>);
+pub struct Readouts(pub Vec<Place>);
 
 impl Readouts {
-    /// Adds a readout at `(x, y)`, given in the backend's absolute pixels, relative to `base`
+    /// Records `what` at `(x, y)`, given in the backend's absolute pixels, relative to `base`
     /// (the figure area's top-left pixel).
-    pub fn push(&mut self, (x, y): (i32, i32), base: (i32, i32), text: String) {
-        self.0.push(Readout { x: x - base.0, y: y - base.1, text });
+    pub fn push(&mut self, (x, y): (i32, i32), base: (i32, i32), what: What) {
+        self.0.push(Place { x: x - base.0, y: y - base.1, what });
     }
 
-    /// The readout nearest `(x, y)` within `radius` pixels (the first of equally near ones).
-    pub fn nearest(&self, x: i32, y: i32, radius: i32) -> Option<&Readout> {
-        let distance = |r: &Readout| i64::from(r.x - x).pow(2) + i64::from(r.y - y).pow(2);
-        self.0.iter().filter(|r| distance(r) <= i64::from(radius).pow(2)).min_by_key(|r| distance(r))
+    /// The place nearest `(x, y)` within `radius` pixels (the first of equally near ones).
+    pub fn nearest(&self, x: i32, y: i32, radius: i32) -> Option<&Place> {
+        let distance = |p: &Place| i64::from(p.x - x).pow(2) + i64::from(p.y - y).pow(2);
+        self.0.iter().filter(|p| distance(p) <= i64::from(radius).pow(2)).min_by_key(|p| distance(p))
     }
 
-    /// The readouts in reading order, left to right and then top to bottom (for the keyboard).
-    pub fn in_reading_order(&self) -> Vec<&Readout> {
-        let mut all: Vec<&Readout> = self.0.iter().collect();
-        all.sort_by_key(|r| (r.x, r.y));
-        all
+    /// The `index`-th place in reading order, left to right and then top to bottom, wrapping
+    /// around (for stepping with the keyboard).
+    pub fn in_reading_order(&self, index: i64) -> Option<&Place> {
+        let mut all: Vec<&Place> = self.0.iter().collect();
+        all.sort_unstable_by_key(|p| (p.x, p.y));
+        (!all.is_empty()).then(|| all[index.rem_euclid(all.len() as i64) as usize])
     }
+}
+
+impl Figure {
+    /// The words for `place` of this figure, or `None` when the figure no longer has it.
+    pub fn read(&self, place: &Place) -> Option<Readout> {
+        let text = match (self, place.what) {
+            (Figure::Curve(c) | Figure::Scatter(Scatter { curve: c, .. }), What::Point { series, index }) => {
+                let s = c.series.get(series)?;
+                let &(x, y) = s.points.get(index)?;
+                // The ±2 standard-error companion follows its series, before the next labelled one.
+                let upper = c.series[series + 1..]
+                    .iter()
+                    .take_while(|t| t.label.is_empty())
+                    .find(|t| t.key == "risk_plus_2se")
+                    .and_then(|u| u.points.iter().find(|p| p.0 == x));
+                let error = upper.map(|p| format!(" ± {} (one standard error)", number((p.1 - y) / 2.0)));
+                let x_value = number(c.x_axis.value(x));
+                let (label, y_label, x_label) = (&s.label, &c.y_label, &c.x_label);
+                format!("{label}: {y_label} {}{} at {x_label} = {x_value}", number(y), error.unwrap_or_default())
+            }
+            (Figure::Spectrum(s), What::Bar(i)) => {
+                let part = if i < s.absorbed { "absorbed by the adapters" } else { "remaining error" };
+                format!("σ_{{{}}}(E)^2 = {} ({part})", i + 1, number(*s.sigma_squared.get(i)?))
+            }
+            (Figure::Heatmaps(h), What::Cell { row, tile, i, j }) => {
+                let t = h.rows.get(row)?.tiles.get(tile)?;
+                let value = t.matrix.get((i, j))?;
+                format!("{}: row {}, column {}: {}", t.title, i + 1, j + 1, number(*value))
+            }
+            (Figure::Bars(b), What::Bar(i)) => format!(
+                "skill {s}: prior π_{{{s}}} = {}, posterior π̃_{{{s}}} = {}",
+                number(*b.prior.get(i)?),
+                number(*b.posterior.get(i)?),
+                s = i + 1
+            ),
+            (Figure::WeightSpace(w), What::Centre(i)) => {
+                format!("skill {s}'s pretrained function w_{{{s}}} = {}", pair(*w.centres.get(i)?), s = i + 1)
+            }
+            (Figure::WeightSpace(w), What::Shifted(i)) => format!(
+                "skill {s}'s shifted function w̃_{{{s}}} = {}, weight π̃_{{{s}}} = {}",
+                pair(*w.shifted.get(i)?),
+                number(*w.weights.get(i)?),
+                s = i + 1
+            ),
+            (Figure::WeightSpace(w), What::Task) => format!("the task's function w* = {}", pair(w.task)),
+            _ => return None,
+        };
+        Some(Readout { x: place.x, y: place.y, text })
+    }
+}
+
+fn pair((x, y): (f64, f64)) -> String {
+    format!("({}, {})", number(x), number(y))
 }
 
 #[cfg(test)]
@@ -43,13 +143,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_nearest_readout_within_the_radius_is_found() {
+    fn the_nearest_place_within_the_radius_is_found() {
         let mut r = Readouts::default();
-        r.push((110, 20), (100, 0), "a".into());
-        r.push((130, 20), (100, 0), "b".into());
-        assert_eq!(r.nearest(12, 21, 5).map(|r| r.text.as_str()), Some("a"));
-        assert_eq!(r.nearest(27, 20, 5).map(|r| r.text.as_str()), Some("b"));
+        r.push((110, 20), (100, 0), What::Bar(0));
+        r.push((130, 20), (100, 0), What::Bar(1));
+        assert_eq!(r.nearest(12, 21, 5).map(|p| p.what), Some(What::Bar(0)));
+        assert_eq!(r.nearest(27, 20, 5).map(|p| p.what), Some(What::Bar(1)));
         assert_eq!(r.nearest(20, 60, 5), None);
-        assert_eq!(r.in_reading_order().iter().map(|r| r.x).collect::<Vec<_>>(), vec![10, 30]);
+        assert_eq!(r.in_reading_order(-1).map(|p| p.x), Some(30));
+        assert_eq!(r.in_reading_order(2).map(|p| p.x), Some(10));
     }
 }

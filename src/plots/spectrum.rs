@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{self, Corner, Swatch};
-use super::readout::Readouts;
+use super::readout::{Readouts, What};
 use super::rich;
 use super::style::{okabe_ito, plot_error, PlotError, Theme};
 use crate::lessons::format::number;
@@ -143,9 +143,8 @@ pub fn draw<DB: DrawingBackend>(
     chart.draw_series(std::iter::once(Text::new(label, (label_x, label_y), style))).map_err(plot_error)?;
     let base = area.get_base_pixel();
     for (i, &s) in data.sigma_squared.iter().enumerate() {
-        let part = if i < data.absorbed { "absorbed by the adapters" } else { "remaining error" };
         let at = chart.as_coord_spec().translate(&(i as f64 + 1.0, if s.is_finite() { s } else { data_top }));
-        readouts.push(at, base, format!("σ_{{{}}}(E)^2 = {} ({part})", i + 1, number(s)));
+        readouts.push(at, base, What::Bar(i));
     }
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let origin = legend::corner_origin(Corner::UpperRight, legend.size, (xs.end - xs.start, ys.end - ys.start), theme);

@@ -127,7 +127,8 @@ impl Lab {
     /// What lies under device pixel (x, y) of figure `key` as last drawn: `{x, y, text}` of the
     /// nearest point, bar or cell within `radius` pixels, or `undefined`.
     pub fn readout(&self, key: &str, x: i32, y: i32, radius: i32) -> Result<JsValue, JsError> {
-        to_js(&self.readouts_of(key).and_then(|r| r.nearest(x, y, radius)))
+        let place = self.readouts_of(key).and_then(|r| r.nearest(x, y, radius));
+        to_js(&place.and_then(|p| self.figure(key).ok()?.read(p)))
     }
 
     fn readouts_of(&self, key: &str) -> Option<&Readouts> {
@@ -138,9 +139,8 @@ impl Lab {
     /// around, for stepping with the keyboard: `{x, y, text}`, or `undefined` when there is none.
     #[wasm_bindgen(js_name = readoutAt)]
     pub fn readout_at(&self, key: &str, index: i32) -> Result<JsValue, JsError> {
-        let ordered = self.readouts_of(key).map(Readouts::in_reading_order).unwrap_or_default();
-        let chosen = (!ordered.is_empty()).then(|| ordered[index.rem_euclid(ordered.len() as i32) as usize]);
-        to_js(&chosen)
+        let place = self.readouts_of(key).and_then(|r| r.in_reading_order(i64::from(index)));
+        to_js(&place.and_then(|p| self.figure(key).ok()?.read(p)))
     }
 
     /// One figure of the current view as an SVG document, drawn by the same plotting code as the
