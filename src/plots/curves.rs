@@ -72,6 +72,9 @@ pub struct CurveFigure {
     pub x_range: (f64, f64),
     /// Log-scale y-axis.
     pub log_y: bool,
+    /// A y-axis range shared with other panels (small multiples compared by eye); `None`: fitted
+    /// to this figure's data.
+    pub y_span: Option<(f64, f64)>,
     /// The series.
     pub series: Vec<Series>,
     /// Vertical reference lines.
@@ -131,6 +134,9 @@ impl CurveFigure {
     /// The y-axis range: on a log axis from 1e-16 of the largest value (values below it are exact to
     /// machine precision and drawn on the floor) to above the largest.
     pub fn y_range(&self) -> (f64, f64) {
+        if let Some(span) = self.y_span {
+            return span;
+        }
         let top = self.finite_ys().fold(0.0, f64::max);
         if self.log_y {
             let top = if top > 0.0 { top } else { 1.0 };

@@ -120,6 +120,7 @@ pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks, log_axis: bool) -> Fig
         log_y: log_axis,
         series,
         markers,
+        y_span: None,
         legend_lower_left: true,
         x_axis,
     };
@@ -143,6 +144,7 @@ pub fn risk_figures(sweep: &Sweep, landmarks: &Landmarks, log_axis: bool) -> Fig
             })
             .collect(),
         markers: Vec::new(),
+        y_span: None,
         legend_lower_left: false,
         x_axis,
     };
@@ -166,6 +168,7 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
         log_y,
         series,
         markers: Vec::new(),
+        y_span: None,
         legend_lower_left: !log_y || figure == IclFigure::Six,
         x_axis,
     };

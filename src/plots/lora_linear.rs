@@ -121,6 +121,7 @@ fn curve_figure(curve: &[CurvePoint], width: usize, current: f64, threshold: Opt
             .into_iter()
             .chain([Marker { key: "current_rank", x: current, label: current_label, threshold: false }])
             .collect(),
+        y_span: None,
         legend_lower_left: true,
         x_axis: XAxis::Integer,
     }

@@ -70,6 +70,7 @@ pub fn fnn_figures(analysis: &lora_fnn::Analysis, params: &lora_fnn::Params) -> 
             },
             current_marker(params.rank),
         ],
+        y_span: None,
         legend_lower_left: true,
         x_axis: XAxis::Integer,
     };
@@ -107,6 +108,7 @@ pub fn transformer_figures(analysis: &lora_transformer::Analysis, params: &lora_
             },
             current_marker(params.rank),
         ],
+        y_span: None,
         legend_lower_left: true,
         x_axis: XAxis::Integer,
     };
@@ -155,6 +157,7 @@ pub fn preset_figures(sweep: &crate::lessons::paper_figures::Sweep) -> FigureSet
                 log_y: true,
                 series,
                 markers,
+                y_span: None,
                 legend_lower_left: true,
                 x_axis: if by_parameters { XAxis::Decimal } else { XAxis::Integer },
             };

@@ -77,6 +77,7 @@ fn loss_figure(run: &Run, params: &Params) -> CurveFigure {
         log_y: true,
         series,
         markers: Vec::new(),
+        y_span: None,
         legend_lower_left: false,
         x_axis: XAxis::Decimal,
     }
@@ -138,6 +139,7 @@ fn outputs_figure(run: &Run) -> Figure {
         log_y: false,
         series,
         markers: Vec::new(),
+        y_span: None,
         legend_lower_left: false,
         x_axis: XAxis::Decimal,
     };
