@@ -155,6 +155,13 @@ pub struct Step {
     pub truth: f64,
     /// Whether the prior is the 2-D one whose skill centres the student drags.
     pub draggable: bool,
+    /// The box (x₁ from, to; x₂ from, to) holding the first two coordinates of every input of the
+    /// whole seeded sequence (all `MAX_EXAMPLES` examples and the query) and of every skill's mean
+    /// ± one standard deviation of its inputs: the same for every k, so the prompt's figure keeps
+    /// its axes while examples arrive.
+    pub input_box: (f64, f64, f64, f64),
+    /// The two input coordinates the prompt's figure shows (`view_axes`).
+    pub axes: (usize, usize),
 }
 
 /// Computes the prompt after `params.k` examples (the first k of one seeded sequence).
@@ -163,9 +170,15 @@ pub fn step(params: &Params) -> Option<Step> {
     let source = ContextSource { mu: task_mu, sigma_x: prior.sigma_x, w: task_w.clone(), noise: 0.0 };
     let mut sequence = rng::stream(params.seed, rng::streams::TEST);
     let query = source.input(&mut sequence);
-    let examples: Vec<(Vector, f64)> = (0..params.k.min(MAX_EXAMPLES))
-        .map(|_| {
-            let x = source.input(&mut sequence);
+    // The whole sequence is drawn (it is cheap) so that the figure's box is the same for every k;
+    // the first k inputs are the examples shown.
+    let inputs: Vec<Vector> = (0..MAX_EXAMPLES).map(|_| source.input(&mut sequence)).collect();
+    let axes = view_axes(&prior);
+    let input_box = input_box(&prior, axes, inputs.iter().chain(std::iter::once(&query)));
+    let examples: Vec<(Vector, f64)> = inputs
+        .into_iter()
+        .take(params.k.min(MAX_EXAMPLES))
+        .map(|x| {
             let y = x.dot(&task_w);
             (x, y)
         })
@@ -177,10 +190,77 @@ pub fn step(params: &Params) -> Option<Step> {
     let posterior = posterior::posterior(&prior, &stats, &query).ok()?;
     let truth = query.dot(&task_w);
     let draggable = params.scenario.is_plane();
-    Some(Step { prior, task_w, examples, query, posterior, truth, draggable })
+    Some(Step { prior, task_w, examples, query, posterior, truth, draggable, input_box, axes })
+}
+
+/// The standard deviation of one coordinate of an input from skill β: x = μ + noise with
+/// μ ~ N(μ_β, σ_μ² I) and noise ~ N(0, σ_x² I), so x ~ N(μ_β, (σ_x² + σ_μ²) I).
+pub fn input_spread(prior: &Prior) -> f64 {
+    (prior.sigma_x * prior.sigma_x + prior.sigma_mu * prior.sigma_mu).sqrt()
+}
+
+/// Coordinates `axes` of a vector (0 for a coordinate it does not have).
+pub fn plane(v: &Vector, axes: (usize, usize)) -> (f64, f64) {
+    (v.get(axes.0).copied().unwrap_or(0.0), v.get(axes.1).copied().unwrap_or(0.0))
+}
+
+/// The two input coordinates (i < j) in which the skills' means lie farthest apart (the largest
+/// smallest distance between two of them; the first such pair): (0, 1) when d = 2. In d = 3
+/// Regular4's skills 3 and 4 share their first two coordinates, and x₁, x₃ tell all four apart.
+pub fn view_axes(prior: &Prior) -> (usize, usize) {
+    let d = prior.dim();
+    let mut best = ((0, 1), f64::NEG_INFINITY);
+    for i in 0..d {
+        for j in i + 1..d {
+            let points: Vec<(f64, f64)> = prior.mu.iter().map(|m| plane(m, (i, j))).collect();
+            let mut nearest = f64::INFINITY;
+            for (a, p) in points.iter().enumerate() {
+                for q in &points[a + 1..] {
+                    nearest = nearest.min((p.0 - q.0).hypot(p.1 - q.1));
+                }
+            }
+            // Strictly larger by more than rounding, so that ties keep the first pair.
+            if nearest > best.1 + 1e-9 {
+                best = ((i, j), nearest);
+            }
+        }
+    }
+    best.0
+}
+
+/// The box around coordinates `axes` of `inputs` and of each skill's mean ± one standard
+/// deviation of its inputs.
+fn input_box<'a>(
+    prior: &Prior,
+    axes: (usize, usize),
+    inputs: impl Iterator<Item = &'a Vector>,
+) -> (f64, f64, f64, f64) {
+    let spread = input_spread(prior);
+    let corners = prior.mu.iter().flat_map(|m| {
+        let (x, y) = plane(m, axes);
+        [(x - spread, y - spread), (x + spread, y + spread)]
+    });
+    inputs
+        .map(|v| plane(v, axes))
+        .chain(corners)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |(x0, x1, y0, y1), (x, y)| {
+            (x0.min(x), x1.max(x), y0.min(y), y1.max(y))
+        })
 }
 
 impl Step {
+    /// The mean x̄ of the k examples' inputs and the query's (the posterior compares it with each
+    /// skill's mean μ_β), in the coordinates `axes`.
+    pub fn mean_input(&self) -> (f64, f64) {
+        let n = self.examples.len() as f64 + 1.0;
+        let sum = self.examples.iter().fold(plane(&self.query, self.axes), |(a, b), (x, _)| {
+            let (x, y) = plane(x, self.axes);
+            (a + x, b + y)
+        });
+        (sum.0 / n, sum.1 / n)
+    }
+
     /// The skill with the largest posterior weight.
     pub fn leading_skill(&self) -> usize {
         let w = &self.posterior.weights;

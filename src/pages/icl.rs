@@ -180,11 +180,13 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         .map(|(b, w)| format!("skill {}: {}", b + 1, number(*w)))
         .collect::<Vec<_>>()
         .join(", ");
+    let set = crate::plots::icl_prompt::figures(&step);
     let report = report(
         step.mode(),
         if step.learned_fraction() > 0.8 { Status::Exact } else { Status::Approximate },
         vec![
             ("weights", format!("Posterior weights after {} examples: {weights}.", step.examples.len())),
+            ("prompt", prompt_summary(&set)),
             ("functions", format!("The skills' functions have moved {} % of the way from their pretrained centres to the task's function w* (averaged with the weights π̃).", step.learned_percent())),
         ],
         vec![
@@ -195,7 +197,15 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
             Number::of("prompt-learned", Some(step.learned_fraction())),
         ],
     );
-    (report, crate::plots::icl_prompt::figures(&step))
+    (report, set)
+}
+
+/// The prompt figure's sentence, from the data it plots.
+fn prompt_summary(figures: &FigureSet) -> String {
+    match figures.get("prompt") {
+        Some(crate::plots::Figure::PromptPlane(plane)) => crate::plots::icl_prompt_plane::summary(plane),
+        _ => String::new(),
+    }
 }
 
 /// The one-prompt lesson's current question as an `adaptlab solve` problem (`icl-posterior`): its

@@ -80,6 +80,28 @@ pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
                 push(format!("w_{b}_shifted"), format!("skill {b}: shifted w̃"), s.0, Some(s.1));
             }
         }
+        Figure::PromptPlane(data) => {
+            for (i, c) in data.centres.iter().enumerate() {
+                let b = i + 1;
+                push(format!("mu_{b}"), format!("skill {b}: input mean μ"), c.0, Some(c.1));
+                push(
+                    format!("input_sd_{b}"),
+                    format!("skill {b}: s.d. of its inputs (radius)"),
+                    b as f64,
+                    Some(data.spread),
+                );
+            }
+            for e in &data.examples {
+                push("example".into(), "example input".into(), e.0, Some(e.1));
+            }
+            for (i, e) in data.examples.iter().enumerate() {
+                push("example_label".into(), "label y of example i".into(), (i + 1) as f64, Some(e.2));
+            }
+            push("query".into(), "query input".into(), data.query.0, Some(data.query.1));
+            if !data.examples.is_empty() {
+                push("mean_input".into(), "x̄, mean of the k + 1 inputs".into(), data.mean.0, Some(data.mean.1));
+            }
+        }
         Figure::Heatmaps(data) => {
             for tile in data.rows.iter().flat_map(|r| &r.tiles) {
                 for (i, row) in tile.matrix.row_iter().enumerate() {
@@ -147,6 +169,46 @@ pub fn table(figure: &Figure) -> DataTable {
                 .collect(),
             notes: vec![format!("task w* = ({}, {})", number(data.task.0), number(data.task.1))],
         },
+        Figure::PromptPlane(data) => {
+            let row = |name: String, p: (f64, f64), y: String| vec![name, number(p.0), number(p.1), y];
+            let mut rows: Vec<Vec<String>> = data
+                .centres
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    row(
+                        format!("skill {}: input mean μ{}", i + 1, crate::lessons::format::subscript(i + 1)),
+                        c,
+                        String::new(),
+                    )
+                })
+                .collect();
+            let k = data.examples.len();
+            rows.push(row(format!("query x{}", crate::lessons::format::subscript(k + 1)), data.query, "?".into()));
+            if k > 0 {
+                rows.push(row(format!("x̄, mean of the {} inputs", k + 1), data.mean, String::new()));
+            }
+            rows.extend(
+                data.examples
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| row(format!("example {}", i + 1), (e.0, e.1), number(e.2))),
+            );
+            let mut notes = vec![format!(
+                "dashed circles: radius √(σ_x² + σ_μ²) = {}, one standard deviation of each coordinate of a skill's inputs",
+                number(data.spread)
+            )];
+            let (a, b) = data.axis_names();
+            if data.dim > 2 {
+                notes.push(format!(
+                    "the columns are input coordinates {} and {} of d = {}",
+                    data.axes.0 + 1,
+                    data.axes.1 + 1,
+                    data.dim
+                ));
+            }
+            DataTable { columns: vec!["point".into(), a, b, "label y".into()], rows, notes }
+        }
         Figure::Heatmaps(data) => {
             let width = data.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.ncols()).max().unwrap_or(0);
             let mut columns = vec!["matrix".to_owned(), "row".to_owned()];

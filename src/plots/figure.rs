@@ -23,6 +23,8 @@ pub enum Figure {
     Bars(super::icl_prompt::WeightBars),
     /// Skills' functions in weight space.
     WeightSpace(super::icl_prompt::WeightSpace),
+    /// The prompt in input space: examples, query and the skills' input clusters.
+    PromptPlane(super::icl_prompt_plane::PromptPlane),
 }
 
 impl Figure {
@@ -31,6 +33,7 @@ impl Figure {
         match self {
             Figure::Spectrum(_) | Figure::Curve(_) | Figure::Bars(_) => (760, 380),
             Figure::WeightSpace(_) => (760, 520),
+            Figure::PromptPlane(_) => (760, 680),
             Figure::Heatmaps(h) => (760, 250 * h.rows.len().max(1) as u32),
         }
     }
@@ -43,6 +46,7 @@ impl Figure {
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme),
             Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme),
             Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme),
+            Figure::PromptPlane(data) => super::icl_prompt_plane::draw(area, data, theme),
         }
     }
 }

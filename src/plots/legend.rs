@@ -21,6 +21,14 @@ pub enum Swatch {
     Square(RGBColor),
     /// A hollow square (outlined bars).
     HollowSquare(RGBColor),
+    /// A filled triangle pointing up.
+    TriangleUp(RGBColor),
+    /// A filled triangle pointing down.
+    TriangleDown(RGBColor),
+    /// A cross (×).
+    Cross(RGBColor),
+    /// A hollow diamond.
+    Diamond(RGBColor),
 }
 
 /// The corners of the plotting area a legend may take, in the order they are tried.
@@ -173,6 +181,27 @@ fn draw_swatch<DB: DrawingBackend>(
             [(centre.0 - half, y - half), (centre.0 + half, y + half)],
             color.stroke_width(width),
         )),
+        Swatch::TriangleUp(color) => plot.draw(&Polygon::new(triangle(centre, half, true), color.filled())),
+        Swatch::TriangleDown(color) => plot.draw(&Polygon::new(triangle(centre, half, false), color.filled())),
+        Swatch::Cross(color) => {
+            let style = color.stroke_width(theme.px(2.5));
+            plot.draw(&PathElement::new(vec![(centre.0 - half, y - half), (centre.0 + half, y + half)], style))
+                .and_then(|_| {
+                    plot.draw(&PathElement::new(vec![(centre.0 - half, y + half), (centre.0 + half, y - half)], style))
+                })
+        }
+        Swatch::Diamond(color) => plot.draw(&PathElement::new(diamond(centre, half + 1), color.stroke_width(width))),
     }
     .map_err(plot_error)
+}
+
+/// The corners of a triangle of half-size `half` centred at `c` (pixels), pointing up or down.
+pub fn triangle(c: (i32, i32), half: i32, up: bool) -> Vec<(i32, i32)> {
+    let s = if up { 1 } else { -1 };
+    vec![(c.0, c.1 - s * half), (c.0 + half, c.1 + s * half), (c.0 - half, c.1 + s * half)]
+}
+
+/// The closed outline of a diamond of half-size `half` centred at `c` (pixels).
+pub fn diamond(c: (i32, i32), half: i32) -> Vec<(i32, i32)> {
+    vec![(c.0, c.1 - half), (c.0 + half, c.1), (c.0, c.1 + half), (c.0 - half, c.1), (c.0, c.1 - half)]
 }

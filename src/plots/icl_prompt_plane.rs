@@ -1,0 +1,344 @@
+//! Figure of the one-prompt lesson: the prompt itself in input space. The examples' inputs x_i
+//! (a triangle pointing up for a label y_i ≥ 0, down for y_i < 0), the query x_{k+1}, the mean x̄
+//! of all k + 1 inputs, and each skill's input cluster: its mean μ_β with a dashed circle of one
+//! standard deviation √(σ_x² + σ_μ²) of its inputs. For d > 2 two of the input coordinates are
+//! shown, those that set the skills' means farthest apart (the axes say which). Both axes have
+//! the same scale, so the circles are round.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::legend::{self, Corner, Swatch};
+use super::style::{okabe_ito, plot_error, PlotError, Theme};
+use crate::lessons::format::{number, subscript};
+
+/// The skills' colours, as in the weights figure.
+const SKILL_COLOURS: [RGBColor; 4] = [okabe_ito::VERMILLION, okabe_ito::BLUE, okabe_ito::GREEN, okabe_ito::PURPLE];
+/// Examples with a label y ≥ 0 (triangles up) and y < 0 (triangles down).
+const POSITIVE: RGBColor = okabe_ito::ORANGE;
+const NEGATIVE: RGBColor = okabe_ito::SKY_BLUE;
+
+/// What the prompt figure shows (first two input coordinates).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PromptPlane {
+    /// Dimension d of the inputs.
+    pub dim: usize,
+    /// The two input coordinates shown (0-based): (0, 1) when d = 2.
+    pub axes: (usize, usize),
+    /// The examples shown: (x₁, x₂, y).
+    pub examples: Vec<(f64, f64, f64)>,
+    /// The query x_{k+1}.
+    pub query: (f64, f64),
+    /// The mean x̄ of the k examples' inputs and the query's.
+    pub mean: (f64, f64),
+    /// Each skill's input mean μ_β.
+    pub centres: Vec<(f64, f64)>,
+    /// One standard deviation of a coordinate of a skill's inputs, √(σ_x² + σ_μ²).
+    pub spread: f64,
+    /// The region to show (x₁ from, to; x₂ from, to), the same for every k of a prompt.
+    pub bounds: (f64, f64, f64, f64),
+}
+
+impl PromptPlane {
+    /// The axes' titles: what is plotted, exactly.
+    pub fn axis_names(&self) -> (String, String) {
+        let name = |i: usize| {
+            if self.dim > 2 {
+                format!("x{} (input coordinate {} of {})", subscript(i + 1), i + 1, self.dim)
+            } else {
+                format!("x{} (input coordinate {})", subscript(i + 1), i + 1)
+            }
+        };
+        (name(self.axes.0), name(self.axes.1))
+    }
+
+    /// The legend's entries (the mean only when it differs from the query, k ≥ 1).
+    fn legend(&self, theme: &Theme) -> Vec<(String, Swatch)> {
+        let k = self.examples.len();
+        let mut entries = Vec::new();
+        if self.examples.iter().any(|e| e.2 >= 0.0) {
+            entries.push(("example with label y ≥ 0".to_owned(), Swatch::TriangleUp(POSITIVE)));
+        }
+        if self.examples.iter().any(|e| e.2 < 0.0) {
+            entries.push(("example with label y < 0".to_owned(), Swatch::TriangleDown(NEGATIVE)));
+        }
+        entries.push((format!("query x{} (no label)", subscript(k + 1)), Swatch::Cross(theme.foreground())));
+        if k > 0 {
+            entries.push((format!("x̄: mean of the {} inputs", k + 1), Swatch::Diamond(theme.foreground())));
+        }
+        entries.push(("a skill's input mean μ; dashed: ±1 s.d.".to_owned(), Swatch::Dashed(theme.foreground())));
+        entries
+    }
+}
+
+/// Margins in CSS pixels: outer margin, x and y label areas.
+const MARGIN: f64 = 10.0;
+const X_LABELS: f64 = 40.0;
+const Y_LABELS: f64 = 50.0;
+
+/// Ranges with the same scale on both axes that hold `bounds` in a plot of `size` pixels, with a
+/// free band of `band` pixels at the top.
+fn equal_ranges(bounds: (f64, f64, f64, f64), size: (i32, i32), band: i32) -> ((f64, f64), (f64, f64)) {
+    let (x0, x1, y0, y1) = bounds;
+    let (w, h) = (f64::from(size.0.max(1)), f64::from((size.1 - band).max(1)));
+    let (dx, dy) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+    let scale = (w / dx).min(h / dy); // pixels per unit
+    let half_width = w / scale / 2.0;
+    let cx = (x0 + x1) / 2.0;
+    let bottom = y0 - (h / scale - dy) / 2.0;
+    ((cx - half_width, cx + half_width), (bottom, bottom + f64::from(size.1.max(1)) / scale))
+}
+
+/// Draws the prompt: examples, query, mean and the skills' input clusters, with a legend that
+/// covers none of them (in a free corner, else in a band above the data).
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &PromptPlane,
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    area.fill(&theme.background()).map_err(plot_error)?;
+    let k = data.examples.len();
+    let title = format!("The prompt: {k} example{} and the query", if k == 1 { "" } else { "s" });
+    let body = area.titled(&title, theme.title()).map_err(plot_error)?;
+    // A little room around the outermost marks.
+    let (x0, x1, y0, y1) = data.bounds;
+    let pad = 0.04 * (x1 - x0).max(y1 - y0);
+    let bounds = (x0 - pad, x1 + pad, y0 - pad, y1 + pad);
+    let (x0, x1, y0, y1) = bounds;
+    let build = |x: (f64, f64), y: (f64, f64)| {
+        ChartBuilder::on(&body)
+            .margin(theme.px(MARGIN))
+            .x_label_area_size(theme.px(X_LABELS))
+            .y_label_area_size(theme.px(Y_LABELS))
+            .build_cartesian_2d(x.0..x.1, y.0..y.1)
+            .map_err(plot_error)
+    };
+    let first = build((x0, x1), (y0, y1))?;
+    let (xs, ys) = first.plotting_area().get_pixel_range();
+    let size = (xs.end - xs.start, ys.end - ys.start);
+    let entries = data.legend(theme);
+    let key = legend::measure(&body, &entries, theme);
+    let (x_range, y_range) = equal_ranges(bounds, size, 0);
+    let mut chart = build(x_range, y_range)?;
+    let occupied = occupied(&chart, &body, data, theme);
+    let origin = match legend::free_corner(&occupied, key.size, size, Corner::UpperRight, theme) {
+        Some(corner) => legend::corner_origin(corner, key.size, size, theme),
+        None => {
+            let (x_range, y_range) = equal_ranges(bounds, size, key.size.1 + 2 * theme.offset(8.0));
+            chart = build(x_range, y_range)?;
+            legend::corner_origin(Corner::UpperRight, key.size, size, theme)
+        }
+    };
+    let (x_name, y_name) = data.axis_names();
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(theme.grid())
+        .axis_style(theme.foreground())
+        .x_desc(x_name)
+        .y_desc(y_name)
+        .x_labels(7)
+        .y_labels(7)
+        .label_style(theme.text(12.0))
+        .axis_desc_style(theme.text(13.0))
+        .x_label_formatter(&|v| number(*v))
+        .y_label_formatter(&|v| number(*v))
+        .draw()
+        .map_err(plot_error)?;
+    let plot = chart.plotting_area().strip_coord_spec();
+    let pixel = pixels(&chart);
+    draw_marks(&plot, data, theme, &pixel)?;
+    legend::draw_at(&plot, &key, origin, theme)
+}
+
+/// The plotting area's pixel (relative to its corner) of a point in input coordinates.
+fn pixels<'a, 'b, DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &'a ChartContext<'b, DB, CT>,
+) -> impl Fn((f64, f64)) -> (i32, i32) + use<'a, 'b, DB, CT> {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    move |p| {
+        let (px, py) = chart.as_coord_spec().translate(&p);
+        (px - xs.start, py - ys.start)
+    }
+}
+
+/// The labels drawn on the plot beside the marks: (text, anchor point in pixels, placement).
+fn labels(
+    data: &PromptPlane,
+    pixel: &impl Fn((f64, f64)) -> (i32, i32),
+    theme: &Theme,
+) -> Vec<(String, (i32, i32), Pos)> {
+    let k = data.examples.len();
+    let gap = theme.offset(9.0);
+    let mut out = Vec::new();
+    for (i, &c) in data.centres.iter().enumerate() {
+        let (x, y) = pixel(c);
+        out.push((format!("μ{}", subscript(i + 1)), (x - gap, y - gap), Pos::new(HPos::Right, VPos::Bottom)));
+    }
+    if let Some(&(x, y, _)) = data.examples.last() {
+        let (px, py) = pixel((x, y));
+        out.push((format!("newest: x{}", subscript(k)), (px, py + gap), Pos::new(HPos::Center, VPos::Top)));
+    }
+    if k > 0 {
+        let (x, y) = pixel(data.mean);
+        out.push(("x̄".to_owned(), (x - gap, y), Pos::new(HPos::Right, VPos::Center)));
+    }
+    let (x, y) = pixel(data.query);
+    out.push((
+        format!("query x{}", subscript(k + 1)),
+        (x + gap + theme.offset(2.0), y),
+        Pos::new(HPos::Left, VPos::Center),
+    ));
+    out
+}
+
+/// The pixels of a dashed circle of `radius` around `centre` (in input units): 48 arcs, every other drawn.
+fn circle_arcs(centre: (f64, f64), radius: f64, pixel: &impl Fn((f64, f64)) -> (i32, i32)) -> Vec<Vec<(i32, i32)>> {
+    let point = |i: usize| {
+        let t = std::f64::consts::TAU * i as f64 / 48.0;
+        pixel((centre.0 + radius * t.cos(), centre.1 + radius * t.sin()))
+    };
+    (0..48).step_by(2).map(|i| vec![point(i), point(i + 1)]).collect()
+}
+
+/// Every pixel the marks and their labels cover (for the legend's placement).
+fn occupied<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &ChartContext<'_, DB, CT>,
+    body: &DrawingArea<DB, Shift>,
+    data: &PromptPlane,
+    theme: &Theme,
+) -> Vec<(i32, i32)> {
+    let pixel = pixels(chart);
+    let reach = theme.offset(7.0);
+    let mut out = Vec::new();
+    let mut mark = |(x, y): (i32, i32)| {
+        for dx in [-reach, 0, reach] {
+            for dy in [-reach, 0, reach] {
+                out.push((x + dx, y + dy));
+            }
+        }
+    };
+    data.examples.iter().for_each(|e| mark(pixel((e.0, e.1))));
+    data.centres.iter().for_each(|&c| mark(pixel(c)));
+    mark(pixel(data.query));
+    mark(pixel(data.mean));
+    for &c in &data.centres {
+        for arc in circle_arcs(c, data.spread, &pixel) {
+            out.extend(arc);
+        }
+        let t = (0..96).map(|i| std::f64::consts::TAU * i as f64 / 96.0);
+        out.extend(t.map(|t| pixel((c.0 + data.spread * t.cos(), c.1 + data.spread * t.sin()))));
+    }
+    let font = theme.text(12.0);
+    let step = theme.offset(3.0).max(1) as usize;
+    for (text, (x, y), pos) in labels(data, &pixel, theme) {
+        let (w, h) = body.estimate_text_size(&text, &font).unwrap_or((0, 0));
+        let (w, h) = (w as i32, h as i32);
+        let left = match pos.h_pos {
+            HPos::Left => x,
+            HPos::Center => x - w / 2,
+            HPos::Right => x - w,
+        };
+        let top = match pos.v_pos {
+            VPos::Top => y,
+            VPos::Center => y - h / 2,
+            VPos::Bottom => y - h,
+        };
+        for px in (left..=left + w).step_by(step) {
+            for py in (top..=top + h).step_by(step) {
+                out.push((px, py));
+            }
+        }
+    }
+    out
+}
+
+fn draw_marks<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    data: &PromptPlane,
+    theme: &Theme,
+    pixel: &impl Fn((f64, f64)) -> (i32, i32),
+) -> Result<(), PlotError> {
+    // The skills' spread circles under the examples, their means above them.
+    for (i, &c) in data.centres.iter().enumerate() {
+        for arc in circle_arcs(c, data.spread, pixel) {
+            plot.draw(&PathElement::new(arc, SKILL_COLOURS[i % 4].stroke_width(theme.px(1.5)))).map_err(plot_error)?;
+        }
+    }
+    let half = theme.offset(4.0);
+    for &(x, y, label) in &data.examples {
+        let (colour, up) = if label >= 0.0 { (POSITIVE, true) } else { (NEGATIVE, false) };
+        plot.draw(&Polygon::new(legend::triangle(pixel((x, y)), half, up), colour.mix(0.85).filled()))
+            .map_err(plot_error)?;
+    }
+    for (i, &c) in data.centres.iter().enumerate() {
+        let (x, y) = pixel(c);
+        plot.draw(&Circle::new((x, y), theme.px(6.0), theme.background().filled())).map_err(plot_error)?;
+        plot.draw(&Circle::new((x, y), theme.px(6.0), SKILL_COLOURS[i % 4].stroke_width(theme.px(2.5))))
+            .map_err(plot_error)?;
+    }
+    if let Some(&(x, y, label)) = data.examples.last() {
+        // The newest example, ringed.
+        let colour = if label >= 0.0 { POSITIVE } else { NEGATIVE };
+        plot.draw(&Circle::new(pixel((x, y)), theme.px(8.0), colour.stroke_width(theme.px(2.0))))
+            .map_err(plot_error)?;
+    }
+    let ink = theme.foreground();
+    if !data.examples.is_empty() {
+        let outline = legend::diamond(pixel(data.mean), theme.offset(7.0));
+        plot.draw(&PathElement::new(outline, ink.stroke_width(theme.px(2.0)))).map_err(plot_error)?;
+    }
+    let (qx, qy) = pixel(data.query);
+    let arm = theme.offset(7.0);
+    let cross = ink.stroke_width(theme.px(3.0));
+    plot.draw(&PathElement::new(vec![(qx - arm, qy - arm), (qx + arm, qy + arm)], cross)).map_err(plot_error)?;
+    plot.draw(&PathElement::new(vec![(qx - arm, qy + arm), (qx + arm, qy - arm)], cross)).map_err(plot_error)?;
+    for (i, (text, at, pos)) in labels(data, pixel, theme).into_iter().enumerate() {
+        // A skill's label in its colour; the others in the text colour.
+        let colour = if i < data.centres.len() { SKILL_COLOURS[i % 4] } else { ink };
+        plot.draw(&Text::new(text, at, theme.text(13.0).color(&colour).pos(pos))).map_err(plot_error)?;
+    }
+    Ok(())
+}
+
+/// A one-line description of the figure's data: how many examples are shown, how many with
+/// each sign of the label, and the input mean.
+pub fn summary(data: &PromptPlane) -> String {
+    let k = data.examples.len();
+    let positive = data.examples.iter().filter(|e| e.2 >= 0.0).count();
+    let coordinates = if data.dim > 2 {
+        format!(" (coordinates {} and {} of {})", data.axes.0 + 1, data.axes.1 + 1, data.dim)
+    } else {
+        String::new()
+    };
+    if k == 0 {
+        return format!(
+            "No examples yet; the query is at ({}, {}){coordinates}.",
+            number(data.query.0),
+            number(data.query.1)
+        );
+    }
+    format!(
+        "{k} example{} ({positive} with a label y ≥ 0, {} with y < 0) and the query; the mean of the {} inputs is x̄ = ({}, {}){coordinates}.",
+        if k == 1 { "" } else { "s" },
+        k - positive,
+        k + 1,
+        number(data.mean.0),
+        number(data.mean.1)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_ranges_have_one_scale_and_hold_the_bounds() {
+        let ((a, b), (c, d)) = equal_ranges((-1.0, 3.0, 0.0, 1.0), (400, 300), 50);
+        assert!((b - a) / 400.0 - (d - c) / 300.0 < 1e-12, "same units per pixel on both axes");
+        assert!(a <= -1.0 && b >= 3.0 && c <= 0.0);
+        // The top band of 50 pixels is above the data.
+        assert!(d - (d - c) * 50.0 / 300.0 >= 1.0 - 1e-12);
+    }
+}
