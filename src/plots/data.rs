@@ -171,22 +171,16 @@ pub fn table(figure: &Figure) -> DataTable {
         },
         Figure::PromptPlane(data) => {
             let row = |name: String, p: (f64, f64), y: String| vec![name, number(p.0), number(p.1), y];
+            let k = data.examples.len();
             let mut rows: Vec<Vec<String>> = data
                 .centres
                 .iter()
                 .enumerate()
-                .map(|(i, &c)| {
-                    row(
-                        format!("skill {}: input mean μ{}", i + 1, crate::lessons::format::subscript(i + 1)),
-                        c,
-                        String::new(),
-                    )
-                })
+                .map(|(i, &c)| row(format!("skill {} input mean μ", i + 1), c, String::new()))
                 .collect();
-            let k = data.examples.len();
-            rows.push(row(format!("query x{}", crate::lessons::format::subscript(k + 1)), data.query, "?".into()));
+            rows.push(row("query".into(), data.query, "?".into()));
             if k > 0 {
-                rows.push(row(format!("x̄, mean of the {} inputs", k + 1), data.mean, String::new()));
+                rows.push(row("x̄, mean of the k + 1 inputs".into(), data.mean, String::new()));
             }
             rows.extend(
                 data.examples
@@ -194,19 +188,9 @@ pub fn table(figure: &Figure) -> DataTable {
                     .enumerate()
                     .map(|(i, e)| row(format!("example {}", i + 1), (e.0, e.1), number(e.2))),
             );
-            let mut notes = vec![format!(
-                "dashed circles: radius √(σ_x² + σ_μ²) = {}, one standard deviation of each coordinate of a skill's inputs",
-                number(data.spread)
-            )];
             let (a, b) = data.axis_names();
-            if data.dim > 2 {
-                notes.push(format!(
-                    "the columns are input coordinates {} and {} of d = {}",
-                    data.axes.0 + 1,
-                    data.axes.1 + 1,
-                    data.dim
-                ));
-            }
+            let notes =
+                vec![format!("circles: radius √(σ_x² + σ_μ²) = {}, one s.d. of a skill's inputs", number(data.spread))];
             DataTable { columns: vec!["point".into(), a, b, "label y".into()], rows, notes }
         }
         Figure::Heatmaps(data) => {

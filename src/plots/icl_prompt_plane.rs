@@ -53,9 +53,9 @@ impl PromptPlane {
         (name(self.axes.0), name(self.axes.1))
     }
 
-    /// The legend's entries (the mean only when it differs from the query, k ≥ 1).
+    /// The legend's entries: the examples by the sign of their labels, and the skills' clusters
+    /// (the query and x̄ are named beside their marks).
     fn legend(&self, theme: &Theme) -> Vec<(String, Swatch)> {
-        let k = self.examples.len();
         let mut entries = Vec::new();
         if self.examples.iter().any(|e| e.2 >= 0.0) {
             entries.push(("example with label y ≥ 0".to_owned(), Swatch::TriangleUp(POSITIVE)));
@@ -63,11 +63,7 @@ impl PromptPlane {
         if self.examples.iter().any(|e| e.2 < 0.0) {
             entries.push(("example with label y < 0".to_owned(), Swatch::TriangleDown(NEGATIVE)));
         }
-        entries.push((format!("query x{} (no label)", subscript(k + 1)), Swatch::Cross(theme.foreground())));
-        if k > 0 {
-            entries.push((format!("x̄: mean of the {} inputs", k + 1), Swatch::Diamond(theme.foreground())));
-        }
-        entries.push(("a skill's input mean μ; dashed: ±1 s.d.".to_owned(), Swatch::Dashed(theme.foreground())));
+        entries.push(("a skill's input mean μ, ±1 s.d. of its inputs".to_owned(), Swatch::Circle(theme.foreground())));
         entries
     }
 }
@@ -117,19 +113,12 @@ pub fn draw<DB: DrawingBackend>(
     let first = build((x0, x1), (y0, y1))?;
     let (xs, ys) = first.plotting_area().get_pixel_range();
     let size = (xs.end - xs.start, ys.end - ys.start);
+    // The legend sits in a band above the data, where it covers nothing.
     let entries = data.legend(theme);
     let key = legend::measure(&body, &entries, theme);
-    let (x_range, y_range) = equal_ranges(bounds, size, 0);
+    let (x_range, y_range) = equal_ranges(bounds, size, key.size.1 + 2 * theme.offset(8.0));
     let mut chart = build(x_range, y_range)?;
-    let occupied = occupied(&chart, &body, data, theme);
-    let origin = match legend::free_corner(&occupied, key.size, size, Corner::UpperRight, theme) {
-        Some(corner) => legend::corner_origin(corner, key.size, size, theme),
-        None => {
-            let (x_range, y_range) = equal_ranges(bounds, size, key.size.1 + 2 * theme.offset(8.0));
-            chart = build(x_range, y_range)?;
-            legend::corner_origin(Corner::UpperRight, key.size, size, theme)
-        }
-    };
+    let origin = legend::corner_origin(Corner::UpperRight, key.size, size, theme);
     let (x_name, y_name) = data.axis_names();
     chart
         .configure_mesh()
@@ -193,78 +182,18 @@ fn labels(
     out
 }
 
-/// The pixels of a dashed circle of `radius` around `centre` (in input units): 48 arcs, every other drawn.
-fn circle_arcs(centre: (f64, f64), radius: f64, pixel: &impl Fn((f64, f64)) -> (i32, i32)) -> Vec<Vec<(i32, i32)>> {
-    let point = |i: usize| {
-        let t = std::f64::consts::TAU * i as f64 / 48.0;
-        pixel((centre.0 + radius * t.cos(), centre.1 + radius * t.sin()))
-    };
-    (0..48).step_by(2).map(|i| vec![point(i), point(i + 1)]).collect()
-}
-
-/// Every pixel the marks and their labels cover (for the legend's placement).
-fn occupied<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
-    chart: &ChartContext<'_, DB, CT>,
-    body: &DrawingArea<DB, Shift>,
-    data: &PromptPlane,
-    theme: &Theme,
-) -> Vec<(i32, i32)> {
-    let pixel = pixels(chart);
-    let reach = theme.offset(7.0);
-    let mut out = Vec::new();
-    let mut mark = |(x, y): (i32, i32)| {
-        for dx in [-reach, 0, reach] {
-            for dy in [-reach, 0, reach] {
-                out.push((x + dx, y + dy));
-            }
-        }
-    };
-    data.examples.iter().for_each(|e| mark(pixel((e.0, e.1))));
-    data.centres.iter().for_each(|&c| mark(pixel(c)));
-    mark(pixel(data.query));
-    mark(pixel(data.mean));
-    for &c in &data.centres {
-        for arc in circle_arcs(c, data.spread, &pixel) {
-            out.extend(arc);
-        }
-        let t = (0..96).map(|i| std::f64::consts::TAU * i as f64 / 96.0);
-        out.extend(t.map(|t| pixel((c.0 + data.spread * t.cos(), c.1 + data.spread * t.sin()))));
-    }
-    let font = theme.text(12.0);
-    let step = theme.offset(3.0).max(1) as usize;
-    for (text, (x, y), pos) in labels(data, &pixel, theme) {
-        let (w, h) = body.estimate_text_size(&text, &font).unwrap_or((0, 0));
-        let (w, h) = (w as i32, h as i32);
-        let left = match pos.h_pos {
-            HPos::Left => x,
-            HPos::Center => x - w / 2,
-            HPos::Right => x - w,
-        };
-        let top = match pos.v_pos {
-            VPos::Top => y,
-            VPos::Center => y - h / 2,
-            VPos::Bottom => y - h,
-        };
-        for px in (left..=left + w).step_by(step) {
-            for py in (top..=top + h).step_by(step) {
-                out.push((px, py));
-            }
-        }
-    }
-    out
-}
-
 fn draw_marks<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     data: &PromptPlane,
     theme: &Theme,
     pixel: &impl Fn((f64, f64)) -> (i32, i32),
 ) -> Result<(), PlotError> {
-    // The skills' spread circles under the examples, their means above them.
+    // The skills' spread circles under the examples, their means above them. Both axes have
+    // one scale, so the radius in pixels is the spread's length along either axis.
+    let radius = (pixel((data.spread, 0.0)).0 - pixel((0.0, 0.0)).0).unsigned_abs();
     for (i, &c) in data.centres.iter().enumerate() {
-        for arc in circle_arcs(c, data.spread, pixel) {
-            plot.draw(&PathElement::new(arc, SKILL_COLOURS[i % 4].stroke_width(theme.px(1.5)))).map_err(plot_error)?;
-        }
+        plot.draw(&Circle::new(pixel(c), radius, SKILL_COLOURS[i % 4].stroke_width(theme.px(1.5))))
+            .map_err(plot_error)?;
     }
     let half = theme.offset(4.0);
     for &(x, y, label) in &data.examples {

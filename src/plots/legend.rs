@@ -25,10 +25,6 @@ pub enum Swatch {
     TriangleUp(RGBColor),
     /// A filled triangle pointing down.
     TriangleDown(RGBColor),
-    /// A cross (×).
-    Cross(RGBColor),
-    /// A hollow diamond.
-    Diamond(RGBColor),
 }
 
 /// The corners of the plotting area a legend may take, in the order they are tried.
@@ -183,14 +179,6 @@ fn draw_swatch<DB: DrawingBackend>(
         )),
         Swatch::TriangleUp(color) => plot.draw(&Polygon::new(triangle(centre, half, true), color.filled())),
         Swatch::TriangleDown(color) => plot.draw(&Polygon::new(triangle(centre, half, false), color.filled())),
-        Swatch::Cross(color) => {
-            let style = color.stroke_width(theme.px(2.5));
-            plot.draw(&PathElement::new(vec![(centre.0 - half, y - half), (centre.0 + half, y + half)], style))
-                .and_then(|_| {
-                    plot.draw(&PathElement::new(vec![(centre.0 - half, y + half), (centre.0 + half, y - half)], style))
-                })
-        }
-        Swatch::Diamond(color) => plot.draw(&PathElement::new(diamond(centre, half + 1), color.stroke_width(width))),
     }
     .map_err(plot_error)
 }

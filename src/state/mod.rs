@@ -292,16 +292,14 @@ pub fn set_exactly(state: &mut State, key: &str, value: &str) -> Vec<String> {
         *state = trial;
         return notices;
     }
-    let current = field(state.view, key).map(|f| value_text(&(f.read)(state)));
+    let current = field(state.view, key).map_or_else(String::new, |f| value_text(&(f.read)(state)));
     notices
         .into_iter()
         .map(|notice| {
-            // The gate's sentence without its repair ("; using k = 256."), and what happens instead.
-            let reason = notice.split("; using ").next().unwrap_or(&notice).trim_end_matches('.').to_owned();
-            match &current {
-                Some(now) => format!("{reason}; nothing was changed ({} stays {now}).", shown(key)),
-                None => format!("{reason}; nothing was changed."),
-            }
+            // The gate's sentence without its repair ("…; using k = 256."; the last ';' is the
+            // gate's, any in the quoted value come before it), and what happens instead.
+            let reason = notice.rfind(';').map_or(notice.as_str(), |end| &notice[..end]);
+            format!("{reason}; nothing was changed ({key} stays {current}).")
         })
         .collect()
 }
