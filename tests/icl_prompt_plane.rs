@@ -1,7 +1,6 @@
 //! The one-prompt lesson's figure of the prompt itself: the examples shown are the first k of one
 //! seeded sequence with labels ⟨x, w*⟩, the query and the inputs' mean are what they say, the
-//! view does not move as examples arrive, and the SVG draws one triangle per example. Also the
-//! "jump to k" gate: a value it would have to repair changes nothing.
+//! view holds every skill's cluster and every point, and the SVG draws one mark per example.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
 
@@ -41,7 +40,6 @@ fn the_prompt_shows_the_first_k_examples_of_one_sequence_with_the_tasks_labels()
         let shared = k.min(8);
         assert_eq!(other.examples[..shared], eight.examples[..shared], "k = {k} extends the same prompt");
         assert_eq!(other.query, eight.query, "the same query for every k");
-        assert_eq!(other.bounds, eight.bounds, "the view does not move as examples arrive (k = {k})");
         let (x0, x1, y0, y1) = other.bounds;
         let inside = |p: (f64, f64)| p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1;
         assert!(other.examples.iter().all(|e| inside((e.0, e.1))) && inside(other.query) && inside(other.mean));
@@ -54,7 +52,7 @@ fn the_prompt_shows_the_first_k_examples_of_one_sequence_with_the_tasks_labels()
 }
 
 #[test]
-fn the_svg_draws_one_triangle_per_example_and_names_the_query() {
+fn the_svg_draws_one_mark_per_example_and_names_the_query() {
     for (fragment, k) in [
         ("#v=1&view=icl-prompt", 0),
         ("#v=1&view=icl-prompt&k=5", 5),
@@ -62,11 +60,12 @@ fn the_svg_draws_one_triangle_per_example_and_names_the_query() {
     ] {
         let (lab, data) = plane(fragment);
         let svg = lab.figures().svg(&["prompt"], &Theme::default()).unwrap();
-        // Legend swatches are polygons too: one per sign of the labels present.
-        let signs = [data.examples.iter().any(|e| e.2 >= 0.0), data.examples.iter().any(|e| e.2 < 0.0)];
-        let swatches = signs.iter().filter(|s| **s).count();
-        assert_eq!(svg.matches("<polygon").count(), k + swatches, "{fragment}");
-        assert!(svg.contains(&format!("query x{}", adaptlab::lessons::format::subscript(k + 1))), "{fragment}");
+        // A filled 8 px square for a label y ≥ 0, a hollow circle of radius 4 for y < 0.
+        let positive = data.examples.iter().filter(|e| e.2 >= 0.0).count();
+        assert_eq!(svg.matches("width=\"8\" height=\"8\"").count(), positive, "{fragment}");
+        assert_eq!(svg.matches(" r=\"4\"").count(), k - positive, "{fragment}");
+        assert!(svg.contains("\nquery\n"), "{fragment}: the query is named on the plot");
+        assert_eq!(svg.contains("\nnewest example\n"), k > 0, "{fragment}");
         assert_eq!(svg.contains("x̄"), k > 0, "{fragment}: the mean is drawn once it differs from the query");
         if data.dim > 2 {
             // Regular4's skills 3 and 4 share coordinates 1 and 2: the figure shows 1 and 3.
@@ -78,24 +77,4 @@ fn the_svg_draws_one_triangle_per_example_and_names_the_query() {
                 .all(|(i, a)| centres[i + 1..].iter().all(|b| (a.0 - b.0).hypot(a.1 - b.1) > 0.5)));
         }
     }
-}
-
-#[test]
-fn jump_to_k_changes_nothing_for_a_value_the_gate_would_repair() {
-    let mut lab = Lab::new();
-    lab.load("#v=1&view=icl-prompt&k=12");
-    for (typed, reason) in [
-        ("300", "k = 300 is above the maximum 256"),
-        ("-1", "k = -1 is below the minimum 0"),
-        ("abc", "k = 'abc' is not a whole number"),
-        ("4.5", "k = '4.5' is not a whole number"),
-    ] {
-        let notices = lab.set_exactly("k", typed);
-        assert_eq!(notices, vec![format!("{reason}; nothing was changed (k stays 12).")]);
-        assert_eq!(lab.state().icl_prompt.k, 12, "{typed}");
-    }
-    assert!(lab.set_exactly("k", " 64 ").is_empty());
-    assert_eq!(lab.state().icl_prompt.k, 64);
-    assert!(lab.set_exactly("k", "256").is_empty());
-    assert_eq!(lab.fragment(), "v=1&view=icl-prompt&k=256");
 }

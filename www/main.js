@@ -514,12 +514,19 @@ function wire() {
   $('#prompt-play').addEventListener('click', () => setPlaying(promptTimer === 0));
   if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) $('#prompt-speed').value = 'slow';
   $('#prompt-speed').addEventListener('change', () => { if (promptTimer !== 0) setPlaying(true); });
-  // Jump to k: the value goes through the lesson's gate as it is; one it would repair changes nothing.
+  // Jump to k: the value goes through the lesson's gate (Rust); one the gate would repair changes
+  // nothing: the state before it is restored, and the gate's reason is shown without its repair.
   $('#prompt-jump').addEventListener('submit', (event) => {
     event.preventDefault();
     act(() => {
-      const notices = lab.set_exactly('k', $('#prompt-jump-k').value);
-      if (notices.length) { showNotices(notices, 'Jump to k:'); return; }
+      const before = lab.fragment();
+      const now = promptK();
+      const notices = lab.set('k', $('#prompt-jump-k').value);
+      if (notices.length) {
+        lab.load(before);
+        showNotices(notices.map((n) => `${n.replace(/; using [^;]*$/, '')}; nothing was changed (k stays ${now}).`), 'Jump to k:');
+        return;
+      }
       $('#notice').hidden = true;
       syncControls();
       refresh();

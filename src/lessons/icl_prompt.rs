@@ -155,10 +155,9 @@ pub struct Step {
     pub truth: f64,
     /// Whether the prior is the 2-D one whose skill centres the student drags.
     pub draggable: bool,
-    /// The box (x₁ from, to; x₂ from, to) holding the first two coordinates of every input of the
-    /// whole seeded sequence (all `MAX_EXAMPLES` examples and the query) and of every skill's mean
-    /// ± one standard deviation of its inputs: the same for every k, so the prompt's figure keeps
-    /// its axes while examples arrive.
+    /// The box (from, to along each of `axes`) holding every skill's mean ± two standard
+    /// deviations of its inputs, the query and the examples shown: the prompt's figure keeps its
+    /// axes while examples arrive, unless one falls outside the skills' clusters.
     pub input_box: (f64, f64, f64, f64),
     /// The two input coordinates the prompt's figure shows (`view_axes`).
     pub axes: (usize, usize),
@@ -170,14 +169,11 @@ pub fn step(params: &Params) -> Option<Step> {
     let source = ContextSource { mu: task_mu, sigma_x: prior.sigma_x, w: task_w.clone(), noise: 0.0 };
     let mut sequence = rng::stream(params.seed, rng::streams::TEST);
     let query = source.input(&mut sequence);
-    // The whole sequence is drawn (it is cheap) so that the figure's box is the same for every k;
-    // the first k inputs are the examples shown.
-    let inputs: Vec<Vector> = (0..MAX_EXAMPLES).map(|_| source.input(&mut sequence)).collect();
+    let inputs: Vec<Vector> = (0..params.k.min(MAX_EXAMPLES)).map(|_| source.input(&mut sequence)).collect();
     let axes = view_axes(&prior);
     let input_box = input_box(&prior, axes, inputs.iter().chain(std::iter::once(&query)));
     let examples: Vec<(Vector, f64)> = inputs
         .into_iter()
-        .take(params.k.min(MAX_EXAMPLES))
         .map(|x| {
             let y = x.dot(&task_w);
             (x, y)
@@ -204,32 +200,15 @@ pub fn plane(v: &Vector, axes: (usize, usize)) -> (f64, f64) {
     (v.get(axes.0).copied().unwrap_or(0.0), v.get(axes.1).copied().unwrap_or(0.0))
 }
 
-/// The two input coordinates (i < j) in which the skills' means lie farthest apart (the largest
-/// smallest distance between two of them; the first such pair): (0, 1) when d = 2. In d = 3
-/// Regular4's skills 3 and 4 share their first two coordinates, and x₁, x₃ tell all four apart.
+/// The two input coordinates the prompt's figure shows: the first and the last (1 and 2 when
+/// d = 2; 1 and 3 when d = 3, where Regular4's skills 3 and 4 share coordinates 1 and 2 but all
+/// four means lie apart in coordinates 1 and 3).
 pub fn view_axes(prior: &Prior) -> (usize, usize) {
-    let d = prior.dim();
-    let mut best = ((0, 1), f64::NEG_INFINITY);
-    for i in 0..d {
-        for j in i + 1..d {
-            let points: Vec<(f64, f64)> = prior.mu.iter().map(|m| plane(m, (i, j))).collect();
-            let mut nearest = f64::INFINITY;
-            for (a, p) in points.iter().enumerate() {
-                for q in &points[a + 1..] {
-                    nearest = nearest.min((p.0 - q.0).hypot(p.1 - q.1));
-                }
-            }
-            // Strictly larger by more than rounding, so that ties keep the first pair.
-            if nearest > best.1 + 1e-9 {
-                best = ((i, j), nearest);
-            }
-        }
-    }
-    best.0
+    (0, prior.dim().max(2) - 1)
 }
 
-/// The box around coordinates `axes` of `inputs` and of each skill's mean ± one standard
-/// deviation of its inputs.
+/// The box around coordinates `axes` of `inputs` and of each skill's mean ± two standard
+/// deviations of its inputs.
 fn input_box<'a>(
     prior: &Prior,
     axes: (usize, usize),
@@ -238,7 +217,7 @@ fn input_box<'a>(
     let spread = input_spread(prior);
     let corners = prior.mu.iter().flat_map(|m| {
         let (x, y) = plane(m, axes);
-        [(x - spread, y - spread), (x + spread, y + spread)]
+        [(x - 2.0 * spread, y - 2.0 * spread), (x + 2.0 * spread, y + 2.0 * spread)]
     });
     inputs
         .map(|v| plane(v, axes))

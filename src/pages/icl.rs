@@ -186,7 +186,6 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         if step.learned_fraction() > 0.8 { Status::Exact } else { Status::Approximate },
         vec![
             ("weights", format!("Posterior weights after {} examples: {weights}.", step.examples.len())),
-            ("prompt", prompt_summary(&set)),
             ("functions", format!("The skills' functions have moved {} % of the way from their pretrained centres to the task's function w* (averaged with the weights π̃).", step.learned_percent())),
         ],
         vec![
@@ -198,14 +197,6 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         ],
     );
     (report, set)
-}
-
-/// The prompt figure's sentence, from the data it plots.
-fn prompt_summary(figures: &FigureSet) -> String {
-    match figures.get("prompt") {
-        Some(crate::plots::Figure::PromptPlane(plane)) => crate::plots::icl_prompt_plane::summary(plane),
-        _ => String::new(),
-    }
 }
 
 /// The one-prompt lesson's current question as an `adaptlab solve` problem (`icl-posterior`): its

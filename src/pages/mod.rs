@@ -149,12 +149,6 @@ impl Lab {
         state::set(&mut self.state, key, value)
     }
 
-    /// Sets one control only if the value needs no repair; otherwise changes nothing and says
-    /// why (`state::set_exactly`).
-    pub fn set_exactly(&mut self, key: &str, value: &str) -> Vec<String> {
-        state::set_exactly(&mut self.state, key, value)
-    }
-
     /// The current state.
     pub fn state(&self) -> &State {
         &self.state

@@ -81,16 +81,10 @@ pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
             }
         }
         Figure::PromptPlane(data) => {
-            for (i, c) in data.centres.iter().enumerate() {
-                let b = i + 1;
-                push(format!("mu_{b}"), format!("skill {b}: input mean μ"), c.0, Some(c.1));
-                push(
-                    format!("input_sd_{b}"),
-                    format!("skill {b}: s.d. of its inputs (radius)"),
-                    b as f64,
-                    Some(data.spread),
-                );
+            for c in &data.centres {
+                push("mu".into(), "a skill's input mean μ (in skill order)".into(), c.0, Some(c.1));
             }
+            push("input_sd".into(), "s.d. of a skill's inputs (the circles' radius)".into(), 0.0, Some(data.spread));
             for e in &data.examples {
                 push("example".into(), "example input".into(), e.0, Some(e.1));
             }
@@ -170,28 +164,15 @@ pub fn table(figure: &Figure) -> DataTable {
             notes: vec![format!("task w* = ({}, {})", number(data.task.0), number(data.task.1))],
         },
         Figure::PromptPlane(data) => {
-            let row = |name: String, p: (f64, f64), y: String| vec![name, number(p.0), number(p.1), y];
-            let k = data.examples.len();
-            let mut rows: Vec<Vec<String>> = data
-                .centres
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| row(format!("skill {} input mean μ", i + 1), c, String::new()))
-                .collect();
-            rows.push(row("query".into(), data.query, "?".into()));
-            if k > 0 {
-                rows.push(row("x̄, mean of the k + 1 inputs".into(), data.mean, String::new()));
-            }
-            rows.extend(
-                data.examples
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| row(format!("example {}", i + 1), (e.0, e.1), number(e.2))),
-            );
+            // The plotted values as the CSV lists them: a point's two input coordinates; an
+            // example's number and its label; the circles' radius.
             let (a, b) = data.axis_names();
-            let notes =
-                vec![format!("circles: radius √(σ_x² + σ_μ²) = {}, one s.d. of a skill's inputs", number(data.spread))];
-            DataTable { columns: vec!["point".into(), a, b, "label y".into()], rows, notes }
+            let mut out = Vec::new();
+            points("prompt", figure, &mut out);
+            let rows =
+                out.into_iter().map(|p| vec![p.legend, number(p.x), p.y.map_or_else(String::new, number)]).collect();
+            let notes = vec![format!("x, y: {a} and {b}; for a label, x is the example's number and y its label")];
+            DataTable { columns: vec!["value".into(), "x".into(), "y".into()], rows, notes }
         }
         Figure::Heatmaps(data) => {
             let width = data.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.ncols()).max().unwrap_or(0);

@@ -1,5 +1,5 @@
 //! Figure of the one-prompt lesson: the prompt itself in input space. The examples' inputs x_i
-//! (a triangle pointing up for a label y_i ≥ 0, down for y_i < 0), the query x_{k+1}, the mean x̄
+//! (a filled orange square for a label y_i ≥ 0, a hollow blue circle for y_i < 0), the query x_{k+1}, the mean x̄
 //! of all k + 1 inputs, and each skill's input cluster: its mean μ_β with a dashed circle of one
 //! standard deviation √(σ_x² + σ_μ²) of its inputs. For d > 2 two of the input coordinates are
 //! shown, those that set the skills' means farthest apart (the axes say which). Both axes have
@@ -15,7 +15,9 @@ use crate::lessons::format::{number, subscript};
 
 /// The skills' colours, as in the weights figure.
 const SKILL_COLOURS: [RGBColor; 4] = [okabe_ito::VERMILLION, okabe_ito::BLUE, okabe_ito::GREEN, okabe_ito::PURPLE];
-/// Examples with a label y ≥ 0 (triangles up) and y < 0 (triangles down).
+/// The skills' names on the plot.
+const SKILL_NAMES: [&str; 4] = ["μ₁", "μ₂", "μ₃", "μ₄"];
+/// Examples with a label y ≥ 0 (filled squares) and y < 0 (hollow circles).
 const POSITIVE: RGBColor = okabe_ito::ORANGE;
 const NEGATIVE: RGBColor = okabe_ito::SKY_BLUE;
 
@@ -58,10 +60,10 @@ impl PromptPlane {
     fn legend(&self, theme: &Theme) -> Vec<(String, Swatch)> {
         let mut entries = Vec::new();
         if self.examples.iter().any(|e| e.2 >= 0.0) {
-            entries.push(("example with label y ≥ 0".to_owned(), Swatch::TriangleUp(POSITIVE)));
+            entries.push(("example with label y ≥ 0".to_owned(), Swatch::Square(POSITIVE)));
         }
         if self.examples.iter().any(|e| e.2 < 0.0) {
-            entries.push(("example with label y < 0".to_owned(), Swatch::TriangleDown(NEGATIVE)));
+            entries.push(("example with label y < 0".to_owned(), Swatch::Circle(NEGATIVE)));
         }
         entries.push(("a skill's input mean μ, ±1 s.d. of its inputs".to_owned(), Swatch::Circle(theme.foreground())));
         entries
@@ -94,14 +96,11 @@ pub fn draw<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<(), PlotError> {
     area.fill(&theme.background()).map_err(plot_error)?;
-    let k = data.examples.len();
-    let title = format!("The prompt: {k} example{} and the query", if k == 1 { "" } else { "s" });
-    let body = area.titled(&title, theme.title()).map_err(plot_error)?;
+    let body = area.titled("The prompt: examples and the query", theme.title()).map_err(plot_error)?;
     // A little room around the outermost marks.
     let (x0, x1, y0, y1) = data.bounds;
     let pad = 0.04 * (x1 - x0).max(y1 - y0);
     let bounds = (x0 - pad, x1 + pad, y0 - pad, y1 + pad);
-    let (x0, x1, y0, y1) = bounds;
     let build = |x: (f64, f64), y: (f64, f64)| {
         ChartBuilder::on(&body)
             .margin(theme.px(MARGIN))
@@ -110,9 +109,11 @@ pub fn draw<DB: DrawingBackend>(
             .build_cartesian_2d(x.0..x.1, y.0..y.1)
             .map_err(plot_error)
     };
-    let first = build((x0, x1), (y0, y1))?;
-    let (xs, ys) = first.plotting_area().get_pixel_range();
-    let size = (xs.end - xs.start, ys.end - ys.start);
+    // The plotting area's size: the body less the margins and the label areas (as ChartBuilder lays it out).
+    let (width, height) = body.dim_in_pixel();
+    let margin = theme.px(MARGIN) as i32;
+    let size =
+        (width as i32 - 2 * margin - theme.px(Y_LABELS) as i32, height as i32 - 2 * margin - theme.px(X_LABELS) as i32);
     // The legend sits in a band above the data, where it covers nothing.
     let entries = data.legend(theme);
     let key = legend::measure(&body, &entries, theme);
@@ -152,36 +153,6 @@ fn pixels<'a, 'b, DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From =
     }
 }
 
-/// The labels drawn on the plot beside the marks: (text, anchor point in pixels, placement).
-fn labels(
-    data: &PromptPlane,
-    pixel: &impl Fn((f64, f64)) -> (i32, i32),
-    theme: &Theme,
-) -> Vec<(String, (i32, i32), Pos)> {
-    let k = data.examples.len();
-    let gap = theme.offset(9.0);
-    let mut out = Vec::new();
-    for (i, &c) in data.centres.iter().enumerate() {
-        let (x, y) = pixel(c);
-        out.push((format!("μ{}", subscript(i + 1)), (x - gap, y - gap), Pos::new(HPos::Right, VPos::Bottom)));
-    }
-    if let Some(&(x, y, _)) = data.examples.last() {
-        let (px, py) = pixel((x, y));
-        out.push((format!("newest: x{}", subscript(k)), (px, py + gap), Pos::new(HPos::Center, VPos::Top)));
-    }
-    if k > 0 {
-        let (x, y) = pixel(data.mean);
-        out.push(("x̄".to_owned(), (x - gap, y), Pos::new(HPos::Right, VPos::Center)));
-    }
-    let (x, y) = pixel(data.query);
-    out.push((
-        format!("query x{}", subscript(k + 1)),
-        (x + gap + theme.offset(2.0), y),
-        Pos::new(HPos::Left, VPos::Center),
-    ));
-    out
-}
-
 fn draw_marks<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     data: &PromptPlane,
@@ -195,15 +166,18 @@ fn draw_marks<DB: DrawingBackend>(
         plot.draw(&Circle::new(pixel(c), radius, SKILL_COLOURS[i % 4].stroke_width(theme.px(1.5))))
             .map_err(plot_error)?;
     }
-    let half = theme.offset(4.0);
+    let half = theme.offset(3.5);
     for &(x, y, label) in &data.examples {
-        let (colour, up) = if label >= 0.0 { (POSITIVE, true) } else { (NEGATIVE, false) };
-        plot.draw(&Polygon::new(legend::triangle(pixel((x, y)), half, up), colour.mix(0.85).filled()))
-            .map_err(plot_error)?;
+        let (px, py) = pixel((x, y));
+        if label >= 0.0 {
+            plot.draw(&Rectangle::new([(px - half, py - half), (px + half, py + half)], POSITIVE.filled()))
+        } else {
+            plot.draw(&Circle::new((px, py), theme.px(4.0), NEGATIVE.stroke_width(theme.px(2.0))))
+        }
+        .map_err(plot_error)?;
     }
     for (i, &c) in data.centres.iter().enumerate() {
         let (x, y) = pixel(c);
-        plot.draw(&Circle::new((x, y), theme.px(6.0), theme.background().filled())).map_err(plot_error)?;
         plot.draw(&Circle::new((x, y), theme.px(6.0), SKILL_COLOURS[i % 4].stroke_width(theme.px(2.5))))
             .map_err(plot_error)?;
     }
@@ -223,39 +197,23 @@ fn draw_marks<DB: DrawingBackend>(
     let cross = ink.stroke_width(theme.px(3.0));
     plot.draw(&PathElement::new(vec![(qx - arm, qy - arm), (qx + arm, qy + arm)], cross)).map_err(plot_error)?;
     plot.draw(&PathElement::new(vec![(qx - arm, qy + arm), (qx + arm, qy - arm)], cross)).map_err(plot_error)?;
-    for (i, (text, at, pos)) in labels(data, pixel, theme).into_iter().enumerate() {
-        // A skill's label in its colour; the others in the text colour.
-        let colour = if i < data.centres.len() { SKILL_COLOURS[i % 4] } else { ink };
-        plot.draw(&Text::new(text, at, theme.text(13.0).color(&colour).pos(pos))).map_err(plot_error)?;
-    }
-    Ok(())
-}
-
-/// A one-line description of the figure's data: how many examples are shown, how many with
-/// each sign of the label, and the input mean.
-pub fn summary(data: &PromptPlane) -> String {
-    let k = data.examples.len();
-    let positive = data.examples.iter().filter(|e| e.2 >= 0.0).count();
-    let coordinates = if data.dim > 2 {
-        format!(" (coordinates {} and {} of {})", data.axes.0 + 1, data.axes.1 + 1, data.dim)
-    } else {
-        String::new()
+    // Names on the plot: each skill's mean, the newest example, x̄ and the query.
+    let gap = theme.offset(9.0);
+    let label = |text: &'static str, at: (i32, i32), colour: RGBColor, h: HPos, v: VPos| {
+        plot.draw(&Text::new(text, at, theme.text(13.0).color(&colour).pos(Pos::new(h, v)))).map_err(plot_error)
     };
-    if k == 0 {
-        return format!(
-            "No examples yet; the query is at ({}, {}){coordinates}.",
-            number(data.query.0),
-            number(data.query.1)
-        );
+    for (i, &c) in data.centres.iter().enumerate() {
+        let (x, y) = pixel(c);
+        label(SKILL_NAMES[i % 4], (x - gap, y - gap), SKILL_COLOURS[i % 4], HPos::Right, VPos::Bottom)?;
     }
-    format!(
-        "{k} example{} ({positive} with a label y ≥ 0, {} with y < 0) and the query; the mean of the {} inputs is x̄ = ({}, {}){coordinates}.",
-        if k == 1 { "" } else { "s" },
-        k - positive,
-        k + 1,
-        number(data.mean.0),
-        number(data.mean.1)
-    )
+    if let Some(&(x, y, _)) = data.examples.last() {
+        let (x, y) = pixel((x, y));
+        label("newest example", (x, y + gap), ink, HPos::Center, VPos::Top)?;
+        let (x, y) = pixel(data.mean);
+        label("x̄", (x - gap, y), ink, HPos::Right, VPos::Center)?;
+    }
+    label("query", (qx + gap + theme.offset(2.0), qy), ink, HPos::Left, VPos::Center)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,10 +21,6 @@ pub enum Swatch {
     Square(RGBColor),
     /// A hollow square (outlined bars).
     HollowSquare(RGBColor),
-    /// A filled triangle pointing up.
-    TriangleUp(RGBColor),
-    /// A filled triangle pointing down.
-    TriangleDown(RGBColor),
 }
 
 /// The corners of the plotting area a legend may take, in the order they are tried.
@@ -177,16 +173,8 @@ fn draw_swatch<DB: DrawingBackend>(
             [(centre.0 - half, y - half), (centre.0 + half, y + half)],
             color.stroke_width(width),
         )),
-        Swatch::TriangleUp(color) => plot.draw(&Polygon::new(triangle(centre, half, true), color.filled())),
-        Swatch::TriangleDown(color) => plot.draw(&Polygon::new(triangle(centre, half, false), color.filled())),
     }
     .map_err(plot_error)
-}
-
-/// The corners of a triangle of half-size `half` centred at `c` (pixels), pointing up or down.
-pub fn triangle(c: (i32, i32), half: i32, up: bool) -> Vec<(i32, i32)> {
-    let s = if up { 1 } else { -1 };
-    vec![(c.0, c.1 - s * half), (c.0 + half, c.1 + s * half), (c.0 - half, c.1 + s * half)]
 }
 
 /// The closed outline of a diamond of half-size `half` centred at `c` (pixels).

@@ -280,30 +280,6 @@ pub fn set(state: &mut State, key: &str, value: &str) -> Vec<String> {
     notices
 }
 
-/// Sets one field only if `value` is accepted as is by the same gate as `set`: a value the gate
-/// would repair (not a number, out of range) changes nothing, and the sentence says what was
-/// wrong and that the setting stays as it was. Returns that sentence, or nothing when set.
-/// (For "jump to k": a typed number that is not one of the choices should not be replaced by a
-/// different one.)
-pub fn set_exactly(state: &mut State, key: &str, value: &str) -> Vec<String> {
-    let mut trial = state.clone();
-    let notices = set(&mut trial, key, value);
-    if notices.is_empty() {
-        *state = trial;
-        return notices;
-    }
-    let current = field(state.view, key).map_or_else(String::new, |f| value_text(&(f.read)(state)));
-    notices
-        .into_iter()
-        .map(|notice| {
-            // The gate's sentence without its repair ("…; using k = 256."; the last ';' is the
-            // gate's, any in the quoted value come before it), and what happens instead.
-            let reason = notice.rfind(';').map_or(notice.as_str(), |end| &notice[..end]);
-            format!("{reason}; nothing was changed ({key} stays {current}).")
-        })
-        .collect()
-}
-
 /// Writes the canonical fragment (without `#`): `v=1&view=…` then non-default fields in table order.
 pub fn serialise(state: &State) -> String {
     let defaults = State::default();

@@ -51,12 +51,6 @@ impl Lab {
         self.inner.set(key, value)
     }
 
-    /// Sets one control's value only if it needs no repair; otherwise changes nothing and
-    /// returns the sentence saying why.
-    pub fn set_exactly(&mut self, key: &str, value: &str) -> Vec<String> {
-        self.inner.set_exactly(key, value)
-    }
-
     /// The canonical fragment for the current state (without `#`).
     pub fn fragment(&self) -> String {
         self.inner.fragment()

@@ -49,55 +49,7 @@ fn icl_prompt(shown: &Shown) -> Result<Vec<&'static str>, String> {
         return Err(format!("quotes error {error}, |{prediction} − {truth}| = {}", (prediction - truth).abs()));
     }
     checked.push("prompt: error = |prediction − truth|");
-    checked.extend(prompt_figure(shown)?);
     Ok(checked)
-}
-
-/// The prompt figure's sentence: the number of examples is the number of example points plotted
-/// and the k shown; the counts of labels y ≥ 0 and y < 0 are the plotted labels'; x̄ is the mean of
-/// the plotted example inputs and the query (recomputed here), and the plotted x̄ is that point.
-fn prompt_figure(shown: &Shown) -> Result<Vec<&'static str>, String> {
-    let text = &shown.report.summaries.iter().find(|(k, _)| *k == "prompt").ok_or("no prompt summary")?.1;
-    let examples = shown.series("prompt", "example").cloned().unwrap_or_default();
-    let labels = shown.series("prompt", "example_label").cloned().unwrap_or_default();
-    let &[query] = shown.series("prompt", "query").ok_or("no query plotted")?.as_slice() else {
-        return Err("not one query plotted".into());
-    };
-    let k = shown.number("prompt-k-shown").ok_or("no k")? as usize;
-    if examples.len() != k || labels.len() != k {
-        return Err(format!("{} example points and {} labels plotted for k = {k}", examples.len(), labels.len()));
-    }
-    if k == 0 {
-        let (a, b) = (
-            number_after(text, "the query is at (").ok_or("no query quoted")?,
-            number_after(text, ", ").ok_or("no query x₂")?,
-        );
-        if !text.starts_with("No examples yet") || !same_shown(a, query.0) || !same_shown(b, query.1) {
-            return Err(format!("'{text}' for the plotted query {query:?}"));
-        }
-        return Ok(vec!["prompt figure: the query quoted is the plotted one"]);
-    }
-    let quoted = number_after(text, "").ok_or("no count")? as usize;
-    let positive = labels.iter().filter(|p| p.1 >= 0.0).count();
-    let quoted_positive = number_after(text, "(").ok_or("no count of y ≥ 0")? as usize;
-    let quoted_negative = number_after(text, "y ≥ 0, ").ok_or("no count of y < 0")? as usize;
-    if quoted != k || quoted_positive != positive || quoted_negative != k - positive {
-        return Err(format!("'{text}': {k} examples plotted, {positive} with y ≥ 0"));
-    }
-    let n = k as f64 + 1.0;
-    let mean = examples.iter().fold(query, |(a, b), p| (a + p.0, b + p.1));
-    let mean = (mean.0 / n, mean.1 / n);
-    let plotted = shown.series("prompt", "mean_input").and_then(|m| m.first().copied()).ok_or("no x̄ plotted")?;
-    let x1 = number_after(text, "x̄ = (").ok_or("no x̄ quoted")?;
-    let x2 = number_after(&text[text.find("x̄ = (").unwrap_or(0)..], ", ").ok_or("no x̄₂ quoted")?;
-    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
-    if !close(plotted.0, mean.0) || !close(plotted.1, mean.1) {
-        return Err(format!("x̄ plotted at {plotted:?}, the mean of the plotted inputs is {mean:?}"));
-    }
-    if !same_shown(x1, mean.0) || !same_shown(x2, mean.1) {
-        return Err(format!("'{text}' quotes x̄ = ({x1}, {x2}), the plotted inputs' mean is {mean:?}"));
-    }
-    Ok(vec!["prompt figure: counts and x̄ are the plotted ones"])
 }
 
 #[test]
@@ -112,8 +64,6 @@ fn icl_prompt_claims() {
             "prompt: 'Retrieving' only above 0.8",
             "prompt: 'Undecided' only when no weight exceeds 0.8",
             "prompt: error = |prediction − truth|",
-            "prompt figure: the query quoted is the plotted one",
-            "prompt figure: counts and x̄ are the plotted ones",
         ],
     );
 }

@@ -16,7 +16,7 @@ const examplesPlotted = async (page) => parseCsv(await downloadCsv(page, 'prompt
 
 test('the prompt figure appears beside the weights in the first screen and changes as examples are added', async () => {
   const { page, context, problems } = await lab.open('#v=1&view=icl-prompt', { viewport: { width: 1280, height: 800 } });
-  await page.waitForSelector('#prompt-summary-prompt:not(:empty)');
+  await page.waitForFunction(() => document.querySelector('#lesson-icl-prompt .live-check').textContent.length > 0);
   const prompt = 'main:not([hidden]) figure[data-figure="prompt"] canvas';
   assert.equal(await page.isVisible(prompt), true);
   assert.ok(await canvasColours(page, 'prompt') > 8, 'the prompt figure is drawn');
@@ -24,18 +24,15 @@ test('the prompt figure appears beside the weights in the first screen and chang
     const b = await box(page, selector);
     assert.ok(b.top >= 0 && b.bottom <= 800 && b.left >= 0 && b.right <= 1280, `${selector} at ${JSON.stringify(b)}`);
   }
-  assert.match(await page.textContent('#prompt-summary-prompt'), /^No examples yet; the query is at/);
   assert.equal(await examplesPlotted(page), 0);
   const before = await canvasHash(page, 'prompt');
   await page.click('#prompt-add');
   await page.waitForFunction(() => location.hash.includes('k=1'));
   assert.notEqual(await canvasHash(page, 'prompt'), before, 'the new example is drawn');
-  assert.match(await page.textContent('#prompt-summary-prompt'), /^1 example \(/);
   assert.equal(await examplesPlotted(page), 1);
   await page.click('#prompt-double');
   await page.click('#prompt-double');
   await page.waitForFunction(() => location.hash.includes('k=4'));
-  assert.match(await page.textContent('#prompt-summary-prompt'), /^4 examples \(\d with a label y ≥ 0, \d with y < 0\) and the query; the mean of the 5 inputs is x̄ = /);
   assert.equal(await examplesPlotted(page), 4);
   await page.click('#prompt-reset');
   await page.waitForFunction(() => !location.hash.includes('k='));
