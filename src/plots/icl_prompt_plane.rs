@@ -1,8 +1,8 @@
 //! Figure of the one-prompt lesson: the prompt itself in input space. The examples' inputs x_i
-//! (a filled orange square for a label y_i ≥ 0, a hollow blue circle for y_i < 0), the query x_{k+1}, the mean x̄
-//! of all k + 1 inputs, and each skill's input cluster: its mean μ_β with a dashed circle of one
-//! standard deviation √(σ_x² + σ_μ²) of its inputs. For d > 2 two of the input coordinates are
-//! shown, those that set the skills' means farthest apart (the axes say which). Both axes have
+//! (a filled orange square for a label y_i ≥ 0, a hollow blue circle for y_i < 0), the query
+//! x_{k+1}, the mean x̄ of all k + 1 inputs, and each skill's input cluster: its mean μ_β with a
+//! circle of one standard deviation √(σ_x² + σ_μ²) of its inputs. For d > 2 two of the input
+//! coordinates are shown (`lessons::icl_prompt::view_axes`; the axes say which). Both axes have
 //! the same scale, so the circles are round.
 
 use plotters::coord::Shift;
