@@ -184,6 +184,8 @@ fn every_plotted_value_can_be_read_where_it_is_drawn() {
                 Figure::Heatmaps(h) => h.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.len()).sum(),
                 Figure::Bars(b) => b.posterior.len(),
                 Figure::WeightSpace(s) => 2 * s.centres.len() + 1,
+                // Examples, skills' input means, x̄ (once there are examples) and the query.
+                Figure::PromptPlane(p) => p.examples.len() + p.centres.len() + usize::from(!p.examples.is_empty()) + 1,
             };
             assert_eq!(readouts.0.len(), expected, "{state} {key}");
             let said: Vec<_> = readouts.0.iter().map(|p| figure.read(p).expect("every place has words")).collect();

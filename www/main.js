@@ -204,7 +204,7 @@ function render() {
   // Draw after writing the texts: the main figure is fitted to the first screen with its caption
   // as it now reads (one layout, which measuring the canvases forces).
   drawFigures();
-  writeAddress(report.fragment);
+  if (!holdAddress) writeAddress(report.fragment);
   // The "For researchers" fold: this view's link in each command that applies to it.
   const link = `'#${report.fragment}'`;
   $('#cli-report').textContent = `adaptlab report ${link}`;
@@ -519,18 +519,43 @@ async function loadFromHash() {
   });
 }
 
-// Training: play / pause the run; the prompt lesson: play adds one example every 0.6 s.
+// Training: play / pause the run; the prompt lesson: play adds examples at the chosen speed
+// (examples per tick, tick in ms). Under reduced motion the speed starts slow.
+const SPEEDS = { slow: [1, 500], normal: [1, 100], fast: [4, 100] };
+// While playing, the address is rewritten at most every ADDRESS_GAP_MS (browsers throttle or
+// refuse frequent history.replaceState calls), and once more when play stops.
+const ADDRESS_GAP_MS = 500;
+let holdAddress = false;
+let addressWritten = 0;
 let promptTimer = 0;
+const promptK = () => Number($('#prompt-k').value);
+function playTick() {
+  if (shownView !== 'icl-prompt') { // the reader went to another lesson: play stops
+    clearInterval(promptTimer);
+    promptTimer = 0;
+    $('#prompt-play').textContent = 'Play';
+    $('#prompt-play').setAttribute('aria-pressed', 'false');
+    return;
+  }
+  const [perTick] = SPEEDS[$('#prompt-speed').value] ?? SPEEDS.normal;
+  const k = promptK();
+  const max = Number($('#prompt-k').max);
+  if (k >= max) { setPlaying(false); return; }
+  const now = performance.now();
+  holdAddress = now - addressWritten < ADDRESS_GAP_MS;
+  if (!holdAddress) addressWritten = now;
+  change('k', String(Math.min(max, k + perTick)));
+  holdAddress = false;
+}
 const setPlaying = (playing) => act(() => {
   if (lab.view() === 'icl-prompt') {
     clearInterval(promptTimer);
-    promptTimer = playing ? setInterval(() => {
-      const k = Number($('#prompt-k').value);
-      if (k >= Number($('#prompt-k').max)) setPlaying(false);
-      else change('k', String(k + 1));
-    }, 600) : 0;
+    const [, tick] = SPEEDS[$('#prompt-speed').value] ?? SPEEDS.normal;
+    promptTimer = playing ? setInterval(playTick, tick) : 0;
+    if (!playing) writeAddress(lab.fragment());
     $('#prompt-play').textContent = playing ? 'Pause' : 'Play';
     $('#prompt-play').setAttribute('aria-pressed', String(playing));
+    document.body.dataset.playing = playing ? '1' : '0';
     return;
   }
   paused = !playing;
@@ -569,8 +594,27 @@ function wire() {
   $('#train-play').addEventListener('click', () => setPlaying(!isPlaying()));
   $('#train-step').addEventListener('click', page.step);
   $('#train-reset').addEventListener('click', page.restart);
-  const promptK = () => Number($('#prompt-k').value);
   $('#prompt-play').addEventListener('click', () => setPlaying(promptTimer === 0));
+  if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) $('#prompt-speed').value = 'slow';
+  $('#prompt-speed').addEventListener('change', () => { if (promptTimer !== 0) setPlaying(true); });
+  // Jump to k: the value goes through the lesson's gate (Rust); one the gate would repair changes
+  // nothing: the state before it is restored, and the gate's reason is shown without its repair.
+  $('#prompt-jump').addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(() => {
+      const before = lab.fragment();
+      const now = promptK();
+      const notices = lab.set('k', $('#prompt-jump-k').value);
+      if (notices.length) {
+        lab.load(before);
+        showNotices(notices.map((n) => `${n.replace(/; using [^;]*$/, '')}; nothing was changed (k stays ${now}).`), 'Jump to k:');
+        return;
+      }
+      $('#notice').hidden = true;
+      syncControls();
+      refresh();
+    });
+  });
   $('#prompt-add').addEventListener('click', () => change('k', String(promptK() + 1)));
   $('#prompt-double').addEventListener('click', () => change('k', String(Math.max(1, promptK() * 2))));
   $('#prompt-reset').addEventListener('click', () => { setPlaying(false); change('k', '0'); });

@@ -155,6 +155,12 @@ pub struct Step {
     pub truth: f64,
     /// Whether the prior is the 2-D one whose skill centres the student drags.
     pub draggable: bool,
+    /// The box (from, to along each of `axes`) holding every skill's mean ± two standard
+    /// deviations of its inputs, the query and the examples shown: the prompt's figure keeps its
+    /// axes while examples arrive, unless one falls outside the skills' clusters.
+    pub input_box: (f64, f64, f64, f64),
+    /// The two input coordinates the prompt's figure shows (`view_axes`).
+    pub axes: (usize, usize),
 }
 
 /// Computes the prompt after `params.k` examples (the first k of one seeded sequence).
@@ -163,9 +169,12 @@ pub fn step(params: &Params) -> Option<Step> {
     let source = ContextSource { mu: task_mu, sigma_x: prior.sigma_x, w: task_w.clone(), noise: 0.0 };
     let mut sequence = rng::stream(params.seed, rng::streams::TEST);
     let query = source.input(&mut sequence);
-    let examples: Vec<(Vector, f64)> = (0..params.k.min(MAX_EXAMPLES))
-        .map(|_| {
-            let x = source.input(&mut sequence);
+    let inputs: Vec<Vector> = (0..params.k.min(MAX_EXAMPLES)).map(|_| source.input(&mut sequence)).collect();
+    let axes = view_axes(&prior);
+    let input_box = input_box(&prior, axes, inputs.iter().chain(std::iter::once(&query)));
+    let examples: Vec<(Vector, f64)> = inputs
+        .into_iter()
+        .map(|x| {
             let y = x.dot(&task_w);
             (x, y)
         })
@@ -177,10 +186,60 @@ pub fn step(params: &Params) -> Option<Step> {
     let posterior = posterior::posterior(&prior, &stats, &query).ok()?;
     let truth = query.dot(&task_w);
     let draggable = params.scenario.is_plane();
-    Some(Step { prior, task_w, examples, query, posterior, truth, draggable })
+    Some(Step { prior, task_w, examples, query, posterior, truth, draggable, input_box, axes })
+}
+
+/// The standard deviation of one coordinate of an input from skill β: x = μ + noise with
+/// μ ~ N(μ_β, σ_μ² I) and noise ~ N(0, σ_x² I), so x ~ N(μ_β, (σ_x² + σ_μ²) I).
+pub fn input_spread(prior: &Prior) -> f64 {
+    (prior.sigma_x * prior.sigma_x + prior.sigma_mu * prior.sigma_mu).sqrt()
+}
+
+/// Coordinates `axes` of a vector (0 for a coordinate it does not have).
+pub fn plane(v: &Vector, axes: (usize, usize)) -> (f64, f64) {
+    (v.get(axes.0).copied().unwrap_or(0.0), v.get(axes.1).copied().unwrap_or(0.0))
+}
+
+/// The two input coordinates the prompt's figure shows: the first and the last (1 and 2 when
+/// d = 2; 1 and 3 when d = 3, where Regular4's skills 3 and 4 share coordinates 1 and 2 but all
+/// four means lie apart in coordinates 1 and 3).
+pub fn view_axes(prior: &Prior) -> (usize, usize) {
+    (0, prior.dim().max(2) - 1)
+}
+
+/// The box around coordinates `axes` of `inputs` and of each skill's mean ± two standard
+/// deviations of its inputs.
+fn input_box<'a>(
+    prior: &Prior,
+    axes: (usize, usize),
+    inputs: impl Iterator<Item = &'a Vector>,
+) -> (f64, f64, f64, f64) {
+    let spread = input_spread(prior);
+    let corners = prior.mu.iter().flat_map(|m| {
+        let (x, y) = plane(m, axes);
+        [(x - 2.0 * spread, y - 2.0 * spread), (x + 2.0 * spread, y + 2.0 * spread)]
+    });
+    inputs
+        .map(|v| plane(v, axes))
+        .chain(corners)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |(x0, x1, y0, y1), (x, y)| {
+            (x0.min(x), x1.max(x), y0.min(y), y1.max(y))
+        })
 }
 
 impl Step {
+    /// The mean x̄ of the k examples' inputs and the query's (the posterior compares it with each
+    /// skill's mean μ_β), in the coordinates `axes`.
+    pub fn mean_input(&self) -> (f64, f64) {
+        let n = self.examples.len() as f64 + 1.0;
+        let sum = self.examples.iter().fold(plane(&self.query, self.axes), |(a, b), (x, _)| {
+            let (x, y) = plane(x, self.axes);
+            (a + x, b + y)
+        });
+        (sum.0 / n, sum.1 / n)
+    }
+
     /// The skill with the largest posterior weight.
     pub fn leading_skill(&self) -> usize {
         let w = &self.posterior.weights;

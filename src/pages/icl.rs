@@ -181,6 +181,7 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
         .map(|(b, w)| format!("skill {}: {}", b + 1, number(*w)))
         .collect::<Vec<_>>()
         .join(", ");
+    let set = crate::plots::icl_prompt::figures(&step);
     let report = report(
         step.mode(),
         if step.learned_fraction() > 0.8 { Status::Exact } else { Status::Approximate },
@@ -196,7 +197,7 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
             Number::of("prompt-learned", Some(step.learned_fraction())),
         ],
     );
-    (report, crate::plots::icl_prompt::figures(&step))
+    (report, set)
 }
 
 /// The one-prompt lesson's current question as an `adaptlab solve` problem (`icl-posterior`): its

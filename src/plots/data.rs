@@ -80,6 +80,22 @@ pub fn points(key: &'static str, figure: &Figure, out: &mut Vec<Point>) {
                 push(format!("w_{b}_shifted"), format!("skill {b}: shifted w̃"), s.0, Some(s.1));
             }
         }
+        Figure::PromptPlane(data) => {
+            for c in &data.centres {
+                push("mu".into(), "a skill's input mean μ (in skill order)".into(), c.0, Some(c.1));
+            }
+            push("input_sd".into(), "s.d. of a skill's inputs (the circles' radius)".into(), 0.0, Some(data.spread));
+            for e in &data.examples {
+                push("example".into(), "example input".into(), e.0, Some(e.1));
+            }
+            for (i, e) in data.examples.iter().enumerate() {
+                push("example_label".into(), "label y of example i".into(), (i + 1) as f64, Some(e.2));
+            }
+            push("query".into(), "query input".into(), data.query.0, Some(data.query.1));
+            if !data.examples.is_empty() {
+                push("mean_input".into(), "x̄, mean of the k + 1 inputs".into(), data.mean.0, Some(data.mean.1));
+            }
+        }
         Figure::Heatmaps(data) => {
             for tile in data.rows.iter().flat_map(|r| &r.tiles) {
                 for (i, row) in tile.matrix.row_iter().enumerate() {
@@ -179,6 +195,17 @@ fn raw_table(figure: &Figure) -> DataTable {
                 .collect(),
             notes: vec![format!("task w* = ({}, {})", number(data.task.0), number(data.task.1))],
         },
+        Figure::PromptPlane(data) => {
+            // The plotted values as the CSV lists them: a point's two input coordinates; an
+            // example's number and its label; the circles' radius.
+            let (a, b) = data.axis_names();
+            let mut out = Vec::new();
+            points("prompt", figure, &mut out);
+            let rows =
+                out.into_iter().map(|p| vec![p.legend, number(p.x), p.y.map_or_else(String::new, number)]).collect();
+            let notes = vec![format!("x, y: {a} and {b}; for a label, x is the example's number and y its label")];
+            DataTable { columns: vec!["value".into(), "x".into(), "y".into()], rows, notes }
+        }
         Figure::Heatmaps(data) => {
             let width = data.rows.iter().flat_map(|r| &r.tiles).map(|t| t.matrix.ncols()).max().unwrap_or(0);
             let mut columns = vec!["matrix".to_owned(), "row".to_owned()];

@@ -26,6 +26,8 @@ pub enum Figure {
     WeightSpace(super::icl_prompt::WeightSpace),
     /// Points of one quantity against another (drawn as a curve figure without lines).
     Scatter(Scatter),
+    /// The prompt in input space: examples, query and the skills' input clusters.
+    PromptPlane(super::icl_prompt_plane::PromptPlane),
 }
 
 /// A scatter plot: a curve figure whose series are clouds of points that share no x values, so
@@ -44,6 +46,7 @@ impl Figure {
         match self {
             Figure::Spectrum(_) | Figure::Curve(_) | Figure::Bars(_) => (760, 380),
             Figure::WeightSpace(_) | Figure::Scatter(_) => (760, 520),
+            Figure::PromptPlane(_) => (760, 680),
             Figure::Heatmaps(h) => (760, 250 * h.rows.len().max(1) as u32),
         }
     }
@@ -63,6 +66,7 @@ impl Figure {
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme, &mut readouts),
             Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme, &mut readouts),
             Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme, &mut readouts),
+            Figure::PromptPlane(data) => super::icl_prompt_plane::draw(area, data, theme, &mut readouts),
         }?;
         Ok(readouts)
     }

@@ -125,7 +125,24 @@ pub fn figures(step: &Step) -> FigureSet {
         dim: step.prior.dim(),
         fixed_extent: step.draggable.then_some(DRAGGABLE_EXTENT),
     };
-    FigureSet { figures: vec![("weights", Figure::Bars(bars)), ("functions", Figure::WeightSpace(space))] }
+    let on_axes = |v: &crate::linalg::Vector| crate::lessons::icl_prompt::plane(v, step.axes);
+    let prompt = super::icl_prompt_plane::PromptPlane {
+        dim: step.prior.dim(),
+        axes: step.axes,
+        examples: step.examples.iter().map(|(x, y)| (on_axes(x).0, on_axes(x).1, *y)).collect(),
+        query: on_axes(&step.query),
+        mean: step.mean_input(),
+        centres: step.prior.mu.iter().map(on_axes).collect(),
+        spread: crate::lessons::icl_prompt::input_spread(&step.prior),
+        bounds: step.input_box,
+    };
+    FigureSet {
+        figures: vec![
+            ("weights", Figure::Bars(bars)),
+            ("prompt", Figure::PromptPlane(prompt)),
+            ("functions", Figure::WeightSpace(space)),
+        ],
+    }
 }
 
 /// Draws the posterior weights as filled bars beside the prior weights (hollow).
@@ -138,7 +155,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     area.fill(&theme.background()).map_err(plot_error)?;
     let m = data.posterior.len().max(1);
     let mut chart = ChartBuilder::on(area)
-        .caption(format!("Which skill is retrieved: posterior weights after k = {} examples", data.k), theme.title())
+        .caption(format!("Posterior weights after k = {}", data.k), theme.title())
         .margin(theme.px(10.0))
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(56.0))

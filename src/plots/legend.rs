@@ -174,3 +174,8 @@ fn draw_swatch<DB: DrawingBackend>(
     }
     .map_err(plot_error)
 }
+
+/// The closed outline of a diamond of half-size `half` centred at `c` (pixels).
+pub fn diamond(c: (i32, i32), half: i32) -> Vec<(i32, i32)> {
+    vec![(c.0, c.1 - half), (c.0 + half, c.1), (c.0, c.1 + half), (c.0 - half, c.1), (c.0, c.1 - half)]
+}

@@ -10,6 +10,7 @@ pub mod figure;
 pub mod heatmaps;
 pub mod icl;
 pub mod icl_prompt;
+pub mod icl_prompt_plane;
 pub mod legend;
 pub mod lora_linear;
 pub mod lora_networks;

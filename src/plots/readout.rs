@@ -33,8 +33,12 @@ pub enum What {
     Centre(usize),
     /// Skill `i`'s shifted function w̃_i in weight space.
     Shifted(usize),
-    /// The task's function w* in weight space.
+    /// The task's function w* in weight space; the query in the prompt figure.
     Task,
+    /// In-context example `i` of the prompt figure.
+    Example(usize),
+    /// The mean x̄ of the prompt's inputs.
+    Mean,
 }
 
 /// One readable place of a drawn figure.
@@ -128,6 +132,20 @@ impl Figure {
                 s = i + 1
             ),
             (Figure::WeightSpace(w), What::Task) => format!("the task's function w* = {}", pair(w.task)),
+            (Figure::PromptPlane(p), What::Example(i)) => {
+                let &(x, y, label) = p.examples.get(i)?;
+                format!(
+                    "example {}: input {} (the coordinates shown), label y = {}",
+                    i + 1,
+                    pair((x, y)),
+                    number(label)
+                )
+            }
+            (Figure::PromptPlane(p), What::Centre(i)) => {
+                format!("skill {s}'s input mean μ_{{{s}}} = {}", pair(*p.centres.get(i)?), s = i + 1)
+            }
+            (Figure::PromptPlane(p), What::Mean) => format!("x̄, the mean of the inputs so far = {}", pair(p.mean)),
+            (Figure::PromptPlane(p), What::Task) => format!("the query = {}", pair(p.query)),
             _ => return None,
         };
         Some(Readout { x: place.x, y: place.y, text })

@@ -26,7 +26,7 @@ impl View {
             View::LoraFnn | View::LoraTransformer => &["error"],
             View::LoraTraining => &["loss", "outputs"],
             View::Paper => &["panel-1", "panel-2"],
-            View::IclPrompt => &["weights", "functions"],
+            View::IclPrompt => &["weights", "prompt", "functions"],
             View::IclRisk => &["risk", "weights"],
             View::IclPaper => &["panel-1", "panel-2", "panel-3", "panel-4", "panel-5", "panel-6"],
         }
