@@ -24,8 +24,9 @@ cargo build --release --target wasm32-unknown-unknown --lib --no-default-feature
 # A fresh instance's memory is zero-filled (a reset after a panic instantiates the module anew,
 # www/main.js), and Rust's stack sits below its data, growing down from 1 MB, so nothing lives in
 # the lowest kilobyte: binaryen may drop zero bytes from the data and fold low addresses (2.6 KB
-# gzipped).
-bindgen target www/pkg "-Oz --converge --zero-filled-memory --low-memory-unused"
+# gzipped). binaryen's own inlining is skipped: rustc has inlined what pays (the numerical crates at
+# opt-level 3), and binaryen's second round only copied bodies (11 KB gzipped).
+bindgen target www/pkg "-Oz --converge --zero-filled-memory --low-memory-unused --skip-pass=inlining-optimizing"
 # A separate target directory, so the two feature sets do not rebuild each other.
 cargo build --release --target wasm32-unknown-unknown --lib --features svg-export --target-dir target/export
 bindgen target/export www/pkg-export -O3

@@ -214,6 +214,17 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
         }
         figures.push(Figure::Curve(panel(title.clone(), series, true)));
     }
+    // The risk panels are small multiples read side by side: one risk axis for all of them.
+    let spans: Vec<(f64, f64)> =
+        figures.iter().filter_map(|f| if let Figure::Curve(c) = f { Some(c.y_range()) } else { None }).collect();
+    if spans.len() > 1 {
+        let shared = spans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
+        for f in &mut figures {
+            if let Figure::Curve(c) = f {
+                c.y_span = Some(shared);
+            }
+        }
+    }
     if matches!(figure, IclFigure::Four | IclFigure::Six) {
         let series = sweep
             .curves
