@@ -52,8 +52,7 @@ const lazy = (source) => source.replace("import('./export-actions.js')", 'Promis
   .replace("import('./drag.js')", 'Promise.resolve({ wireDragging })')
   .replace("import('./tour.js')", 'Promise.resolve({ showStop })')
   .replace("import('./tour-stops.js')", 'Promise.resolve({ stops })')
-  .replace("import('./glossary.js')", 'Promise.resolve({ wireGlossary })')
-  .replace("import('./readout.js')", 'Promise.resolve({ wireReadouts })');
+  .replace("import('./glossary.js')", 'Promise.resolve({ wireGlossary })');
 let script = '';
 for (const file of modules) {
   script += `const { ${names(read(file)).join(', ')} } = ${scoped(file, lazy(read(file)))};\n`;

@@ -6,6 +6,7 @@ import init, { Lab, __wbg_reset_state as resetWasm } from './pkg/adaptlab.js';
 import { $, $$, guarded, onTrap, setRich, showError, showNotices, isDark } from './dom.js';
 import { wireClassroom, applyPresentation, presenterScale } from './classroom.js';
 import { wireExport } from './export.js';
+import { wireReadouts } from './readout.js';
 import { wireDataTables } from './data-table.js';
 import { route } from './landing.js';
 
@@ -714,17 +715,7 @@ async function main() {
   wire();
   wireExport(page);
   wireClassroom(page);
-  // Figures are focusable at once; their readouts (www/readout.js) load when a pointer or the
-  // keyboard first comes to one.
-  for (const canvas of $$('figure[data-figure] canvas')) Object.assign(canvas, { tabIndex: 0 }).dataset.readable = '1';
-  const readouts = (event) => {
-    if (!event.target.matches?.('figure[data-figure] canvas')) return;
-    document.removeEventListener('pointerover', readouts);
-    document.removeEventListener('focusin', readouts);
-    import('./readout.js').then(({ wireReadouts }) => wireReadouts(() => lab));
-  };
-  document.addEventListener('pointerover', readouts);
-  document.addEventListener('focusin', readouts);
+  wireReadouts(() => lab);
   wireDataTables(page);
   for (const type of ['pointermove', 'pointerdown', 'keydown', 'scroll']) window.addEventListener(type, loadGlossary, { once: true, passive: true });
   loadFromHash();

@@ -80,11 +80,14 @@ impl Readouts {
         self.0.iter().filter(|p| distance(p) <= i64::from(radius).pow(2)).min_by_key(|p| distance(p))
     }
 
-    /// The `index`-th place in reading order, left to right and then top to bottom, wrapping
-    /// around (for stepping with the keyboard).
+    /// The `index`-th place in reading order, wrapping around (for stepping with the keyboard):
+    /// a curve's points along the x-axis (left to right, then top to bottom), anything else in
+    /// drawing order (bars left to right, a heatmap tile by tile, row by row).
     pub fn in_reading_order(&self, index: i64) -> Option<&Place> {
         let mut all: Vec<&Place> = self.0.iter().collect();
-        all.sort_unstable_by_key(|p| (p.x, p.y));
+        if all.iter().all(|p| matches!(p.what, What::Point { .. })) {
+            all.sort_by_key(|p| (p.x, p.y));
+        }
         (!all.is_empty()).then(|| all[index.rem_euclid(all.len() as i64) as usize])
     }
 }
@@ -170,5 +173,9 @@ mod tests {
         assert_eq!(r.nearest(20, 60, 5), None);
         assert_eq!(r.in_reading_order(-1).map(|p| p.x), Some(30));
         assert_eq!(r.in_reading_order(2).map(|p| p.x), Some(10));
+        let mut curve = Readouts::default();
+        curve.push((50, 5), (0, 0), What::Point { series: 0, index: 1 });
+        curve.push((10, 9), (0, 0), What::Point { series: 1, index: 0 });
+        assert_eq!(curve.in_reading_order(0).map(|p| p.x), Some(10), "a curve is read along x");
     }
 }

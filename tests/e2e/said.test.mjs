@@ -13,7 +13,8 @@ const ADAPTLAB = path.resolve(ROOT, process.env.ADAPTLAB_BIN || 'target/release/
 const rounding = (text) => text.replace(/-?\d+(\.\d+)?e-(1[2-9]|[2-9]\d|\d{3})/g, '‹rounding›');
 // The report's markup with every sub- or superscript braced (W_l → W_{l}): the form the page's
 // <sub> and <sup> elements are read back in below.
-const braced = (text) => text.replace(/([_^])([^{\s])/gu, '$1{$2}');
+// Code in `backticks` is kept as written.
+const braced = (text) => text.split('`').map((part, i) => (i % 2 ? part : part.replace(/([_^])([^{\s])/gu, '$1{$2}'))).join('`');
 
 let lab;
 before(async () => { lab = await startLab(); });
