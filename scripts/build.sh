@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # wasm-bindgen glue, then npm's binaryen (not Debian's, which breaks wasm-bindgen's table exports).
-bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
+bindgen() { # <cargo target dir and profile> <out dir> <wasm-opt level>
   rm -rf "$2"
   # --experimental-reset-state-function: __wbg_reset_state() gives the page a fresh instance of the
   # same compiled module after a Rust panic has aborted the old one (www/main.js).
-  wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$2" "$1/wasm32-unknown-unknown/release/adaptlab.wasm"
+  wasm-bindgen --target web --no-typescript --experimental-reset-state-function --out-dir "$2" "$1/adaptlab.wasm"
   node_modules/.bin/wasm-opt --generate-global-effects $3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd --strip-producers --strip-target-features \
     "$2/adaptlab_bg.wasm" -o "$2/adaptlab_bg.wasm"
@@ -19,17 +19,17 @@ bindgen() { # <cargo target dir> <out dir> <wasm-opt level>
 
 # The page's build leaves out transformer training (feature transformer-training), which the Web
 # Workers run from the export build.
-cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
+cargo build --profile page --target wasm32-unknown-unknown --lib --no-default-features
 # The page's build for size (-Oz: its mathematics is in the numerical crates, built at opt-level 3).
 # A fresh instance's memory is zero-filled (a reset after a panic instantiates the module anew,
 # www/main.js), and Rust's stack sits below its data, growing down from 1 MB, so nothing lives in
 # the lowest kilobyte: binaryen may drop zero bytes from the data and fold low addresses (2.6 KB
 # gzipped). binaryen's own inlining is skipped: rustc has inlined what pays (the numerical crates at
 # opt-level 3), and binaryen's second round only copied bodies (11 KB gzipped).
-bindgen target www/pkg "-Oz --converge --zero-filled-memory --low-memory-unused --skip-pass=inlining-optimizing"
+bindgen target/wasm32-unknown-unknown/page www/pkg "-Oz --converge --zero-filled-memory --low-memory-unused --skip-pass=inlining-optimizing"
 # A separate target directory, so the two feature sets do not rebuild each other.
 cargo build --release --target wasm32-unknown-unknown --lib --features svg-export --target-dir target/export
-bindgen target/export www/pkg-export -O3
+bindgen target/export/wasm32-unknown-unknown/release www/pkg-export -O3
 
 rm -rf dist
 mkdir -p dist/www

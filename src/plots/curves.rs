@@ -178,8 +178,8 @@ pub fn draw<DB: DrawingBackend>(
     // The legend takes the first corner that hides no plotted point, line or label; when none is
     // free, the y-axis grows at the top by the legend's height and the legend sits in that band.
     let entries = legend_entries(figure);
-    let legend = legend::measure(&body, &entries, theme);
     let plot = plot_size(&chart);
+    let legend = legend::measure_within(&body, &entries, theme, plot.0 - 2 * theme.offset(8.0));
     let preferred = if figure.legend_lower_left { Corner::LowerLeft } else { Corner::UpperRight };
     let occupied = occupied_pixels(&chart, &body, figure, theme, floor, &to_axis);
     let origin = match legend::free_corner(&occupied, legend.size, plot, preferred, theme) {

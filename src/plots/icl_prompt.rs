@@ -159,7 +159,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         .margin(theme.px(10.0))
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(56.0))
-        .build_cartesian_2d(0.5f64..(m as f64 + 0.5), 0f64..1.05)
+        .build_cartesian_2d(0.5f64..(m as f64 + 0.5), 0f64..1.22)
         .map_err(plot_error)?;
     chart
         .configure_mesh()
@@ -169,6 +169,8 @@ pub fn draw_bars<DB: DrawingBackend>(
         .axis_style(theme.foreground())
         .x_labels(m)
         .x_label_formatter(&|x| format!("skill {}", x.round() as i64))
+        // A weight is at most 1; the band above holds the key.
+        .y_label_formatter(&|y| if *y <= 1.0 + 1e-9 { format!("{:.1}", y) } else { String::new() })
         .y_desc("weight")
         .label_style(theme.text(12.0))
         .axis_desc_style(theme.text(13.0))
@@ -199,7 +201,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         readouts.push(chart.as_coord_spec().translate(&(i as f64 + 1.2, post)), base, What::Bar(i));
     }
     let key = "hollow: prior π_β   filled: posterior π̃_β";
-    rich::draw_in_chart(&chart, key, (m as f64 + 0.45, 1.03), (HPos::Right, VPos::Top), rich::Font::of(12.0), theme)?;
+    rich::draw_in_chart(&chart, key, (m as f64 + 0.45, 1.2), (HPos::Right, VPos::Top), rich::Font::of(12.0), theme)?;
     Ok(())
 }
 

@@ -51,6 +51,8 @@ pub struct Measured<'a> {
     /// Width and height of the box.
     pub size: (i32, i32),
     row: i32,
+    /// The labels' type size in CSS pixels.
+    css: f64,
 }
 
 /// Measures the boxed legend of `entries` with the backend's own text measurement.
@@ -59,13 +61,38 @@ pub fn measure<'a, DB: DrawingBackend>(
     entries: &'a [(String, Swatch)],
     theme: &Theme,
 ) -> Measured<'a> {
+    measure_at(plot, entries, theme, 12.0)
+}
+
+/// Measures the legend to fit `max_width` pixels: a legend wider than that (long labels on a
+/// phone's narrow plot) is set in smaller type, down to 9 px, rather than hang over the axis.
+pub fn measure_within<'a, DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    entries: &'a [(String, Swatch)],
+    theme: &Theme,
+    max_width: i32,
+) -> Measured<'a> {
+    let legend = measure_at(plot, entries, theme, 12.0);
+    if legend.size.0 <= max_width || legend.size.0 <= 0 {
+        return legend;
+    }
+    let css = (12.0 * f64::from(max_width) / f64::from(legend.size.0)).clamp(9.0, 12.0);
+    measure_at(plot, entries, theme, css)
+}
+
+fn measure_at<'a, DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    entries: &'a [(String, Swatch)],
+    theme: &Theme,
+    css: f64,
+) -> Measured<'a> {
     let sizes: Vec<(i32, i32)> =
-        entries.iter().map(|(label, _)| rich::size(plot, label, rich::Font::of(12.0), theme)).collect();
+        entries.iter().map(|(label, _)| rich::size(plot, label, rich::Font::of(css), theme)).collect();
     let (swatch, gap, pad) = (theme.offset(22.0), theme.offset(6.0), theme.offset(6.0));
     let row = sizes.iter().map(|s| s.1).max().unwrap_or(0).max(theme.offset(14.0)) + theme.offset(3.0);
     let width = swatch + gap + sizes.iter().map(|s| s.0).max().unwrap_or(0) + 2 * pad;
     let height = if entries.is_empty() { 0 } else { row * entries.len() as i32 + 2 * pad };
-    Measured { entries, size: (width, height), row }
+    Measured { entries, size: (width, height), row, css }
 }
 
 /// The top-left pixel of a legend of `size` in `corner` of a plotting area of `plot` pixels.
@@ -125,7 +152,7 @@ pub fn draw_at<DB: DrawingBackend>(
             label,
             (x + swatch + gap, y),
             plotters::style::text_anchor::HPos::Left,
-            rich::Font::of(12.0),
+            rich::Font::of(legend.css),
             theme,
         )?;
     }
