@@ -187,8 +187,8 @@ pub fn stops() -> Vec<Stop> {
             fragment: "v=1&view=lora-training&R=8",
             text: "The theorems say which adapters exist; in practice LoRA is trained. Here Adam trains rank-8 \
                    adapters of the ReLU network, where the construction is exact.",
-            notice: "The training loss settles far above the construction's dashed line: the optimiser does not find \
-                     the exact adapters.",
+            notice: "The training loss settles far above the construction's error (the dashed line, on the bottom \
+                     axis: it is exact): the optimiser does not find the exact adapters.",
             prediction: None,
         },
         Stop {
@@ -197,7 +197,8 @@ pub fn stops() -> Vec<Stop> {
             fragment: "v=1&view=lora-training&model=linear&R=3",
             text: "Now the same training on a deep linear model, at rank 3, below the threshold. \
                    Here the best possible error has a closed form, and the construction reaches it.",
-            notice: "The loss settles at the construction's dashed line, up to the noise of fresh batches.",
+            notice: "The loss settles at the construction's error, up to the noise of fresh batches (its dashed line \
+                     lies under the closed-form optimum's: the construction reaches it).",
             prediction: None,
         },
         Stop {
@@ -232,7 +233,7 @@ pub fn stops() -> Vec<Stop> {
             fragment: "v=1&view=icl-prompt&k=256",
             text: "With many examples the posterior's functions themselves move to the data, whatever the weights. \
                    This is the learning mode.",
-            notice: "In the weight-space figure the filled dots have gathered near the task's w*.",
+            notice: "In the figure of the skills' functions, below, the filled dots have gathered near the task's w*.",
             prediction: None,
         },
         Stop {
@@ -247,7 +248,7 @@ pub fn stops() -> Vec<Stop> {
         Stop {
             part: ICL,
             title: "Early ascent",
-            fragment: "v=1&view=icl-risk&prior=regular4&kmax=7",
+            fragment: "v=1&view=icl-risk&prior=ascent",
             text: "Now take a prior that is nearly sure of the right skill, with a rare second skill whose inputs \
                    resemble the task's. The risk is again averaged over many prompts.",
             notice: "Watch the rare skill's mean weight in the second figure.",
@@ -263,7 +264,7 @@ pub fn stops() -> Vec<Stop> {
         Stop {
             part: ICL,
             title: "Bounded efficacy of biased labels",
-            fragment: "v=1&view=icl-risk&prior=biased&kmax=10",
+            fragment: "v=1&view=icl-risk&prior=biased&labels=random&kmax=10",
             text: "With correct labels, more examples always help here. Now the labels are random, drawn \
                    independently of the inputs, while the inputs still look like the right skill.",
             notice: "The best number of examples is marked on the risk curve.",

@@ -169,6 +169,8 @@ pub fn draw<DB: DrawingBackend>(
     let build = |axis_top: f64| {
         ChartBuilder::on(&body)
             .margin(theme.px(10.0))
+            // Room for half of the last tick label ("5000") right of the axis's end.
+            .margin_right(theme.px(20.0))
             .x_label_area_size(theme.px(44.0))
             .y_label_area_size(theme.px(64.0))
             .build_cartesian_2d(figure.x_range.0..figure.x_range.1, to_axis(floor)..axis_top)
@@ -402,12 +404,16 @@ where
         } else {
             chart.draw_series(LineSeries::new(line, style)).map_err(plot_error)?;
         }
-        let right = marker.x < x0 + 0.7 * (x1 - x0);
+        // The label goes right of its line where it fits there, else left (a phone's plot is narrow).
+        let font = rich::Font::of(12.0);
+        let area = chart.plotting_area().strip_coord_spec();
+        let (width_px, _) = area.dim_in_pixel();
+        let line_px = chart.as_coord_spec().translate(&(marker.x, top)).0 - area.get_base_pixel().0;
+        let label_px = rich::size(&area, &marker.label, font, theme).0 + theme.offset(6.0);
+        let right = line_px + label_px <= width_px as i32 || line_px < label_px;
         let offset = (x1 - x0) * 0.008;
         let (x, h) = if right { (marker.x + offset, HPos::Left) } else { (marker.x - offset, HPos::Right) };
         // A threshold's label hangs from the top of its line; the current setting's sits at mid-height.
-        let font = rich::Font::of(12.0);
-        let area = chart.plotting_area().strip_coord_spec();
         let (base_x, base_y) = area.get_base_pixel();
         let (px, py) = chart.as_coord_spec().translate(&(x, label_y));
         let drop = if marker.threshold { rich::size(&area, &marker.label, font, theme).1 / 2 } else { 0 };

@@ -214,11 +214,18 @@ pub fn paper_figures(sweep: &Sweep, figure: crate::lessons::icl_figures::IclFigu
         }
         figures.push(Figure::Curve(panel(title.clone(), series, true)));
     }
-    // The risk panels are small multiples read side by side: one risk axis for all of them.
-    let spans: Vec<(f64, f64)> =
-        figures.iter().filter_map(|f| if let Figure::Curve(c) = f { Some(c.y_range()) } else { None }).collect();
-    if spans.len() > 1 {
-        let shared = spans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
+    // The risk panels are small multiples read side by side: one risk axis for all of them, fitted
+    // to the risks and their ±2 standard errors (an upper bound far above them is cut off at the top).
+    let risks: Vec<f64> = figures
+        .iter()
+        .filter_map(|f| if let Figure::Curve(c) = f { Some(c) } else { None })
+        .flat_map(|c| c.series.iter().filter(|s| s.key.starts_with("risk")).flat_map(|s| s.points.iter().map(|p| p.1)))
+        .filter(|y| y.is_finite() && *y > 0.0)
+        .collect();
+    if figures.len() > 1 && !risks.is_empty() {
+        let (lo, hi) = risks.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &y| (lo.min(y), hi.max(y)));
+        // As a log axis fits one figure: a third below the smallest, twenty times above the largest.
+        let shared = (lo / 3.0, hi * 20.0);
         for f in &mut figures {
             if let Figure::Curve(c) = f {
                 c.y_span = Some(shared);
