@@ -404,13 +404,17 @@ where
         } else {
             chart.draw_series(LineSeries::new(line, style)).map_err(plot_error)?;
         }
-        // The label goes right of its line where it fits there, else left (a phone's plot is narrow).
-        let font = rich::Font::of(12.0);
+        // The label goes right of its line where it fits there, else on the side with more room,
+        // in smaller type (down to 9 px) when it fits neither (a phone's plot is narrow).
         let area = chart.plotting_area().strip_coord_spec();
         let (width_px, _) = area.dim_in_pixel();
         let line_px = chart.as_coord_spec().translate(&(marker.x, top)).0 - area.get_base_pixel().0;
-        let label_px = rich::size(&area, &marker.label, font, theme).0 + theme.offset(6.0);
-        let right = line_px + label_px <= width_px as i32 || line_px < label_px;
+        let label_px = rich::size(&area, &marker.label, rich::Font::of(12.0), theme).0 + theme.offset(6.0);
+        let (room_right, room_left) = (width_px as i32 - line_px, line_px);
+        let right = label_px <= room_right || room_right >= room_left;
+        let room = if right { room_right } else { room_left };
+        let css = if label_px <= room { 12.0 } else { (12.0 * f64::from(room) / f64::from(label_px)).clamp(9.0, 12.0) };
+        let font = rich::Font::of(css);
         let offset = (x1 - x0) * 0.008;
         let (x, h) = if right { (marker.x + offset, HPos::Left) } else { (marker.x - offset, HPos::Right) };
         // A threshold's label hangs from the top of its line; the current setting's sits at mid-height.
