@@ -85,5 +85,9 @@ window.addEventListener('keydown', (event) => {
   if (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.dataset?.readable || $('dialog[open]')) return;
   event.preventDefault();
   event.stopPropagation();
-  go(current.index + (event.key === 'ArrowRight' ? 1 : -1));
+  // Step from the stop the address names: a key pressed while the next stop is still being
+  // shown (its modules loading) must not step from the stop being left.
+  const addressed = /^#tour=(\d+)/.exec(location.hash);
+  const from = addressed ? Math.min(Number(addressed[1]), current.stops.length) - 1 : current.index;
+  go(from + (event.key === 'ArrowRight' ? 1 : -1));
 }, true);
