@@ -25,7 +25,7 @@ export function applyPresentation(presentation, section) {
   // Controls outside the whitelist are hidden by a data attribute (CSS), leaving `hidden` to
   // the lesson's own rules (e.g. settings that only one scenario uses).
   for (const control of $$('.control, .per-layer, .list-control', section)) {
-    const key = control.classList.contains('per-layer') ? 'ranks' : control.dataset.list ?? $('[data-key]', control)?.dataset.key;
+    const key = control.dataset.control ?? control.dataset.list ?? $('[data-key]', control)?.dataset.key;
     if (!allowed || allowed.includes(key)) delete control.dataset.embedHidden;
     else control.dataset.embedHidden = '1';
   }

@@ -1,10 +1,9 @@
-// Dragging the skill centres of the one-prompt lesson's 2-D prior on the weight-space figure,
-// with a mouse, a pen or a finger. Rust decides which centre is under the pointer and where it
+// Dragging the marks of a lesson's figure that has handles (Rust's `capabilities.handles`: the
+// skill centres of the one-prompt lesson's 2-D prior on its weight-space figure), with a mouse,
+// a pen or a finger. Rust decides which centre is under the pointer and where it
 // moves to (the figure's frame), and validates the new centres like any other setting.
-import { $ } from './dom.js';
 
-export function wireDragging(page) {
-  const canvas = $('main[data-view="icl-prompt"] figure[data-figure="functions"] canvas');
+export function wireDragging(page, canvas) {
   let dragging = -1;
   let pending = null;
   // The pointer in the canvas's device pixels (the coordinates the figure was drawn in).

@@ -3,11 +3,12 @@
 
 use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
-use crate::lessons::icl::{Params, Sweep};
+use crate::lessons::icl::{Job, Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
 use crate::lessons::icl_verdict::{self, CurvePoint};
 use crate::plots::icl::Landmarks;
 use crate::plots::{icl as figures, FigureSet};
+use crate::state::State;
 
 /// The risk lesson's sweep, for the parameters that made it.
 pub type RiskCache = Keyed<Params, Sweep>;
@@ -93,13 +94,7 @@ pub fn compute_risk(cache: &mut Option<RiskCache>, params: &Params, log_axis: bo
     (report, figures::risk_figures(sweep, &landmarks, log_axis))
 }
 
-pub fn advance_risk(cache: &mut Option<RiskCache>, params: &Params, units: usize) -> Progress {
-    let sweep = risk_cache(cache, params);
-    sweep.advance(units);
-    let (done, total) = sweep.progress();
-    Progress { done, total, workers_only: false }
-}
-
+#[cfg(not(target_arch = "wasm32"))]
 /// The risk lesson's curve as an `adaptlab solve` problem (`icl-risk`): the same prior, task,
 /// label model, k grid, seed and trials per k, so solving it gives the page's curve.
 pub fn risk_problem(params: &Params) -> String {
@@ -158,13 +153,6 @@ pub fn compute_figure(cache: &mut Option<FigureCache>, figure: IclFigure) -> (Re
     (report, set)
 }
 
-pub fn advance_figure(cache: &mut Option<FigureCache>, figure: IclFigure, units: usize) -> Progress {
-    let sweep = figure_cache(cache, figure);
-    sweep.advance(units);
-    let (done, total) = sweep.progress();
-    Progress { done, total, workers_only: false }
-}
-
 /// The one-prompt lesson: cheap enough to recompute at every step.
 pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, FigureSet) {
     let Some(step) = crate::lessons::icl_prompt::step(params) else {
@@ -200,6 +188,7 @@ pub fn compute_prompt(params: &crate::lessons::icl_prompt::Params) -> (Report, F
     (report, set)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The one-prompt lesson's current question as an `adaptlab solve` problem (`icl-posterior`): its
 /// prior, the examples shown so far and the query; `None` when the page has no posterior either.
 pub fn prompt_problem(params: &crate::lessons::icl_prompt::Params) -> Option<String> {
@@ -262,15 +251,136 @@ pub mod drag {
     }
 }
 
-/// The current view's Monte Carlo sweep (the risk lesson's or a paper figure's), built if needed.
-pub fn sweep<'a>(
-    risk: &'a mut Option<RiskCache>,
-    figure: &'a mut Option<FigureCache>,
-    state: &crate::state::State,
-) -> Option<&'a mut Sweep> {
-    match state.view {
-        crate::state::View::IclRisk => Some(risk_cache(risk, &state.icl_risk)),
-        crate::state::View::IclPaper => Some(figure_cache(figure, state.icl_figure)),
-        _ => None,
+/// The sweep's work handed out, computed elsewhere and taken back: a job is a block of trials of
+/// one curve, its numbers the block's (`icl::risk::block_to_numbers`).
+mod sweep_jobs {
+    use crate::lessons::icl::{Job, Sweep};
+
+    pub fn run(sweep: &mut Sweep, job: Job) -> Option<Vec<f64>> {
+        if job.curve >= sweep.curves.len() {
+            return None;
+        }
+        sweep.compute(job).map(|block| crate::icl::risk::block_to_numbers(&block))
+    }
+
+    pub fn accept(sweep: &mut Sweep, job: Job, numbers: &[f64]) -> bool {
+        let Some(block) = sweep.curves.get(job.curve).and_then(|c| c.run.block_from_numbers(numbers)) else {
+            return false;
+        };
+        sweep.accept(job, block)
+    }
+}
+
+fn sweep_progress(sweep: &Sweep) -> Progress {
+    let (done, total) = sweep.progress();
+    Progress { done, total, workers_only: false }
+}
+
+/// The risk lesson's page: one Monte Carlo curve, refined by blocks of trials.
+#[derive(Default)]
+pub struct RiskPage(Option<RiskCache>);
+
+impl super::Lesson for RiskPage {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { solvable: true, sweep: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &State) -> Result<(Report, FigureSet), String> {
+        Ok(compute_risk(&mut self.0, &state.icl_risk, state.icl_risk_log_axis))
+    }
+
+    fn advance(&mut self, state: &State, units: usize) -> Progress {
+        let sweep = risk_cache(&mut self.0, &state.icl_risk);
+        sweep.advance(units);
+        sweep_progress(sweep)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        format!("trials done: {} of {}", progress.done, progress.total)
+    }
+
+    fn reset(&mut self) {
+        self.0 = None;
+    }
+
+    fn jobs(&mut self, state: &State, n: usize) -> Vec<Job> {
+        risk_cache(&mut self.0, &state.icl_risk).next_jobs(n)
+    }
+
+    fn run_job(&mut self, state: &State, job: Job) -> Option<Vec<f64>> {
+        sweep_jobs::run(risk_cache(&mut self.0, &state.icl_risk), job)
+    }
+
+    fn accept(&mut self, state: &State, job: Job, numbers: &[f64]) -> bool {
+        sweep_jobs::accept(risk_cache(&mut self.0, &state.icl_risk), job, numbers)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn problem_json(&self, state: &State) -> Option<String> {
+        Some(risk_problem(&state.icl_risk))
+    }
+}
+
+/// The in-context-learning paper figures' page: several curves, refined by blocks of trials.
+#[derive(Default)]
+pub struct FigurePage(Option<FigureCache>);
+
+impl super::Lesson for FigurePage {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { sweep: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &State) -> Result<(Report, FigureSet), String> {
+        Ok(compute_figure(&mut self.0, state.icl_figure))
+    }
+
+    fn advance(&mut self, state: &State, units: usize) -> Progress {
+        let sweep = figure_cache(&mut self.0, state.icl_figure);
+        sweep.advance(units);
+        sweep_progress(sweep)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        format!("trials done: {} of {}", progress.done, progress.total)
+    }
+
+    fn reset(&mut self) {
+        self.0 = None;
+    }
+
+    fn jobs(&mut self, state: &State, n: usize) -> Vec<Job> {
+        figure_cache(&mut self.0, state.icl_figure).next_jobs(n)
+    }
+
+    fn run_job(&mut self, state: &State, job: Job) -> Option<Vec<f64>> {
+        sweep_jobs::run(figure_cache(&mut self.0, state.icl_figure), job)
+    }
+
+    fn accept(&mut self, state: &State, job: Job, numbers: &[f64]) -> bool {
+        sweep_jobs::accept(figure_cache(&mut self.0, state.icl_figure), job, numbers)
+    }
+}
+
+/// The one-prompt lesson's page: recomputed at every step, nothing cached; Play adds examples,
+/// and the skill centres of the 2-D prior can be dragged on the functions figure.
+pub struct PromptPage;
+
+impl super::Lesson for PromptPage {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities {
+            play: super::Play::Setting { key: "k" },
+            solvable: true,
+            handles: Some("functions"),
+            ..Default::default()
+        }
+    }
+
+    fn compute(&mut self, state: &State) -> Result<(Report, FigureSet), String> {
+        Ok(compute_prompt(&state.icl_prompt))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn problem_json(&self, state: &State) -> Option<String> {
+        prompt_problem(&state.icl_prompt)
     }
 }

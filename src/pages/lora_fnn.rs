@@ -7,7 +7,6 @@ use crate::lessons::format::number;
 use crate::lessons::lora_fnn::{self, Analysis, Params, Problem, Verdict};
 use crate::lora::train::Pretraining;
 use crate::plots::{lora_networks, Figure, FigureSet};
-use crate::solve::lora_fnn::problem_json;
 
 type Key = (usize, usize, usize, u64, bool, bool);
 
@@ -162,10 +161,11 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Prog
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The cached problem as `adaptlab solve` JSON, once its frozen model is final.
 pub fn problem(cache: &Cache) -> Option<String> {
     let data = cache.value();
-    data.pretraining.is_none().then(|| problem_json(&data.problem).to_string())
+    data.pretraining.is_none().then(|| crate::solve::lora_fnn::problem_json(&data.problem).to_string())
 }
 
 /// The Adam steps taken so far while the frozen model is being pretrained, else `None`.
@@ -175,4 +175,31 @@ pub fn pretraining_steps(cache: &Option<Cache>) -> Option<usize> {
 
 fn join(values: &[usize]) -> String {
     values.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The ReLU network lesson's page.
+#[derive(Default)]
+pub struct Page(Option<Cache>);
+
+impl super::Lesson for Page {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { solvable: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
+        Ok(compute(&mut self.0, &state.lora_fnn))
+    }
+
+    fn advance(&mut self, state: &crate::state::State, units: usize) -> Progress {
+        advance(&mut self.0, &state.lora_fnn, units)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        super::curve_progress_text(pretraining_steps(&self.0), progress)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn problem_json(&self, _state: &crate::state::State) -> Option<String> {
+        self.0.as_ref().and_then(problem)
+    }
 }

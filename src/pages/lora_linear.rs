@@ -6,7 +6,6 @@
 use super::{report, Number, Progress, Report, Status};
 use crate::lessons::lora_linear::{self, Analysis, AnalysisInProgress, ModelKind, Params, Pretraining, Problem};
 use crate::plots::{lora_linear as figures, FigureSet};
-use crate::solve::lora_linear::problem_json;
 
 /// Everything the models depend on: D, L, seed, kind of target, q, pretrained, own matrices.
 type Key = (usize, usize, u64, ModelKind, usize, bool, String);
@@ -205,7 +204,36 @@ pub fn pretraining_steps(cache: &Option<Cache>) -> Option<usize> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The cached problem as `adaptlab solve` JSON, once its models are final.
 pub fn problem(cache: &Cache) -> Option<String> {
-    (!matches!(cache.stage, Stage::Pretraining(_))).then(|| problem_json(&cache.problem).to_string())
+    (!matches!(cache.stage, Stage::Pretraining(_)))
+        .then(|| crate::solve::lora_linear::problem_json(&cache.problem).to_string())
+}
+
+/// The deep linear lesson's page.
+#[derive(Default)]
+pub struct Page(Option<Cache>);
+
+impl super::Lesson for Page {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { solvable: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
+        compute(&mut self.0, &state.lora_linear)
+    }
+
+    fn advance(&mut self, state: &crate::state::State, units: usize) -> Progress {
+        advance(&mut self.0, &state.lora_linear, units)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        super::curve_progress_text(pretraining_steps(&self.0), progress)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn problem_json(&self, _state: &crate::state::State) -> Option<String> {
+        self.0.as_ref().and_then(problem)
+    }
 }

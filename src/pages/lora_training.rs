@@ -164,3 +164,34 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Prog
     let total = run.planned();
     Progress { done: if run.finished() { total } else { run.steps() }, total, workers_only: false }
 }
+
+/// The training lesson's page: its background work is the run itself, which the reader can
+/// pause, step and start again.
+#[derive(Default)]
+pub struct Page(Option<Cache>);
+
+impl super::Lesson for Page {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { play: super::Play::Work, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
+        Ok(compute(&mut self.0, &state.lora_training))
+    }
+
+    fn advance(&mut self, state: &crate::state::State, units: usize) -> Progress {
+        advance(&mut self.0, &state.lora_training, units)
+    }
+
+    fn pace(&self, state: &crate::state::State) -> Option<f64> {
+        pace(&self.0, &state.lora_training, state.training_pace)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        format!("training: step {} of {}", progress.done, progress.total)
+    }
+
+    fn reset(&mut self) {
+        self.0 = None;
+    }
+}

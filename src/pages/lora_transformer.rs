@@ -5,9 +5,9 @@
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
+use crate::lessons::icl::Job;
 use crate::lessons::lora_transformer::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
-use crate::solve::lora_transformer::problem_json;
 
 type Key = (usize, usize, usize, usize, u64, bool);
 
@@ -168,9 +168,10 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, count: usize) -> Prog
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// The cached problem as `adaptlab solve` JSON.
 pub fn problem(cache: &Cache) -> String {
-    problem_json(&cache.value().problem).to_string()
+    crate::solve::lora_transformer::problem_json(&cache.value().problem).to_string()
 }
 
 /// The jobs for Web Workers: the pretraining of the frozen model while it is not done (the same
@@ -214,4 +215,40 @@ pub fn accept(cache: &mut Option<Cache>, params: &Params, numbers: &[f64]) -> bo
     drop(parts);
     cache.set_frozen(frozen);
     true
+}
+
+/// The transformer lesson's page; a pretrained frozen transformer is made by a Web Worker (the
+/// page's own build cannot train transformers).
+#[derive(Default)]
+pub struct Page(Option<Cache>);
+
+impl super::Lesson for Page {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { solvable: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
+        Ok(compute(&mut self.0, &state.lora_transformer))
+    }
+
+    fn advance(&mut self, state: &crate::state::State, units: usize) -> Progress {
+        advance(&mut self.0, &state.lora_transformer, units)
+    }
+
+    fn jobs(&mut self, state: &crate::state::State, n: usize) -> Vec<Job> {
+        vec![Job { curve: 0, block: 0, trials: 0 }; jobs(&mut self.0, &state.lora_transformer, n)]
+    }
+
+    fn run_job(&mut self, state: &crate::state::State, _job: Job) -> Option<Vec<f64>> {
+        run_job(&mut self.0, &state.lora_transformer)
+    }
+
+    fn accept(&mut self, state: &crate::state::State, _job: Job, numbers: &[f64]) -> bool {
+        accept(&mut self.0, &state.lora_transformer, numbers)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn problem_json(&self, _state: &crate::state::State) -> Option<String> {
+        self.0.as_ref().map(problem)
+    }
 }

@@ -3,11 +3,14 @@
 //! boundary and the `adaptlab render` command both drive this, so they show the same thing.
 
 mod icl;
+mod lesson;
 mod lora_fnn;
 mod lora_linear;
 mod lora_training;
 mod lora_transformer;
 mod paper_figures;
+
+pub use lesson::{Capabilities, Lesson, Play};
 
 use serde::Serialize;
 
@@ -90,6 +93,8 @@ pub struct Report {
     pub figures: Vec<&'static str>,
     /// How the page presents itself (full lab or one embedded figure).
     pub presentation: Presentation,
+    /// What the page may do with the lesson (transport, solve, workers, draggable figure).
+    pub capabilities: Capabilities,
 }
 
 /// Everything the page says for one link state (`adaptlab report`): the link's repair notices,
@@ -106,6 +111,26 @@ pub struct Said {
     pub report: Report,
 }
 
+/// Everything the page writes after the state changed, from one call (one round trip per slider
+/// move): the repair notices, the controls, the progress of the new state's background work, and
+/// the report with each shown figure's natural size.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shown {
+    /// Repair notices of the change ("Adjusted: …", "Link repaired: …").
+    pub notices: Vec<String>,
+    /// The view's controls as they now are.
+    pub controls: Vec<Control>,
+    /// How much of the background work is done.
+    pub progress: Progress,
+    /// What the progress bar says.
+    #[serde(rename = "progressText")]
+    pub progress_text: String,
+    /// The report.
+    pub report: Report,
+    /// Natural size (width, height) in CSS pixels of each figure the report shows.
+    pub sizes: Vec<(&'static str, (u32, u32))>,
+}
+
 /// The display settings of the link, resolved for the page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Presentation {
@@ -119,24 +144,41 @@ pub struct Presentation {
     pub full_fragment: String,
 }
 
-/// The lab: state plus per-lesson caches (the expensive analysis depends only on the models).
-#[derive(Default)]
+/// The lab: the state and one `Lesson` per view, each with its own cache (the expensive
+/// analysis depends only on the models), and the figures of the last `compute`.
 pub struct Lab {
     state: State,
-    linear: Option<lora_linear::Cache>,
-    fnn: Option<lora_fnn::Cache>,
-    transformer: Option<lora_transformer::Cache>,
-    training: Option<lora_training::Cache>,
-    paper: Option<paper_figures::Cache>,
-    icl_risk: Option<icl::RiskCache>,
-    icl_figure: Option<icl::FigureCache>,
+    /// One lesson per view, in `View::ALL` order.
+    lessons: Vec<Box<dyn Lesson>>,
     figures: FigureSet,
+}
+
+impl Default for Lab {
+    fn default() -> Self {
+        Lab {
+            state: State::default(),
+            lessons: View::ALL.into_iter().map(lesson::registry).collect(),
+            figures: FigureSet::default(),
+        }
+    }
 }
 
 impl Lab {
     /// A lab at the default state.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The current view's lesson (the one place the lab dispatches on the view).
+    fn lesson(&self) -> &dyn Lesson {
+        let index = View::ALL.iter().position(|&v| v == self.state.view).unwrap_or(0);
+        self.lessons[index].as_ref()
+    }
+
+    /// The current view's lesson, and the state it reads.
+    fn lesson_mut(&mut self) -> (&mut dyn Lesson, &State) {
+        let index = View::ALL.iter().position(|&v| v == self.state.view).unwrap_or(0);
+        (self.lessons[index].as_mut(), &self.state)
     }
 
     /// Loads a link fragment; returns the repair notices.
@@ -171,20 +213,18 @@ impl Lab {
         state::controls(&self.state)
     }
 
+    /// What the page may do with the current view's lesson.
+    pub fn capabilities(&self) -> Capabilities {
+        self.lesson().capabilities()
+    }
+
     /// Recomputes the current view (reusing cached analyses) and returns its report.
     pub fn compute(&mut self) -> Result<Report, String> {
         let fragment = self.fragment();
         let view = self.state.view;
-        let (report, figures) = match view {
-            View::LoraLinear => lora_linear::compute(&mut self.linear, &self.state.lora_linear)?,
-            View::LoraFnn => lora_fnn::compute(&mut self.fnn, &self.state.lora_fnn),
-            View::LoraTransformer => lora_transformer::compute(&mut self.transformer, &self.state.lora_transformer),
-            View::LoraTraining => lora_training::compute(&mut self.training, &self.state.lora_training),
-            View::Paper => paper_figures::compute(&mut self.paper, self.state.paper),
-            View::IclRisk => icl::compute_risk(&mut self.icl_risk, &self.state.icl_risk, self.state.icl_risk_log_axis),
-            View::IclPaper => icl::compute_figure(&mut self.icl_figure, self.state.icl_figure),
-            View::IclPrompt => icl::compute_prompt(&self.state.icl_prompt),
-        };
+        let (lesson, state) = self.lesson_mut();
+        let (report, figures) = lesson.compute(state)?;
+        let capabilities = lesson.capabilities();
         let keys = figures.keys();
         self.figures = figures;
         let display = &self.state.display;
@@ -194,67 +234,48 @@ impl Lab {
             controls: display.controls.clone(),
             full_fragment: state::full_fragment(&self.state),
         };
-        Ok(Report { fragment, view: view.key(), figures: keys, presentation, ..report })
+        Ok(Report { fragment, view: view.key(), figures: keys, presentation, capabilities, ..report })
+    }
+
+    /// What the page shows now, with the notices of the change that led here (`Shown`).
+    pub fn shown(&mut self, notices: Vec<String>) -> Result<Shown, String> {
+        let progress = self.advance(0);
+        let report = self.compute()?;
+        let sizes = report.figures.iter().filter_map(|&key| Some((key, self.figures.get(key)?.size()))).collect();
+        Ok(Shown {
+            notices,
+            controls: self.controls(),
+            progress,
+            progress_text: self.progress_text(progress),
+            report,
+            sizes,
+        })
     }
 
     /// Does up to `units` more background work for the current view (a unit is one rank of a
-    /// curve or ten training steps: a few milliseconds) and reports the progress; the page calls
-    /// this between frames.
+    /// curve, a few training steps or Adam steps, a block of trials: a few milliseconds) and
+    /// reports the progress; the page calls this between frames.
     pub fn advance(&mut self, units: usize) -> Progress {
-        match self.state.view {
-            View::IclPrompt => Progress::COMPLETE,
-            View::LoraLinear => lora_linear::advance(&mut self.linear, &self.state.lora_linear, units),
-            View::LoraFnn => lora_fnn::advance(&mut self.fnn, &self.state.lora_fnn, units),
-            View::LoraTransformer => {
-                lora_transformer::advance(&mut self.transformer, &self.state.lora_transformer, units)
-            }
-            View::LoraTraining => lora_training::advance(&mut self.training, &self.state.lora_training, units),
-            View::Paper => paper_figures::advance(&mut self.paper, self.state.paper, units),
-            View::IclRisk => icl::advance_risk(&mut self.icl_risk, &self.state.icl_risk, units),
-            View::IclPaper => icl::advance_figure(&mut self.icl_figure, self.state.icl_figure, units),
-        }
+        let (lesson, state) = self.lesson_mut();
+        lesson.advance(state, units)
     }
 
     /// The most units of background work a second the current view's pace allows (`None`: as
-    /// fast as it can be done). Only the training lesson has a pace; a unit there is ten steps,
-    /// and the steps are the same whatever the pace.
+    /// fast as it can be done). Only the training lesson has a pace; its steps are the same
+    /// whatever the pace.
     pub fn pace(&self) -> Option<f64> {
-        match self.state.view {
-            View::LoraTraining => {
-                lora_training::pace(&self.training, &self.state.lora_training, self.state.training_pace)
-            }
-            _ => None,
-        }
+        self.lesson().pace(&self.state)
     }
 
     /// What the progress bar says about `progress` of the current view's background work.
     pub fn progress_text(&self, progress: Progress) -> String {
-        let Progress { done, total, .. } = progress;
-        let pretraining = match self.state.view {
-            View::LoraLinear => lora_linear::pretraining_steps(&self.linear),
-            View::LoraFnn => lora_fnn::pretraining_steps(&self.fnn),
-            _ => None,
-        };
-        if let Some(steps) = pretraining {
-            return format!("pretraining the frozen model: Adam step {steps} of at most 1,000");
-        }
-        match self.state.view {
-            View::LoraTraining => format!("training: step {done} of {total}"),
-            View::Paper => format!("runs done: {done} of {total}"),
-            View::IclRisk | View::IclPaper => format!("trials done: {done} of {total}"),
-            _ => format!("computing the curve: {done} of {total} ranks"),
-        }
+        self.lesson().progress_text(progress)
     }
 
     /// Forgets the current view's running work (a training run restarts from step 0).
     pub fn reset(&mut self) {
-        match self.state.view {
-            View::LoraTraining => self.training = None,
-            View::Paper => self.paper = None,
-            View::IclRisk => self.icl_risk = None,
-            View::IclPaper => self.icl_figure = None,
-            _ => {}
-        }
+        let (lesson, _) = self.lesson_mut();
+        lesson.reset();
     }
 
     /// Computes everything the current view shows (for the command line and tests).
@@ -297,17 +318,15 @@ impl Lab {
     /// The draggable skill centre under a pointer at device pixel `pointer` of the one-prompt
     /// lesson's weight-space figure drawn at `size` device pixels and `scale`, if any.
     pub fn centre_at(&self, pointer: (f64, f64), size: (u32, u32), scale: f64) -> Option<usize> {
-        if self.state.view != View::IclPrompt {
-            return None;
-        }
+        self.capabilities().handles?;
         icl::drag::centre_at(&self.figures, pointer, size, scale)
     }
 
     /// Moves skill centre `index` to the pointer (through the same validation as a link);
     /// returns the repair notices.
     pub fn move_centre(&mut self, index: usize, pointer: (f64, f64), size: (u32, u32), scale: f64) -> Vec<String> {
-        if self.state.view != View::IclPrompt {
-            return vec!["only the one-prompt lesson has skill centres to move.".to_owned()];
+        if self.capabilities().handles.is_none() {
+            return vec!["this lesson has no skill centres to move.".to_owned()];
         }
         match icl::drag::moved(&self.figures, &self.state.icl_prompt, index, pointer, size, scale) {
             Some(centres) => self.set("centres", &centres),
@@ -315,58 +334,26 @@ impl Lab {
         }
     }
 
-    /// Hands out up to `n` jobs of the current view's sweep, for other threads (none for views
-    /// without one). For the in-context-learning sweeps a job is a block of trials of a curve;
-    /// for the LoRA paper presets it is one run, its index in `block` (`curve` and `trials` 0);
-    /// for the transformer lesson with a pretrained frozen model, that model's pretraining.
+    /// Hands out up to `n` jobs of the current view's background work, for other threads (none
+    /// for views without any): blocks of trials of a Monte Carlo curve, a LoRA paper preset's
+    /// runs, a frozen transformer's pretraining.
     pub fn jobs(&mut self, n: usize) -> Vec<Job> {
-        if self.state.view == View::LoraTransformer {
-            let count = lora_transformer::jobs(&mut self.transformer, &self.state.lora_transformer, n);
-            return vec![Job { curve: 0, block: 0, trials: 0 }; count];
-        }
-        if self.state.view == View::Paper {
-            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
-            return sweep.next_jobs(n).into_iter().map(|block| Job { curve: 0, block, trials: 0 }).collect();
-        }
-        icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state).map_or_else(Vec::new, |s| s.next_jobs(n))
+        let (lesson, state) = self.lesson_mut();
+        lesson.jobs(state, n)
     }
 
-    /// Computes a job of the current view's sweep (on a worker, whose lab loaded the same link)
-    /// as flat numbers (a paper-preset run: its value, NaN if it failed); `None` for a job the
-    /// sweep does not have.
+    /// Computes a job of the current view (on a worker, whose lab loaded the same link) as flat
+    /// numbers; `None` for a job the view does not have.
     pub fn run_job(&mut self, job: Job) -> Option<Vec<f64>> {
-        if self.state.view == View::LoraTransformer {
-            return lora_transformer::run_job(&mut self.transformer, &self.state.lora_transformer);
-        }
-        if self.state.view == View::Paper {
-            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
-            return sweep.compute(job.block).map(|value| vec![value.unwrap_or(f64::NAN)]);
-        }
-        let sweep = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state)?;
-        if job.curve >= sweep.curves.len() {
-            return None;
-        }
-        sweep.compute(job).map(|block| crate::icl::risk::block_to_numbers(&block))
+        let (lesson, state) = self.lesson_mut();
+        lesson.run_job(state, job)
     }
 
     /// Takes a job's numbers computed elsewhere; false if they do not belong to the current
-    /// sweep (a stale result after the settings changed) or are malformed.
+    /// work (a stale result after the settings changed) or are malformed.
     pub fn accept(&mut self, job: Job, numbers: &[f64]) -> bool {
-        if self.state.view == View::LoraTransformer {
-            return lora_transformer::accept(&mut self.transformer, &self.state.lora_transformer, numbers);
-        }
-        if self.state.view == View::Paper {
-            let sweep = paper_figures::cache_for(&mut self.paper, self.state.paper);
-            return match numbers {
-                [value] => sweep.accept(job.block, Some(*value).filter(|v| v.is_finite())),
-                _ => false,
-            };
-        }
-        let Some(sweep) = icl::sweep(&mut self.icl_risk, &mut self.icl_figure, &self.state) else { return false };
-        let Some(block) = sweep.curves.get(job.curve).and_then(|c| c.run.block_from_numbers(numbers)) else {
-            return false;
-        };
-        sweep.accept(job, block)
+        let (lesson, state) = self.lesson_mut();
+        lesson.accept(state, job, numbers)
     }
 
     /// The figures of the last `compute`.
@@ -376,15 +363,18 @@ impl Lab {
 
     /// The current view's problem as `adaptlab solve` JSON (the LoRA lessons': the last computed
     /// one; the in-context-learning lessons': their settings' posterior or risk curve).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn problem_json(&self) -> Option<String> {
-        match self.state.view {
-            View::LoraLinear => self.linear.as_ref().and_then(lora_linear::problem),
-            View::LoraFnn => self.fnn.as_ref().and_then(lora_fnn::problem),
-            View::LoraTransformer => self.transformer.as_ref().map(lora_transformer::problem),
-            View::IclRisk => Some(icl::risk_problem(&self.state.icl_risk)),
-            View::IclPrompt => icl::prompt_problem(&self.state.icl_prompt),
-            View::LoraTraining | View::Paper | View::IclPaper => None,
-        }
+        self.lesson().problem_json(&self.state)
+    }
+}
+
+/// The progress bar's words for a curve over ranks, or for the pretraining of its frozen model
+/// (`pretraining`: the Adam steps taken) that comes first.
+fn curve_progress_text(pretraining: Option<usize>, progress: Progress) -> String {
+    match pretraining {
+        Some(steps) => format!("pretraining the frozen model: Adam step {steps} of at most 1,000"),
+        None => format!("computing the curve: {} of {} ranks", progress.done, progress.total),
     }
 }
 
@@ -444,5 +434,6 @@ fn report(check: String, status: Status, summaries: Vec<(&'static str, String)>,
         numbers,
         figures: Vec::new(),
         presentation: Presentation::default(),
+        capabilities: Capabilities::default(),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
 use crate::lessons::format::number;
+use crate::lessons::icl::Job;
 use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
 use crate::plots::{lora_networks, FigureSet};
 
@@ -73,4 +74,50 @@ pub fn advance(cache: &mut Option<Cache>, preset: Preset, units: usize) -> Progr
     sweep.advance(units);
     let (done, total) = sweep.progress();
     Progress { done, total, workers_only: done < total && !sweep.has_work_here() }
+}
+
+/// The LoRA paper presets' page: a sweep of runs, one job per run.
+#[derive(Default)]
+pub struct Page(Option<Cache>);
+
+impl super::Lesson for Page {
+    fn capabilities(&self) -> super::Capabilities {
+        super::Capabilities { sweep: true, ..Default::default() }
+    }
+
+    fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
+        Ok(compute(&mut self.0, state.paper))
+    }
+
+    fn advance(&mut self, state: &crate::state::State, units: usize) -> Progress {
+        advance(&mut self.0, state.paper, units)
+    }
+
+    fn progress_text(&self, progress: Progress) -> String {
+        format!("runs done: {} of {}", progress.done, progress.total)
+    }
+
+    fn reset(&mut self) {
+        self.0 = None;
+    }
+
+    // A job is one run, its index in `block` (`curve` and `trials` 0); its numbers are the run's
+    // value, NaN if it failed.
+    fn jobs(&mut self, state: &crate::state::State, n: usize) -> Vec<Job> {
+        let sweep = cache_for(&mut self.0, state.paper);
+        sweep.next_jobs(n).into_iter().map(|block| Job { curve: 0, block, trials: 0 }).collect()
+    }
+
+    fn run_job(&mut self, state: &crate::state::State, job: Job) -> Option<Vec<f64>> {
+        let sweep = cache_for(&mut self.0, state.paper);
+        sweep.compute(job.block).map(|value| vec![value.unwrap_or(f64::NAN)])
+    }
+
+    fn accept(&mut self, state: &crate::state::State, job: Job, numbers: &[f64]) -> bool {
+        let sweep = cache_for(&mut self.0, state.paper);
+        match numbers {
+            [value] => sweep.accept(job.block, Some(*value).filter(|v| v.is_finite())),
+            _ => false,
+        }
+    }
 }

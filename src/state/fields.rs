@@ -26,8 +26,11 @@ pub(super) enum Spec {
         min: i64,
         max: i64,
     },
+    /// One of `options` (the link's words); `labels` are what the page's menu shows for each,
+    /// in the same order.
     Choice {
         options: &'static [&'static str],
+        labels: &'static [&'static str],
     },
     /// Comma-separated integers, each in `min..=max`.
     IntegerList {

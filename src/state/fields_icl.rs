@@ -13,7 +13,16 @@ pub(super) static FIELDS: &[Field] = &[
         key: "prior",
         label: "prior",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["fig6", "ascent", "regular4", "biased", "custom"] },
+        spec: Spec::Choice {
+            options: &["fig6", "ascent", "regular4", "biased", "custom"],
+            labels: &[
+                "Figure 6 early-ascent prior",
+                "a prior with a large early ascent (d = 1)",
+                "Regular4 tetrahedron (d = 3, M = 4)",
+                "biased-labels setting: Regular4, task at skill 1, label noise 4",
+                "your own prior (from a file)",
+            ],
+        },
         read: |s| {
             Value::Choice(match s.icl_risk.prior {
                 PriorChoice::EarlyAscent => "fig6",
@@ -53,7 +62,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "d",
         label: "dimension d (Figure 6 prior)",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["1", "2", "3", "5", "8"] },
+        spec: Spec::Choice { options: &["1", "2", "3", "5", "8"], labels: &["1", "2", "3", "5", "8"] },
         read: |s| Value::Choice(["1", "2", "3", "5", "8"][s.icl_risk.dimension.min(4)]),
         write: |s, v| {
             if let Value::Choice(c) = v {
@@ -65,7 +74,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "delta",
         label: "δ = δ_μ = δ_w (Regular4)",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &icl_lesson::DELTAS },
+        spec: Spec::Choice { options: &icl_lesson::DELTAS, labels: &["1/81", "1/9", "1", "9", "81"] },
         read: |s| Value::Choice(icl_lesson::DELTAS[s.icl_risk.delta.min(4)]),
         write: |s, v| {
             if let Value::Choice(c) = v {
@@ -77,7 +86,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "r",
         label: "task closeness r (Regular4)",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &icl_lesson::CLOSENESS },
+        spec: Spec::Choice { options: &icl_lesson::CLOSENESS, labels: &["1", "5/3", "2", "3"] },
         read: |s| Value::Choice(icl_lesson::CLOSENESS[s.icl_risk.closeness.min(3)]),
         write: |s, v| {
             if let Value::Choice(c) = v {
@@ -91,7 +100,15 @@ pub(super) static FIELDS: &[Field] = &[
         view: View::IclRisk,
         // `random` is y ~ N(0, s²) independent of x (links written before `constant` existed,
         // when `random` meant y ≡ 0, open on the honest random labels); `constant` is y ≡ 0.
-        spec: Spec::Choice { options: &["correct", "random", "other", "constant"] },
+        spec: Spec::Choice {
+            options: &["correct", "random", "other", "constant"],
+            labels: &[
+                "correct: y = ⟨x, w*⟩",
+                "random: y ~ N(0, s²), independent of x",
+                "another skill's function: y = ⟨x, wᵧ⟩",
+                "constant: y = 0",
+            ],
+        },
         read: |s| {
             Value::Choice(match s.icl_risk.labels {
                 LabelChoice::Correct => "correct",
@@ -129,7 +146,10 @@ pub(super) static FIELDS: &[Field] = &[
         key: "axis",
         label: "risk axis",
         view: View::IclRisk,
-        spec: Spec::Choice { options: &["linear", "log"] },
+        spec: Spec::Choice {
+            options: &["linear", "log"],
+            labels: &["linear: shows a rise of a few per cent", "logarithmic: shows the fall over decades"],
+        },
         read: |s| Value::Choice(if s.icl_risk_log_axis { "log" } else { "linear" }),
         write: |s, v| s.icl_risk_log_axis = v == Value::Choice("log"),
     },
@@ -154,7 +174,15 @@ pub(super) static FIELDS: &[Field] = &[
         key: "scenario",
         label: "prior and task",
         view: View::IclPrompt,
-        spec: Spec::Choice { options: &["misleading", "near", "regular4", "fig6"] },
+        spec: Spec::Choice {
+            options: &["misleading", "near", "regular4", "fig6"],
+            labels: &[
+                "2-D, three skills; inputs like skill 1, function of skill 2",
+                "2-D, three skills; a task near skill 1",
+                "Regular4 tetrahedron (d = 3), δ = 1/9",
+                "Figure 6 early-ascent prior, d = 2",
+            ],
+        },
         read: |s| {
             use crate::lessons::icl_prompt::Scenario;
             Value::Choice(match s.icl_prompt.scenario {
@@ -235,7 +263,17 @@ pub(super) static FIELDS: &[Field] = &[
         key: "fig",
         label: "figure",
         view: View::IclPaper,
-        spec: Spec::Choice { options: &["4", "5", "6", "9", "10", "11"] },
+        spec: Spec::Choice {
+            options: &["4", "5", "6", "9", "10", "11"],
+            labels: &[
+                "Figure 4 — retrieval versus learning as δ varies",
+                "Figure 5 — how close the task is to a skill",
+                "Figure 6 — early ascent in five dimensions",
+                "Figure 9 — Bayes-optimal curves, Regular4",
+                "Figure 10 — Bayes-optimal curves, regular solids",
+                "Figure 11 — Bayes-optimal curves, d skills",
+            ],
+        },
         read: |s| Value::Choice(s.icl_figure.key()),
         write: |s, v| {
             if let Value::Choice(key) = v {

@@ -70,7 +70,10 @@ pub(super) static FIELDS: &[Field] = &[
         key: "model",
         label: "kind of models",
         view: View::LoraLinear,
-        spec: Spec::Choice { options: MODEL_OPTIONS },
+        spec: Spec::Choice {
+            options: MODEL_OPTIONS,
+            labels: &["random (paper code's init)", "uniform singular values", "low-rank discrepancy"],
+        },
         read: |s| Value::Choice(model_key(s.lora_linear.model)),
         write: |s, v| {
             if let Value::Choice(key) = v {
@@ -90,7 +93,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "frozen",
         label: "frozen model",
         view: View::LoraLinear,
-        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        spec: Spec::Choice { options: FROZEN_OPTIONS, labels: &["random", "pretrained (moved towards the target)"] },
         read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_linear.pretrained)]),
         write: |s, v| s.lora_linear.pretrained = v == Value::Choice("pretrained"),
     },
@@ -159,7 +162,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "frozen",
         label: "frozen model",
         view: View::LoraFnn,
-        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        spec: Spec::Choice { options: FROZEN_OPTIONS, labels: &["random", "pretrained (moved towards the target)"] },
         read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_fnn.pretrained)]),
         write: |s, v| s.lora_fnn.pretrained = v == Value::Choice("pretrained"),
     },
@@ -224,7 +227,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "frozen",
         label: "frozen model",
         view: View::LoraTransformer,
-        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        spec: Spec::Choice { options: FROZEN_OPTIONS, labels: &["random", "pretrained (moved towards the target)"] },
         read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_transformer.pretrained)]),
         write: |s, v| s.lora_transformer.pretrained = v == Value::Choice("pretrained"),
     },
@@ -233,7 +236,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "model",
         label: "model",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: &["relu", "linear"] },
+        spec: Spec::Choice { options: &["relu", "linear"], labels: &["ReLU network", "deep linear model"] },
         read: |s| {
             Value::Choice(match s.lora_training.model {
                 lora_training::ModelKind::Relu => "relu",
@@ -284,7 +287,10 @@ pub(super) static FIELDS: &[Field] = &[
         key: "lr",
         label: "learning rate",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: &lora_training::LEARNING_RATES },
+        spec: Spec::Choice {
+            options: &lora_training::LEARNING_RATES,
+            labels: &["1 (too large: diverges)", "1e-1 (too large)", "1e-2", "1e-3", "1e-4"],
+        },
         read: |s| {
             Value::Choice(
                 lora_training::LEARNING_RATES
@@ -304,7 +310,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "wd",
         label: "weight decay",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: &lora_training::WEIGHT_DECAYS },
+        spec: Spec::Choice { options: &lora_training::WEIGHT_DECAYS, labels: &["0", "1e-4", "1e-3", "1e-2"] },
         read: |s| Value::Choice(lora_training::WEIGHT_DECAYS[s.lora_training.weight_decay.min(3)]),
         write: |s, v| {
             if let Value::Choice(c) = v {
@@ -332,7 +338,7 @@ pub(super) static FIELDS: &[Field] = &[
         key: "frozen",
         label: "frozen model",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: FROZEN_OPTIONS },
+        spec: Spec::Choice { options: FROZEN_OPTIONS, labels: &["random", "pretrained (moved towards the target)"] },
         read: |s| Value::Choice(FROZEN_OPTIONS[usize::from(s.lora_training.pretrained)]),
         write: |s, v| s.lora_training.pretrained = v == Value::Choice("pretrained"),
     },
@@ -348,7 +354,10 @@ pub(super) static FIELDS: &[Field] = &[
         key: "pace",
         label: "pace",
         view: View::LoraTraining,
-        spec: Spec::Choice { options: &lora_training::Pace::KEYS },
+        spec: Spec::Choice {
+            options: &lora_training::Pace::KEYS,
+            labels: &["watch (200 steps/s)", "fast (1,000 steps/s)", "as fast as possible"],
+        },
         read: |s| Value::Choice(s.training_pace.key()),
         write: |s, v| {
             if let Value::Choice(key) = v {
@@ -361,7 +370,16 @@ pub(super) static FIELDS: &[Field] = &[
         key: "fig",
         label: "figure",
         view: View::Paper,
-        spec: Spec::Choice { options: &["1", "2", "tfn", "flt", "bias"] },
+        spec: Spec::Choice {
+            options: &["1", "2", "tfn", "flt", "bias"],
+            labels: &[
+                "Figure 1 — deep linear models",
+                "Figure 2 — ReLU networks",
+                "Transformers",
+                "LoRA vs. tuning final layers",
+                "Fixed vs. updatable biases",
+            ],
+        },
         read: |s| Value::Choice(s.paper.key()),
         write: |s, v| {
             if let Value::Choice(key) = v {

@@ -337,6 +337,8 @@ pub struct Control {
     pub max: Option<f64>,
     /// Allowed values (choices only).
     pub options: Vec<&'static str>,
+    /// What the menu shows for each allowed value, in the same order (choices only).
+    pub option_labels: Vec<&'static str>,
     /// For a list that is not set: the values in effect (what its inputs show).
     pub unset: Option<String>,
     /// Whether the setting changes what the lesson computes now (the page hides it otherwise).
@@ -348,15 +350,15 @@ pub fn controls(state: &State) -> Vec<Control> {
     fields::all()
         .filter(|f| f.view == state.view)
         .map(|field| {
-            let (min, max, options) = match field.spec {
+            let (min, max, options, option_labels) = match field.spec {
                 Spec::Integer { min, max } | Spec::IntegerList { min, max } => {
-                    (Some(min as f64), Some(dynamic_max(field, state).unwrap_or(max) as f64), Vec::new())
+                    (Some(min as f64), Some(dynamic_max(field, state).unwrap_or(max) as f64), Vec::new(), Vec::new())
                 }
                 Spec::Hundredths { min, max } | Spec::HundredthsList { min, max } => {
-                    (Some(min as f64 / 100.0), Some(max as f64 / 100.0), Vec::new())
+                    (Some(min as f64 / 100.0), Some(max as f64 / 100.0), Vec::new(), Vec::new())
                 }
-                Spec::Choice { options } => (None, None, options.to_vec()),
-                Spec::Text { .. } => (None, None, Vec::new()),
+                Spec::Choice { options, labels } => (None, None, options.to_vec(), labels.to_vec()),
+                Spec::Text { .. } => (None, None, Vec::new(), Vec::new()),
             };
             let unset = match field.key {
                 "centres" => Some(
@@ -376,6 +378,7 @@ pub fn controls(state: &State) -> Vec<Control> {
                 min,
                 max,
                 options,
+                option_labels,
                 unset,
                 applies: applies::applies(state, field.key),
             }

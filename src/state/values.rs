@@ -18,7 +18,7 @@ pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: 
                 fallback.clone()
             }
         },
-        Spec::Choice { options } => match options.iter().find(|&&o| o == text.trim()) {
+        Spec::Choice { options, .. } => match options.iter().find(|&&o| o == text.trim()) {
             Some(&option) => Value::Choice(option),
             None => {
                 notices.push(format!(

@@ -55,6 +55,25 @@ impl Lab {
         self.inner.set(key, value)
     }
 
+    /// Sets one control and returns everything the page writes next (`pages::Shown`: notices,
+    /// controls, progress, report, figure sizes): a slider move's one round trip.
+    pub fn change(&mut self, key: &str, value: &str) -> Result<JsValue, JsError> {
+        let notices = self.inner.set(key, value);
+        to_js(&self.inner.shown(notices).map_err(|e| JsError::new(&e))?)
+    }
+
+    /// Loads a link fragment and returns everything the page writes next (`pages::Shown`, with
+    /// the link's repair notices).
+    pub fn open(&mut self, fragment: &str) -> Result<JsValue, JsError> {
+        let notices = self.inner.load(fragment);
+        to_js(&self.inner.shown(notices).map_err(|e| JsError::new(&e))?)
+    }
+
+    /// What the page shows for the current state (`pages::Shown`, no notices).
+    pub fn shown(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.shown(Vec::new()).map_err(|e| JsError::new(&e))?)
+    }
+
     /// The canonical fragment for the current state (without `#`).
     pub fn fragment(&self) -> String {
         self.inner.fragment()
@@ -69,6 +88,12 @@ impl Lab {
     /// The current view's key.
     pub fn view(&self) -> String {
         self.inner.state().view.key().to_owned()
+    }
+
+    /// What the page may do with the current view's lesson (`pages::Capabilities`): what Play
+    /// does, whether it has a solve problem, a sweep for the workers, a figure with handles.
+    pub fn capabilities(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.capabilities())
     }
 
     /// The controls of the current view: key, label, value, min, max, options.
