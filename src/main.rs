@@ -5,10 +5,12 @@
 //! adaptlab problem '<state>'                       the JSON problem the page shows for a state
 //! adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME]
 //! adaptlab report '<state>' [--now]                everything the page says for a state, as JSON
+//! adaptlab report --state-file FILE [--now]        the same for a state saved by the page's JSON export
 //! adaptlab figure '<state>' [--threads N] [--shard i/N --out FILE | --merge FILE…] [--svg FILE] [--csv FILE] [--full-grid]
 //!                                                  a sweep's jobs on every core or a cluster (`cli::figure`)
 //! ```
-//! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem).
+//! Exit status 0 on success, 2 on bad input or usage (one line on stderr naming the problem; for
+//! a file that is not a saved state, the same sentence the page's import shows).
 //! `solve` refuses a problem estimated at more than `solve::MAX_WORK` operations (about 20 s)
 //! unless `--allow-large` is given, and reports progress on stderr for one over a few seconds.
 
@@ -20,9 +22,9 @@ mod cli;
 use adaptlab::pages::Lab;
 use adaptlab::plots::Theme;
 use adaptlab::solve;
-use adaptlab::state::View;
+use adaptlab::state::{self, View};
 
-const USAGE: &str = "usage: adaptlab solve [--allow-large] < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now] | adaptlab figure '<state>' [--threads N] [--svg FILE] [--csv FILE] [--figure NAME] [--out FILE] [--shard i/N] [--merge FILE…] [--full-grid]";
+const USAGE: &str = "usage: adaptlab solve [--allow-large] < problem.json | adaptlab problem '<state>' | adaptlab render '<state>' --svg FILE [--csv FILE] [--figure NAME] | adaptlab report '<state>' [--now] | adaptlab report --state-file FILE [--now] | adaptlab figure '<state>' [--threads N] [--svg FILE] [--csv FILE] [--figure NAME] [--out FILE] [--shard i/N] [--merge FILE…] [--full-grid]";
 
 /// The longest message written to stderr (user text quoted in it is already short).
 const MAX_MESSAGE: usize = 2_000;
@@ -59,6 +61,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("solve") if args.len() == 2 && args[1] == "--allow-large" => run_solve(true),
         Some("problem") if args.len() == 2 => run_problem(&args[1]),
         Some("render") if args.len() >= 2 => run_render(&args[1], &args[2..]),
+        Some("report") if args.get(1).is_some_and(|a| a == "--state-file") => run_report_file(&args[2..]),
         Some("report") if args.len() == 2 => run_report(&args[1], true),
         Some("figure") if args.len() >= 2 => cli::figure::run(&args[1], &args[2..]),
         Some("report") if args.len() == 3 && args[2] == "--now" => run_report(&args[1], false),
@@ -112,6 +115,19 @@ fn run_report(fragment: &str, until_done: bool) -> Result<(), String> {
     })?;
     let json = serde_json::to_string(&said).map_err(|e| format!("cannot write the report: {e}"))?;
     print_line(&json)
+}
+
+/// `report --state-file FILE [--now]`: the fragment of a saved-state file, read through the
+/// same gate as the page's "Open state…" (`state::saved::read`), reported as `report` does.
+fn run_report_file(options: &[String]) -> Result<(), String> {
+    let (path, until_done) = match options {
+        [path] => (path, true),
+        [path, now] if now == "--now" => (path, false),
+        _ => return Err(USAGE.to_owned()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let fragment = state::saved::read(&text).map_err(|e| format!("{path}: {e}"))?;
+    run_report(&fragment, until_done)
 }
 
 fn run_problem(fragment: &str) -> Result<(), String> {

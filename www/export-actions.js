@@ -2,8 +2,9 @@
 // PNG at twice the figure's size with a caption holding the settings and the permalink; SVG
 // drawn by the same Rust plotting code through plotters' SVG backend (the SVG writer is a second
 // wasm build, loaded on the first SVG export; the single-file page has it built in); CSV of the
-// plotted series; JSON of the full state. Imports: a saved state, matrices for the linear
-// lesson, a prior for the risk lesson, each checked by the Rust core like a link.
+// plotted series; JSON of the full state (written and read by the Rust core, `state::saved`, in
+// the export build). Imports: a saved state, matrices for the linear lesson, a prior for the
+// risk lesson, each checked by the Rust core like a link.
 import { $, announce, download, pageAddress, showError, showNotices } from './dom.js';
 
 let page = null;
@@ -12,8 +13,6 @@ let page = null;
 export function usePage(pageInterface) {
   page = pageInterface;
 }
-const STATE_FORMAT = 'adaptlab-state';
-
 const baseName = (figure) => `adaptlab-${page.lab().view()}-${figure.dataset.figure}`;
 const permalink = () => `${pageAddress()}#${page.lab().fragment()}`;
 // The caption names only the settings in effect: a setting that changes nothing in this state
@@ -49,17 +48,27 @@ export function png(figure) {
   out.toBlob((blob) => download(`${baseName(figure)}.png`, blob), 'image/png');
 }
 
+// The export build (the SVG writer and the saved state), loaded and started on first use; a
+// failed load is tried again on the next use. The single-file page is itself the export build:
+// its own Lab has these methods, and this is never called there.
+let exportModule = null;
+const exportBuild = () => {
+  exportModule ??= import('./pkg-export/adaptlab.js').then(async (module) => {
+    await module.default();
+    return module;
+  }).catch((error) => {
+    exportModule = null;
+    throw error;
+  });
+  return exportModule;
+};
+
 // An SVG writer for the current state: this page's own Lab when it was built with SVG support,
 // else the export build, brought to the same state and the same amount of finished work.
-let exportModule = null;
 async function svgOf(key) {
   const lab = page.lab();
   if (typeof lab.svg === 'function') return lab.svg(key, false);
-  if (!exportModule) {
-    exportModule = await import('./pkg-export/adaptlab.js');
-    await exportModule.default();
-  }
-  const writer = new exportModule.Lab();
+  const writer = new (await exportBuild()).Lab();
   try {
     writer.load(lab.fragment());
     writer.compute();
@@ -98,37 +107,28 @@ export function csv(figure) {
   download(`${baseName(figure)}.csv`, new Blob([page.lab().figureCsv(figure.dataset.figure)], { type: 'text/csv' }));
 }
 
-function stateJson() {
+// The saved state of the page's state as the page was when the button was pressed, written by
+// Rust: by the page's own Lab when it is the export build, else by the export build's, brought
+// to the same link.
+export async function json(figure) {
   const lab = page.lab();
-  return {
-    format: STATE_FORMAT,
-    version: 1,
-    view: lab.view(),
-    link: permalink(),
-    fragment: lab.fragment(),
-    settings: Object.fromEntries(lab.controls().map((c) => [c.key, c.value])),
-  };
-}
-
-export function json(figure) {
-  download(`${baseName(figure)}.json`, new Blob([JSON.stringify(stateJson(), null, 2) + '\n'], { type: 'application/json' }));
-}
-
-// Reads a saved state. The file's shape is checked here; its values are validated by the same
-// Rust code as any link, which repairs and reports what is wrong. A file that is not a saved
-// state changes nothing.
-export function stateFromFile(text) {
-  let data;
+  const [name, fragment, address] = [`${baseName(figure)}.json`, lab.fragment(), pageAddress()];
   try {
-    data = JSON.parse(text);
+    let text;
+    if (typeof lab.savedState === 'function') text = lab.savedState(address);
+    else {
+      const writer = new (await exportBuild()).Lab();
+      try {
+        writer.load(fragment);
+        text = writer.savedState(address);
+      } finally {
+        writer.free();
+      }
+    }
+    download(name, new Blob([text], { type: 'application/json' }));
   } catch (error) {
-    throw new Error(`the file is not JSON (${error.message}).`);
+    showError(error);
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error('the file holds no JSON object.');
-  if (data.format !== STATE_FORMAT) throw new Error(`"format" must be "${STATE_FORMAT}" (a state saved by Adaptation Lab's JSON export).`);
-  if (typeof data.fragment !== 'string') throw new Error('"fragment" must be text such as "v=1&view=lora-linear&R=3".');
-  if (data.fragment.length > 4096) throw new Error('"fragment" is longer than any saved state (4096 characters).');
-  return data.fragment;
 }
 
 // A prior file (the `adaptlab solve` prior JSON: weights, mu, w, sigma_x, sigma_y, sigma_mu,
@@ -197,11 +197,16 @@ export async function importMatrices(file) {
   }
 }
 
+// Opens a saved state. Rust checks the file's shape and returns its fragment (or says why it is
+// not a saved state, and nothing changes); the fragment's values are then validated like any
+// link's, which repairs and reports what is wrong.
 export async function importState(file) {
   try {
-    const fragment = stateFromFile(await file.text());
+    const lab = page.lab();
+    const Reader = typeof lab.savedState === 'function' ? lab.constructor : (await exportBuild()).Lab;
+    const fragment = Reader.savedStateFragment(await file.text());
     const before = location.hash;
-    location.hash = `#${fragment.replace(/^#/, '')}`;
+    location.hash = `#${fragment}`;
     announce(`Opened ${file.name}.${before !== location.hash ? ' Back returns to the previous view.' : ''}`);
   } catch (error) {
     showNotices([`${file.name}: ${error.message} Nothing was changed.`], 'Import failed:');

@@ -12,6 +12,7 @@ mod display;
 mod fields;
 mod fields_icl;
 mod fields_lora;
+pub mod saved;
 mod values;
 
 pub use display::Display;

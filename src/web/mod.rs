@@ -5,6 +5,8 @@
 #[cfg(feature = "svg-export")]
 mod bench;
 mod measured;
+#[cfg(feature = "svg-export")]
+mod saved;
 
 use measured::Measured;
 use plotters::prelude::IntoDrawingArea;
