@@ -13,7 +13,7 @@
 
 use serde_json::{json, Value};
 
-use crate::lessons::icl::Job;
+use crate::pages::Job;
 use crate::pages::Lab;
 
 /// The format tag written at the top of every file.

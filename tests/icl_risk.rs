@@ -150,20 +150,28 @@ fn blocks_merged_out_of_order_equal_one_thread() {
 
 #[test]
 fn a_block_survives_the_trip_between_threads_and_foreign_blocks_are_refused() {
-    use adaptlab::icl::risk::block_to_numbers;
+    use adaptlab::lessons::icl::BlockJob;
     use adaptlab::lessons::icl_figures::{sweep, IclFigure};
+    use adaptlab::pages::wire::{result_from_numbers, result_to_numbers};
+    use adaptlab::pages::{Job, JobResult};
     let mut s = sweep(IclFigure::Six);
     let job = s.next_jobs(1)[0];
     let block = s.compute(job).unwrap();
-    let numbers = block_to_numbers(&block);
-    let back = s.curves[job.curve].run.block_from_numbers(&numbers).unwrap();
-    assert_eq!(back, block);
-    assert!(s.curves[job.curve].run.block_from_numbers(&numbers[1..]).is_none(), "wrong length");
+    let numbers = result_to_numbers(&JobResult::Trials(block.clone()));
+    let back = result_from_numbers(&Job::Trials(job), &numbers).unwrap();
+    assert_eq!(back, JobResult::Trials(block.clone()));
+    assert!(result_from_numbers(&Job::Trials(job), &numbers[1..]).is_none(), "wrong length");
+    assert!(result_from_numbers(&Job::Trials(job), &numbers[..numbers.len() - 1]).is_none(), "wrong length");
+    // The first point's k, then its risk's count: a count must be a whole number ≥ 0.
     let mut bad = numbers.clone();
-    bad[0] = -1.0;
-    assert!(s.curves[job.curve].run.block_from_numbers(&bad).is_none(), "negative count");
-    let never_handed = adaptlab::lessons::icl::Job { curve: job.curve, block: 99, trials: job.trials };
+    bad[3] = -1.0;
+    assert!(result_from_numbers(&Job::Trials(job), &bad).is_none(), "negative count");
+    let never_handed = BlockJob { curve: job.curve, block: 99, trials: job.trials };
     assert!(!s.accept(never_handed, block.clone()));
+    // A block of another shape (a point's k changed) is refused by the sweep.
+    let mut shifted = block.clone();
+    shifted[0].k += 1;
+    assert!(!s.accept(job, shifted));
     assert!(s.accept(job, block));
 }
 

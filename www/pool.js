@@ -61,7 +61,8 @@ export function createPool(size, onResult, onFailure, onTrap) {
   let recheck = 0;
   const pool = {
     get size() { return workers.length; },
-    // Sends jobs from `take(n)` (flat [curve, block, trials, …]) to every worker with room. A
+    // Sends jobs from `take(n)` (four integers each, one after another: Rust's `pages::wire`) to
+    // every worker with room. A
     // worker that has spent over STALE_MS on a job of an earlier state (a transformer run takes a
     // minute or more) is replaced, so a new state never waits for stale work; its lost jobs are
     // handed out again.
@@ -83,10 +84,10 @@ export function createPool(size, onResult, onFailure, onTrap) {
         const room = AHEAD - slot.queue.length;
         if (room <= 0) continue;
         const jobs = take(room);
-        for (let j = 0; j + 2 < jobs.length; j += 3) {
+        for (let j = 0; j + 3 < jobs.length; j += 4) {
           if (slot.queue.length === 0) slot.since = performance.now();
           slot.queue.push(message.generation);
-          slot.worker.postMessage({ ...message, curve: jobs[j], block: jobs[j + 1], trials: jobs[j + 2] });
+          slot.worker.postMessage({ ...message, job: jobs.slice(j, j + 4) });
         }
       }
     },

@@ -91,7 +91,7 @@ function onPoolResult(data) {
   guarded(() => {
     const waiting = progress.workersOnly;
     const lab = host.lab();
-    lab.accept(data.curve, data.block, data.trials, data.numbers);
+    lab.accept(data.job, data.numbers);
     progress = lab.advance(0);
     if (waiting && !progress.workersOnly && progress.done < progress.total) {
       // The result gives this thread work of its own again (a pretrained frozen transformer:

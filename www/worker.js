@@ -24,7 +24,7 @@ self.onmessage = async ({ data }) => {
       lab.load(data.fragment);
       loaded = data.fragment;
     }
-    const numbers = lab.run_job(data.curve, data.block, data.trials);
+    const numbers = lab.run_job(data.job);
     self.postMessage({ ...data, numbers }, [numbers.buffer]);
   } catch (error) {
     // A Rust panic aborts this worker's wasm instance for good (`trapped`): the pool replaces it.

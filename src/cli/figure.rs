@@ -12,8 +12,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use adaptlab::lessons::icl::Job;
 use adaptlab::pages::Lab;
+use adaptlab::pages::{wire, Job};
 use adaptlab::plots::Theme;
 use adaptlab::precomputed::{self, Results, Shard};
 
@@ -135,7 +135,8 @@ pub fn run(fragment: &str, args: &[String]) -> Result<(), String> {
         Units::Grid(g) => g.best(&results)?,
     };
     for (index, (job, numbers)) in jobs.iter().zip(&numbers).enumerate() {
-        if !lab.accept(*job, numbers) {
+        let taken = wire::result_from_numbers(job, numbers).is_some_and(|result| lab.accept(*job, result));
+        if !taken {
             return Err(format!("job {index}'s result is not one this sweep takes (a damaged file?)"));
         }
     }
@@ -193,7 +194,7 @@ fn compute(
         let mut out = Vec::new();
         while let Some(&unit) = wanted.get(next.fetch_add(1, Ordering::Relaxed)) {
             let numbers = match units {
-                Units::Jobs(_) => jobs.get(unit).and_then(|job| lab.run_job(*job)),
+                Units::Jobs(_) => jobs.get(unit).and_then(|job| lab.run_job(*job)).map(|r| wire::result_to_numbers(&r)),
                 Units::Grid(g) => g.run(unit, &mut lab, jobs, &mut models),
             };
             out.push((unit, numbers));

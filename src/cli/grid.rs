@@ -12,12 +12,12 @@
 
 use std::collections::HashMap;
 
-use adaptlab::lessons::icl::Job;
 use adaptlab::lessons::paper_figures::{Preset, SEEDS, STEPS, TEST_SIZE, WIDTH};
 use adaptlab::lora::fnn::Fnn;
 use adaptlab::lora::models;
 use adaptlab::lora::train::{pretrain, Activation, AdamConfig, TrainConfig, Trainable, Trainer};
 use adaptlab::pages::Lab;
+use adaptlab::pages::{wire, Job};
 use adaptlab::rng;
 use adaptlab::state::View;
 
@@ -98,7 +98,7 @@ impl Grid {
     pub fn run(&self, unit: usize, lab: &mut Lab, jobs: &[Job], models: &mut Models) -> Option<Vec<f64>> {
         let Unit { job, setting } = *self.units.get(unit)?;
         let (Some(setting), Spec::Training { panel, series, x, seed, trainable }) = (setting, self.specs[job]) else {
-            return lab.run_job(*jobs.get(job)?);
+            return lab.run_job(*jobs.get(job)?).map(|r| wire::result_to_numbers(&r));
         };
         let adam = AdamConfig::new(
             LEARNING_RATES[setting / WEIGHT_DECAYS.len()],

@@ -4,7 +4,7 @@
 
 use crate::icl::prior::{self, Prior};
 use crate::icl::risk::{self, RiskSetup};
-pub use crate::lessons::icl_sweep::{Curve, Job, KAxis, Sweep};
+pub use crate::lessons::icl_sweep::{BlockJob, Curve, KAxis, Sweep};
 use crate::linalg::Vector;
 
 /// δ = δ_μ = δ_w choices for the Regular4 prior (Figure 4's columns).

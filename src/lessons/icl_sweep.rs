@@ -29,7 +29,7 @@ pub struct Curve {
 
 /// One block of one curve: the unit of work a thread computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Job {
+pub struct BlockJob {
     /// Curve index.
     pub curve: usize,
     /// Block index within the curve.
@@ -80,7 +80,7 @@ impl Sweep {
     /// Hands out up to `n` jobs, the least refined curve first. When every block is handed out
     /// but some are not back yet, those are handed out again (a worker may have been lost);
     /// a block that comes back twice is merged once.
-    pub fn next_jobs(&mut self, n: usize) -> Vec<Job> {
+    pub fn next_jobs(&mut self, n: usize) -> Vec<BlockJob> {
         let mut jobs = Vec::new();
         let blocks = self.blocks();
         while jobs.len() < n {
@@ -91,7 +91,7 @@ impl Sweep {
             let job = match fresh {
                 Some(curve) => {
                     self.handed[curve] += 1;
-                    Job { curve, block: self.handed[curve] - 1, trials: self.block_trials(self.handed[curve] - 1) }
+                    BlockJob { curve, block: self.handed[curve] - 1, trials: self.block_trials(self.handed[curve] - 1) }
                 }
                 None => match self.missing().into_iter().find(|j| !jobs.contains(j)) {
                     Some(job) => job,
@@ -104,12 +104,12 @@ impl Sweep {
     }
 
     /// Handed-out blocks not merged and not waiting, in order.
-    fn missing(&self) -> Vec<Job> {
+    fn missing(&self) -> Vec<BlockJob> {
         let mut out = Vec::new();
         for (c, curve) in self.curves.iter().enumerate().filter(|(_, curve)| !curve.run.exhausted()) {
             for block in curve.run.blocks()..self.handed[c] {
                 if !self.waiting[c].iter().any(|(b, _)| *b == block) {
-                    out.push(Job { curve: c, block, trials: self.block_trials(block) });
+                    out.push(BlockJob { curve: c, block, trials: self.block_trials(block) });
                 }
             }
         }
@@ -117,18 +117,19 @@ impl Sweep {
     }
 
     /// Computes a job (on any thread: a pure function of the sweep's setup).
-    pub fn compute(&self, job: Job) -> Option<Block> {
+    pub fn compute(&self, job: BlockJob) -> Option<Block> {
         Some(self.curves.get(job.curve)?.run.block(job.block, job.trials))
     }
 
     /// Takes a computed block; merges it, and any waiting ones after it, once its turn comes.
     /// Returns false (and changes nothing) for a job this sweep did not hand out or already has.
-    pub fn accept(&mut self, job: Job, block: Block) -> bool {
+    pub fn accept(&mut self, job: BlockJob, block: Block) -> bool {
         let Some(curve) = self.curves.get(job.curve) else { return false };
         let expected = job.block < self.handed[job.curve]
             && job.block >= curve.run.blocks()
             && job.trials == self.block_trials(job.block)
             && block.len() == curve.run.points.len()
+            && block.iter().zip(&curve.run.points).all(|(b, p)| b.k == p.k && b.weights.len() == p.weights.len())
             && !self.waiting[job.curve].iter().any(|(b, _)| *b == job.block);
         if !expected {
             return false;

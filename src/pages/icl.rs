@@ -2,8 +2,9 @@
 //! (several), refined progressively.
 
 use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
+use super::{Job, JobResult};
 use crate::lessons::format::number;
-use crate::lessons::icl::{Job, Params, Sweep};
+use crate::lessons::icl::{Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
 use crate::lessons::icl_verdict::{self, CurvePoint};
 use crate::plots::icl::Landmarks;
@@ -252,22 +253,25 @@ pub mod drag {
 }
 
 /// The sweep's work handed out, computed elsewhere and taken back: a job is a block of trials of
-/// one curve, its numbers the block's (`icl::risk::block_to_numbers`).
+/// one curve.
 mod sweep_jobs {
-    use crate::lessons::icl::{Job, Sweep};
+    use super::{Job, JobResult};
+    use crate::lessons::icl::Sweep;
 
-    pub fn run(sweep: &mut Sweep, job: Job) -> Option<Vec<f64>> {
-        if job.curve >= sweep.curves.len() {
-            return None;
-        }
-        sweep.compute(job).map(|block| crate::icl::risk::block_to_numbers(&block))
+    pub fn hand_out(sweep: &mut Sweep, n: usize) -> Vec<Job> {
+        sweep.next_jobs(n).into_iter().map(Job::Trials).collect()
     }
 
-    pub fn accept(sweep: &mut Sweep, job: Job, numbers: &[f64]) -> bool {
-        let Some(block) = sweep.curves.get(job.curve).and_then(|c| c.run.block_from_numbers(numbers)) else {
-            return false;
-        };
-        sweep.accept(job, block)
+    pub fn run(sweep: &Sweep, job: Job) -> Option<JobResult> {
+        let Job::Trials(block) = job else { return None };
+        sweep.compute(block).map(JobResult::Trials)
+    }
+
+    pub fn accept(sweep: &mut Sweep, job: Job, result: JobResult) -> bool {
+        match (job, result) {
+            (Job::Trials(job), JobResult::Trials(block)) => sweep.accept(job, block),
+            _ => false,
+        }
     }
 }
 
@@ -304,15 +308,15 @@ impl super::Lesson for RiskPage {
     }
 
     fn jobs(&mut self, state: &State, n: usize) -> Vec<Job> {
-        risk_cache(&mut self.0, &state.icl_risk).next_jobs(n)
+        sweep_jobs::hand_out(risk_cache(&mut self.0, &state.icl_risk), n)
     }
 
-    fn run_job(&mut self, state: &State, job: Job) -> Option<Vec<f64>> {
+    fn run_job(&mut self, state: &State, job: Job) -> Option<JobResult> {
         sweep_jobs::run(risk_cache(&mut self.0, &state.icl_risk), job)
     }
 
-    fn accept(&mut self, state: &State, job: Job, numbers: &[f64]) -> bool {
-        sweep_jobs::accept(risk_cache(&mut self.0, &state.icl_risk), job, numbers)
+    fn accept(&mut self, state: &State, job: Job, result: JobResult) -> bool {
+        sweep_jobs::accept(risk_cache(&mut self.0, &state.icl_risk), job, result)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -349,15 +353,15 @@ impl super::Lesson for FigurePage {
     }
 
     fn jobs(&mut self, state: &State, n: usize) -> Vec<Job> {
-        figure_cache(&mut self.0, state.icl_figure).next_jobs(n)
+        sweep_jobs::hand_out(figure_cache(&mut self.0, state.icl_figure), n)
     }
 
-    fn run_job(&mut self, state: &State, job: Job) -> Option<Vec<f64>> {
+    fn run_job(&mut self, state: &State, job: Job) -> Option<JobResult> {
         sweep_jobs::run(figure_cache(&mut self.0, state.icl_figure), job)
     }
 
-    fn accept(&mut self, state: &State, job: Job, numbers: &[f64]) -> bool {
-        sweep_jobs::accept(figure_cache(&mut self.0, state.icl_figure), job, numbers)
+    fn accept(&mut self, state: &State, job: Job, result: JobResult) -> bool {
+        sweep_jobs::accept(figure_cache(&mut self.0, state.icl_figure), job, result)
     }
 }
 

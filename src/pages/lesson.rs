@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use super::work::{Job, JobResult};
 use super::{Progress, Report};
-use crate::lessons::icl::Job;
 use crate::plots::FigureSet;
 use crate::state::{State, View};
 
@@ -75,15 +75,15 @@ pub trait Lesson: Send {
         Vec::new()
     }
 
-    /// Computes a job handed out by `jobs` (on another thread, whose lab loaded the same link) as
-    /// flat numbers; `None` for a job the lesson does not have.
-    fn run_job(&mut self, _state: &State, _job: Job) -> Option<Vec<f64>> {
+    /// Computes a job handed out by `jobs` (on another thread, whose lab loaded the same link);
+    /// `None` for a job the lesson does not have.
+    fn run_job(&mut self, _state: &State, _job: Job) -> Option<JobResult> {
         None
     }
 
-    /// Takes a job's numbers computed elsewhere; false if they do not belong to the current
-    /// work (a stale result) or are malformed.
-    fn accept(&mut self, _state: &State, _job: Job, _numbers: &[f64]) -> bool {
+    /// Takes a job's result computed elsewhere; false (and nothing changes) if it does not
+    /// belong to the current work (a stale result) or does not fit it.
+    fn accept(&mut self, _state: &State, _job: Job, _result: JobResult) -> bool {
         false
     }
 

@@ -4,8 +4,8 @@
 //! Worker (one job, whose numbers are the moved network's weights).
 
 use super::{cached, report, Keyed, Number, Progress, Report, Status};
+use super::{Job, JobResult};
 use crate::lessons::format::number;
-use crate::lessons::icl::Job;
 use crate::lessons::lora_transformer::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
 
@@ -236,15 +236,23 @@ impl super::Lesson for Page {
     }
 
     fn jobs(&mut self, state: &crate::state::State, n: usize) -> Vec<Job> {
-        vec![Job { curve: 0, block: 0, trials: 0 }; jobs(&mut self.0, &state.lora_transformer, n)]
+        vec![Job::Pretraining; jobs(&mut self.0, &state.lora_transformer, n)]
     }
 
-    fn run_job(&mut self, state: &crate::state::State, _job: Job) -> Option<Vec<f64>> {
-        run_job(&mut self.0, &state.lora_transformer)
+    fn run_job(&mut self, state: &crate::state::State, job: Job) -> Option<JobResult> {
+        if job != Job::Pretraining {
+            return None;
+        }
+        run_job(&mut self.0, &state.lora_transformer).map(JobResult::Pretrained)
     }
 
-    fn accept(&mut self, state: &crate::state::State, _job: Job, numbers: &[f64]) -> bool {
-        accept(&mut self.0, &state.lora_transformer, numbers)
+    fn accept(&mut self, state: &crate::state::State, job: Job, result: JobResult) -> bool {
+        match (job, result) {
+            (Job::Pretraining, JobResult::Pretrained(weights)) => {
+                accept(&mut self.0, &state.lora_transformer, &weights)
+            }
+            _ => false,
+        }
     }
 
     #[cfg(not(target_arch = "wasm32"))]

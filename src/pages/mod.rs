@@ -9,12 +9,14 @@ mod lora_linear;
 mod lora_training;
 mod lora_transformer;
 mod paper_figures;
+pub mod wire;
+mod work;
 
 pub use lesson::{Capabilities, Lesson, Play};
+pub use work::{Job, JobResult};
 
 use serde::Serialize;
 
-use crate::lessons::icl::Job;
 use crate::plots::FigureSet;
 use crate::state::{self, Control, State, View};
 
@@ -342,18 +344,18 @@ impl Lab {
         lesson.jobs(state, n)
     }
 
-    /// Computes a job of the current view (on a worker, whose lab loaded the same link) as flat
-    /// numbers; `None` for a job the view does not have.
-    pub fn run_job(&mut self, job: Job) -> Option<Vec<f64>> {
+    /// Computes a job of the current view (on a worker, whose lab loaded the same link); `None`
+    /// for a job the view does not have.
+    pub fn run_job(&mut self, job: Job) -> Option<JobResult> {
         let (lesson, state) = self.lesson_mut();
         lesson.run_job(state, job)
     }
 
-    /// Takes a job's numbers computed elsewhere; false if they do not belong to the current
-    /// work (a stale result after the settings changed) or are malformed.
-    pub fn accept(&mut self, job: Job, numbers: &[f64]) -> bool {
+    /// Takes a job's result computed elsewhere; false if it does not belong to the current work
+    /// (a stale result after the settings changed) or does not fit it.
+    pub fn accept(&mut self, job: Job, result: JobResult) -> bool {
         let (lesson, state) = self.lesson_mut();
-        lesson.accept(state, job, numbers)
+        lesson.accept(state, job, result)
     }
 
     /// The figures of the last `compute`.

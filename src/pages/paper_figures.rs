@@ -1,8 +1,8 @@
 //! The paper-figure presets' page: one sweep per preset, worked through between frames.
 
 use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
+use super::{Job, JobResult};
 use crate::lessons::format::number;
-use crate::lessons::icl::Job;
 use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
 use crate::plots::{lora_networks, FigureSet};
 
@@ -101,22 +101,19 @@ impl super::Lesson for Page {
         self.0 = None;
     }
 
-    // A job is one run, its index in `block` (`curve` and `trials` 0); its numbers are the run's
-    // value, NaN if it failed.
+    // A job is one run, by its index in the preset's list.
     fn jobs(&mut self, state: &crate::state::State, n: usize) -> Vec<Job> {
-        let sweep = cache_for(&mut self.0, state.paper);
-        sweep.next_jobs(n).into_iter().map(|block| Job { curve: 0, block, trials: 0 }).collect()
+        cache_for(&mut self.0, state.paper).next_jobs(n).into_iter().map(Job::Run).collect()
     }
 
-    fn run_job(&mut self, state: &crate::state::State, job: Job) -> Option<Vec<f64>> {
-        let sweep = cache_for(&mut self.0, state.paper);
-        sweep.compute(job.block).map(|value| vec![value.unwrap_or(f64::NAN)])
+    fn run_job(&mut self, state: &crate::state::State, job: Job) -> Option<JobResult> {
+        let Job::Run(index) = job else { return None };
+        cache_for(&mut self.0, state.paper).compute(index).map(JobResult::Run)
     }
 
-    fn accept(&mut self, state: &crate::state::State, job: Job, numbers: &[f64]) -> bool {
-        let sweep = cache_for(&mut self.0, state.paper);
-        match numbers {
-            [value] => sweep.accept(job.block, Some(*value).filter(|v| v.is_finite())),
+    fn accept(&mut self, state: &crate::state::State, job: Job, result: JobResult) -> bool {
+        match (job, result) {
+            (Job::Run(index), JobResult::Run(value)) => cache_for(&mut self.0, state.paper).accept(index, value),
             _ => false,
         }
     }

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::pages::wire;
 use crate::plots::readout::Readouts;
 use crate::plots::{Figure, Theme};
 
@@ -213,20 +214,23 @@ impl Lab {
         panic!("a deliberate panic from the end-to-end test hook");
     }
 
-    /// Hands out up to `n` Monte Carlo blocks for the worker pool, as flat
-    /// `[curve, block, trials, …]` (empty for views without a sweep).
+    /// Hands out up to `n` jobs of the current view's background work for the worker pool, each
+    /// as four integers (`pages::wire`), one after another (empty for views without any).
     pub fn jobs(&mut self, n: usize) -> Vec<u32> {
-        self.inner.jobs(n).iter().flat_map(|j| [j.curve as u32, j.block as u32, j.trials as u32]).collect()
+        self.inner.jobs(n).iter().flat_map(wire::job_to_numbers).collect()
     }
 
-    /// Computes one block (in a worker) as flat numbers; empty if the job is not in the sweep.
-    pub fn run_job(&mut self, curve: usize, block: usize, trials: usize) -> Vec<f64> {
-        self.inner.run_job(crate::lessons::icl::Job { curve, block, trials }).unwrap_or_default()
+    /// Computes one job (in a worker; `job` as `jobs` wrote it) as numbers (`pages::wire`); empty
+    /// if the job is not one of the view's.
+    pub fn run_job(&mut self, job: &[u32]) -> Vec<f64> {
+        let result = wire::job_from_numbers(job).and_then(|job| self.inner.run_job(job));
+        result.map_or_else(Vec::new, |r| wire::result_to_numbers(&r))
     }
 
-    /// Merges a block computed by a worker; false for a stale or malformed one.
-    pub fn accept(&mut self, curve: usize, block: usize, trials: usize, numbers: &[f64]) -> bool {
-        self.inner.accept(crate::lessons::icl::Job { curve, block, trials }, numbers)
+    /// Takes a job's result computed by a worker; false for a stale or malformed one.
+    pub fn accept(&mut self, job: &[u32], numbers: &[f64]) -> bool {
+        let Some(job) = wire::job_from_numbers(job) else { return false };
+        wire::result_from_numbers(&job, numbers).is_some_and(|result| self.inner.accept(job, result))
     }
 
     /// The current view's plotted series as CSV.

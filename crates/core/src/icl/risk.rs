@@ -161,21 +161,6 @@ impl RiskPoint {
 /// The estimates of one block of trials, one point per k.
 pub type Block = Vec<RiskPoint>;
 
-/// A block as flat numbers (count, mean, m2 of the risk, the retrieval risk, the bound and each
-/// weight, then the trials attempted and failed, point after point): what crosses between threads.
-pub fn block_to_numbers(block: &Block) -> Vec<f64> {
-    block
-        .iter()
-        .flat_map(|p| {
-            [&p.risk, &p.retrieval_risk, &p.bound]
-                .into_iter()
-                .chain(&p.weights)
-                .flat_map(Mean::parts)
-                .chain([p.attempted as f64, p.failed as f64])
-        })
-        .collect()
-}
-
 /// A risk curve being computed.
 pub struct RiskRun {
     setup: RiskSetup,
@@ -295,34 +280,6 @@ impl RiskRun {
             point.merge(theirs);
         }
         self.blocks += 1;
-    }
-
-    /// The block that `block_to_numbers` wrote, checked against this run's shape.
-    pub fn block_from_numbers(&self, numbers: &[f64]) -> Option<Block> {
-        let means = 3 * (3 + self.setup.prior.skills());
-        let per_point = means + 2;
-        if numbers.len() != per_point * self.points.len() {
-            return None;
-        }
-        let mean = |chunk: &[f64]| Mean::from_parts([chunk[0], chunk[1], chunk[2]]);
-        let count = |x: f64| (x >= 0.0 && x.fract() == 0.0 && x < 1e15).then_some(x as u64);
-        self.points
-            .iter()
-            .zip(numbers.chunks(per_point))
-            .map(|(point, chunk)| {
-                let parts: Option<Vec<Mean>> = chunk[..means].chunks(3).map(mean).collect();
-                let parts = parts?;
-                Some(RiskPoint {
-                    k: point.k,
-                    risk: parts[0],
-                    retrieval_risk: parts[1],
-                    bound: parts[2],
-                    weights: parts[3..].to_vec(),
-                    attempted: count(chunk[means])?,
-                    failed: count(chunk[means + 1])?,
-                })
-            })
-            .collect()
     }
 
     /// Adds `trials` more trials at every k, in blocks of `BLOCK_TRIALS` (and one smaller block
