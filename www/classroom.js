@@ -160,8 +160,7 @@ function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
   // Space on a focused button or link presses it; it is not a shortcut there.
   if (event.key === ' ' && ['BUTTON', 'A', 'SUMMARY'].includes(event.target.tagName)) return;
-  // Number keys follow the menu's numbered entries ("1 · …" … "0 · …").
-  const presets = $$('#preset-menu option[value^="#"]').filter((o) => /^\d ·/.test(o.textContent));
+  // Number keys open the menu's entries that name them (`data-shortcut`, shown as "1 · …").
   const number = '1234567890'.indexOf(event.key);
   const actions = {
     ' ': () => page.setPlaying(!page.isPlaying()),
@@ -172,7 +171,7 @@ function onKey(event) {
     '?': () => $('#keys-dialog').showModal(),
     t: () => setTheme(isDark() ? 'light' : 'dark'),
   };
-  const numbered = (digit) => presets.find((o) => o.textContent.startsWith(`${digit} ·`));
+  const numbered = (digit) => $(`#preset-menu option[data-shortcut="${digit}"]`);
   const action = number >= 0 ? numbered(event.key) && (() => { location.hash = numbered(event.key).value; })
     : actions[event.key.length === 1 ? event.key.toLowerCase() : event.key];
   if (!action) return;
