@@ -1,8 +1,9 @@
 //! The in-context-learning pages: the risk lesson (one Monte Carlo curve) and the paper's figures
 //! (several), refined progressively.
 
-use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
-use super::{Job, JobResult};
+use super::cached::{cached, Keyed};
+use super::report::{report, titles_and_look_for, Number, Progress, Report, Status};
+use super::work::{Job, JobResult};
 use crate::lessons::format::number;
 use crate::lessons::icl::{Params, Sweep};
 use crate::lessons::icl_figures::{self, IclFigure};
@@ -255,8 +256,8 @@ pub mod drag {
 /// The sweep's work handed out, computed elsewhere and taken back: a job is a block of trials of
 /// one curve.
 mod sweep_jobs {
-    use super::{Job, JobResult};
     use crate::lessons::icl::Sweep;
+    use crate::pages::work::{Job, JobResult};
 
     pub fn hand_out(sweep: &mut Sweep, n: usize) -> Vec<Job> {
         sweep.next_jobs(n).into_iter().map(Job::Trials).collect()
@@ -284,9 +285,9 @@ fn sweep_progress(sweep: &Sweep) -> Progress {
 #[derive(Default)]
 pub struct RiskPage(Option<RiskCache>);
 
-impl super::Lesson for RiskPage {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { solvable: true, sweep: true, ..Default::default() }
+impl super::lesson::Lesson for RiskPage {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { solvable: true, sweep: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &State) -> Result<(Report, FigureSet), String> {
@@ -329,9 +330,9 @@ impl super::Lesson for RiskPage {
 #[derive(Default)]
 pub struct FigurePage(Option<FigureCache>);
 
-impl super::Lesson for FigurePage {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { sweep: true, ..Default::default() }
+impl super::lesson::Lesson for FigurePage {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { sweep: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &State) -> Result<(Report, FigureSet), String> {
@@ -369,10 +370,10 @@ impl super::Lesson for FigurePage {
 /// and the skill centres of the 2-D prior can be dragged on the functions figure.
 pub struct PromptPage;
 
-impl super::Lesson for PromptPage {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities {
-            play: super::Play::Setting { key: "k" },
+impl super::lesson::Lesson for PromptPage {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities {
+            play: super::report::Play::Setting { key: "k" },
             solvable: true,
             handles: Some("functions"),
             ..Default::default()

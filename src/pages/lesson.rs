@@ -1,45 +1,11 @@
-//! The one interface every lesson's page implements, and the registry of lessons. The lab holds
-//! one `Lesson` per view (`registry`) and dispatches on the view in one place; the page in the
-//! browser knows lessons only through what they report (`Capabilities`), never by name.
+//! The one interface every lesson's page implements. The lab holds one `Lesson` per view (the
+//! registry in `pages`) and dispatches on the view in one place; the page in the browser knows
+//! lessons only through what they report (`Capabilities`), never by name.
 
-use serde::Serialize;
-
+use super::report::{Capabilities, Progress, Report};
 use super::work::{Job, JobResult};
-use super::{Progress, Report};
 use crate::plots::FigureSet;
-use crate::state::{State, View};
-
-/// What the transport's Play button does in a lesson.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Play {
-    /// The lesson has no transport.
-    #[default]
-    None,
-    /// Play runs the lesson's background work (a training run), Pause stops it, Step does one
-    /// unit, and Reset starts it again from its first unit.
-    Work,
-    /// Play steps the integer setting `key` up by one (the prompt's number of examples); Step
-    /// and Step back move it by one.
-    Setting {
-        /// The setting Play moves.
-        key: &'static str,
-    },
-}
-
-/// What the page may do with a lesson, beyond showing its report and figures.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Capabilities {
-    /// What Play does.
-    pub play: Play,
-    /// `adaptlab problem '<link>' | adaptlab solve` reproduces its numbers.
-    pub solvable: bool,
-    /// Its background work is a sweep of jobs that the page shares with its Web Workers (and
-    /// `adaptlab figure` with every core).
-    pub sweep: bool,
-    /// The figure whose marks can be dragged (the page loads its pointer handling).
-    pub handles: Option<&'static str>,
-}
+use crate::state::State;
 
 /// A lesson's page: computes its report and figures from the state, does its background work
 /// in small units, and hands out the jobs other threads may compute. Methods take the whole
@@ -93,20 +59,5 @@ pub trait Lesson: Send {
     #[cfg(not(target_arch = "wasm32"))]
     fn problem_json(&self, _state: &State) -> Option<String> {
         None
-    }
-}
-
-/// The lesson shown for `view`: adding a lesson is one line here (and its view in `state`).
-pub fn registry(view: View) -> Box<dyn Lesson> {
-    use super::{icl, lora_fnn, lora_linear, lora_training, lora_transformer, paper_figures};
-    match view {
-        View::LoraLinear => Box::<lora_linear::Page>::default(),
-        View::LoraFnn => Box::<lora_fnn::Page>::default(),
-        View::LoraTransformer => Box::<lora_transformer::Page>::default(),
-        View::LoraTraining => Box::<lora_training::Page>::default(),
-        View::Paper => Box::<paper_figures::Page>::default(),
-        View::IclPrompt => Box::new(icl::PromptPage),
-        View::IclRisk => Box::<icl::RiskPage>::default(),
-        View::IclPaper => Box::<icl::FigurePage>::default(),
     }
 }

@@ -2,7 +2,8 @@
 //! filled progressively (the current rank first). A pretrained frozen model is made first, a few
 //! Adam steps per unit of background work, so the page never blocks on the up to 1,000 steps.
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
+use super::cached::{cached, Keyed};
+use super::report::{report, Number, Progress, Report, Status};
 use crate::lessons::format::number;
 use crate::lessons::lora_fnn::{self, Analysis, Params, Problem, Verdict};
 use crate::lora::train::Pretraining;
@@ -181,9 +182,9 @@ fn join(values: &[usize]) -> String {
 #[derive(Default)]
 pub struct Page(Option<Cache>);
 
-impl super::Lesson for Page {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { solvable: true, ..Default::default() }
+impl super::lesson::Lesson for Page {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { solvable: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
@@ -195,7 +196,7 @@ impl super::Lesson for Page {
     }
 
     fn progress_text(&self, progress: Progress) -> String {
-        super::curve_progress_text(pretraining_steps(&self.0), progress)
+        super::report::curve_progress_text(pretraining_steps(&self.0), progress)
     }
 
     #[cfg(not(target_arch = "wasm32"))]

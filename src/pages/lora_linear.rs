@@ -3,7 +3,7 @@
 //! (`advance`), then its analysis a rank per unit, so the page never blocks on the up to 1,000
 //! steps and the curve's constructions.
 
-use super::{report, Number, Progress, Report, Status};
+use super::report::{report, Number, Progress, Report, Status};
 use crate::lessons::lora_linear::{self, Analysis, AnalysisInProgress, ModelKind, Params, Pretraining, Problem};
 use crate::plots::{lora_linear as figures, FigureSet};
 
@@ -215,9 +215,9 @@ pub fn problem(cache: &Cache) -> Option<String> {
 #[derive(Default)]
 pub struct Page(Option<Cache>);
 
-impl super::Lesson for Page {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { solvable: true, ..Default::default() }
+impl super::lesson::Lesson for Page {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { solvable: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
@@ -229,7 +229,7 @@ impl super::Lesson for Page {
     }
 
     fn progress_text(&self, progress: Progress) -> String {
-        super::curve_progress_text(pretraining_steps(&self.0), progress)
+        super::report::curve_progress_text(pretraining_steps(&self.0), progress)
     }
 
     #[cfg(not(target_arch = "wasm32"))]

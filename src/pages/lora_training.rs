@@ -10,7 +10,8 @@ use crate::lora::fnn::Fnn;
 use crate::lora::train::Pretraining;
 use crate::plots::{lora_training as figures, FigureSet};
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
+use super::cached::{cached, Keyed};
+use super::report::{report, Number, Progress, Report, Status};
 
 /// Adam steps of pretraining per unit of background work (a unit is about a millisecond).
 const PRETRAINING_STEPS_PER_UNIT: usize = 2;
@@ -170,9 +171,9 @@ pub fn advance(cache: &mut Option<Cache>, params: &Params, units: usize) -> Prog
 #[derive(Default)]
 pub struct Page(Option<Cache>);
 
-impl super::Lesson for Page {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { play: super::Play::Work, ..Default::default() }
+impl super::lesson::Lesson for Page {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { play: super::report::Play::Work, ..Default::default() }
     }
 
     fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {

@@ -3,8 +3,9 @@
 //! a few Adam steps per unit on this thread in a build with transformer training, else by a Web
 //! Worker (one job, whose numbers are the moved network's weights).
 
-use super::{cached, report, Keyed, Number, Progress, Report, Status};
-use super::{Job, JobResult};
+use super::cached::{cached, Keyed};
+use super::report::{report, Number, Progress, Report, Status};
+use super::work::{Job, JobResult};
 use crate::lessons::format::number;
 use crate::lessons::lora_transformer::{Analysis, Params, Problem};
 use crate::plots::{lora_networks, FigureSet};
@@ -222,9 +223,9 @@ pub fn accept(cache: &mut Option<Cache>, params: &Params, numbers: &[f64]) -> bo
 #[derive(Default)]
 pub struct Page(Option<Cache>);
 
-impl super::Lesson for Page {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { solvable: true, ..Default::default() }
+impl super::lesson::Lesson for Page {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { solvable: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {

@@ -2,6 +2,7 @@
 //! for the current view a `Report` (texts and headline numbers) and its `FigureSet`. The wasm
 //! boundary and the `adaptlab render` command both drive this, so they show the same thing.
 
+mod cached;
 mod icl;
 mod lesson;
 mod lora_fnn;
@@ -9,142 +10,16 @@ mod lora_linear;
 mod lora_training;
 mod lora_transformer;
 mod paper_figures;
+mod report;
 pub mod wire;
 mod work;
 
-pub use lesson::{Capabilities, Lesson, Play};
+pub use lesson::Lesson;
+pub use report::{Capabilities, Number, Play, Presentation, Progress, Report, Said, Shown, Status};
 pub use work::{Job, JobResult};
-
-use serde::Serialize;
 
 use crate::plots::FigureSet;
 use crate::state::{self, Control, State, View};
-
-/// How the live check judges the current setting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The target is represented exactly.
-    Exact,
-    /// Below the threshold: a quantified error.
-    Approximate,
-    /// The construction could not be used.
-    Failed,
-}
-
-/// A headline number: the page's element id, its display text and its raw value (for tests).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Number {
-    /// Element id on the page.
-    pub id: &'static str,
-    /// What the page shows.
-    pub shown: String,
-    /// The value (always finite), or `None` when there is none (e.g. construction not built):
-    /// then `shown` is empty and the page hides the number.
-    pub value: Option<f64>,
-}
-
-impl Number {
-    /// A number shown with four significant digits; without a value (it does not apply, or is
-    /// not computed yet) nothing is shown, and the page leaves the number's row out.
-    pub fn of(id: &'static str, value: Option<f64>) -> Self {
-        let value = value.filter(|v| v.is_finite());
-        Number { id, shown: value.map_or_else(String::new, crate::lessons::format::number), value }
-    }
-}
-
-/// How much of the current view's background work (e.g. a curve over all ranks) is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// Units done.
-    pub done: usize,
-    /// Units in all.
-    pub total: usize,
-    /// Only the Web Workers can do what is left (the page's build lacks it): the page stops its
-    /// own work and waits for their results.
-    #[serde(rename = "workersOnly")]
-    pub workers_only: bool,
-}
-
-impl Progress {
-    /// Nothing left to do.
-    pub const COMPLETE: Progress = Progress { done: 1, total: 1, workers_only: false };
-
-    /// Whether everything is done.
-    pub fn is_complete(&self) -> bool {
-        self.done >= self.total
-    }
-}
-
-/// What the page shows in words for the current view.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Report {
-    /// Canonical link fragment (without `#`).
-    pub fragment: String,
-    /// The view's key (`lora-linear`, …).
-    pub view: &'static str,
-    /// The live check sentence.
-    pub check: String,
-    /// Its verdict.
-    pub status: Status,
-    /// One text summary per figure, as (figure key, sentence).
-    pub summaries: Vec<(&'static str, String)>,
-    /// Headline numbers.
-    pub numbers: Vec<Number>,
-    /// The keys of the figures this view shows now (the page hides its other figures).
-    pub figures: Vec<&'static str>,
-    /// How the page presents itself (full lab or one embedded figure).
-    pub presentation: Presentation,
-    /// What the page may do with the lesson (transport, solve, workers, draggable figure).
-    pub capabilities: Capabilities,
-}
-
-/// Everything the page says for one link state (`adaptlab report`): the link's repair notices,
-/// whether the background work had finished, and the report (live check, verdict, summaries,
-/// headline numbers with their ids).
-#[derive(Clone, Debug, Serialize)]
-pub struct Said {
-    /// "Link repaired: …" notices, as the page shows them.
-    pub notices: Vec<String>,
-    /// Whether every unit of the view's background work was done when the report was taken.
-    pub complete: bool,
-    /// The report.
-    #[serde(flatten)]
-    pub report: Report,
-}
-
-/// Everything the page writes after the state changed, from one call (one round trip per slider
-/// move): the repair notices, the controls, the progress of the new state's background work, and
-/// the report with each shown figure's natural size.
-#[derive(Clone, Debug, Serialize)]
-pub struct Shown {
-    /// Repair notices of the change ("Adjusted: …", "Link repaired: …").
-    pub notices: Vec<String>,
-    /// The view's controls as they now are.
-    pub controls: Vec<Control>,
-    /// How much of the background work is done.
-    pub progress: Progress,
-    /// What the progress bar says.
-    #[serde(rename = "progressText")]
-    pub progress_text: String,
-    /// The report.
-    pub report: Report,
-    /// Natural size (width, height) in CSS pixels of each figure the report shows.
-    pub sizes: Vec<(&'static str, (u32, u32))>,
-}
-
-/// The display settings of the link, resolved for the page.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Presentation {
-    /// Show one figure with its own controls.
-    pub embed: bool,
-    /// The figure an embed shows.
-    pub figure: &'static str,
-    /// The controls an embed shows (`None`: all).
-    pub controls: Option<Vec<&'static str>>,
-    /// The same lesson and settings in the full lab (the embed's "open in the full lab" link).
-    pub full_fragment: String,
-}
 
 /// The lab: the state and one `Lesson` per view, each with its own cache (the expensive
 /// analysis depends only on the models), and the figures of the last `compute`.
@@ -159,7 +34,7 @@ impl Default for Lab {
     fn default() -> Self {
         Lab {
             state: State::default(),
-            lessons: View::ALL.into_iter().map(lesson::registry).collect(),
+            lessons: View::ALL.into_iter().map(registry).collect(),
             figures: FigureSet::default(),
         }
     }
@@ -371,71 +246,16 @@ impl Lab {
     }
 }
 
-/// The progress bar's words for a curve over ranks, or for the pretraining of its frozen model
-/// (`pretraining`: the Adam steps taken) that comes first.
-fn curve_progress_text(pretraining: Option<usize>, progress: Progress) -> String {
-    match pretraining {
-        Some(steps) => format!("pretraining the frozen model: Adam step {steps} of at most 1,000"),
-        None => format!("computing the curve: {} of {} ranks", progress.done, progress.total),
-    }
-}
-
-/// A value computed for a key (a lesson's parameters), rebuilt only when the key changes.
-pub struct Keyed<K, V> {
-    key: K,
-    value: V,
-}
-
-impl<K, V> Keyed<K, V> {
-    /// The cached value.
-    pub fn value(&self) -> &V {
-        &self.value
-    }
-}
-
-/// The value for `key` in `slot`, built by `build` when nothing is cached or the key changed.
-fn cached<K: PartialEq, V>(slot: &mut Option<Keyed<K, V>>, key: K, build: impl FnOnce() -> V) -> &mut V {
-    if slot.as_ref().is_some_and(|c| c.key != key) {
-        *slot = None;
-    }
-    &mut slot.get_or_insert_with(|| Keyed { value: build(), key }).value
-}
-
-/// The paper pages' panel headings and "What to look for" bullets as summaries: each figure's
-/// title under `<key>-title` (the page's heading over the canvas, the same words the canvas
-/// draws), and the bullets under `look-1` … `look-3` ("" for a bullet the figure does not have,
-/// which the page hides).
-fn titles_and_look_for(figures: &FigureSet, look_for: &[&str]) -> Vec<(&'static str, String)> {
-    const TITLES: [(&str, &str); 6] = [
-        ("panel-1", "panel-1-title"),
-        ("panel-2", "panel-2-title"),
-        ("panel-3", "panel-3-title"),
-        ("panel-4", "panel-4-title"),
-        ("panel-5", "panel-5-title"),
-        ("panel-6", "panel-6-title"),
-    ];
-    let titles = TITLES.iter().filter_map(|(key, title_key)| match figures.get(key) {
-        Some(crate::plots::Figure::Curve(curve)) => Some((*title_key, curve.title.clone())),
-        _ => None,
-    });
-    let bullets = ["look-1", "look-2", "look-3"]
-        .into_iter()
-        .enumerate()
-        .map(|(i, key)| (key, look_for.get(i).map_or_else(String::new, |text| (*text).to_owned())));
-    titles.chain(bullets).collect()
-}
-
-/// A report with the fields every lesson fills (fragment and view are added by `Lab`).
-fn report(check: String, status: Status, summaries: Vec<(&'static str, String)>, numbers: Vec<Number>) -> Report {
-    Report {
-        fragment: String::new(),
-        view: "",
-        check,
-        status,
-        summaries,
-        numbers,
-        figures: Vec::new(),
-        presentation: Presentation::default(),
-        capabilities: Capabilities::default(),
+/// The lesson shown for `view`: adding a lesson is one line here (and its view in `state`).
+fn registry(view: View) -> Box<dyn Lesson> {
+    match view {
+        View::LoraLinear => Box::<lora_linear::Page>::default(),
+        View::LoraFnn => Box::<lora_fnn::Page>::default(),
+        View::LoraTransformer => Box::<lora_transformer::Page>::default(),
+        View::LoraTraining => Box::<lora_training::Page>::default(),
+        View::Paper => Box::<paper_figures::Page>::default(),
+        View::IclPrompt => Box::new(icl::PromptPage),
+        View::IclRisk => Box::<icl::RiskPage>::default(),
+        View::IclPaper => Box::<icl::FigurePage>::default(),
     }
 }

@@ -1,7 +1,8 @@
 //! The paper-figure presets' page: one sweep per preset, worked through between frames.
 
-use super::{cached, report, titles_and_look_for, Keyed, Number, Progress, Report, Status};
-use super::{Job, JobResult};
+use super::cached::{cached, Keyed};
+use super::report::{report, titles_and_look_for, Number, Progress, Report, Status};
+use super::work::{Job, JobResult};
 use crate::lessons::format::number;
 use crate::lessons::paper_figures::{Preset, Sweep, SEEDS};
 use crate::plots::{lora_networks, FigureSet};
@@ -80,9 +81,9 @@ pub fn advance(cache: &mut Option<Cache>, preset: Preset, units: usize) -> Progr
 #[derive(Default)]
 pub struct Page(Option<Cache>);
 
-impl super::Lesson for Page {
-    fn capabilities(&self) -> super::Capabilities {
-        super::Capabilities { sweep: true, ..Default::default() }
+impl super::lesson::Lesson for Page {
+    fn capabilities(&self) -> super::report::Capabilities {
+        super::report::Capabilities { sweep: true, ..Default::default() }
     }
 
     fn compute(&mut self, state: &crate::state::State) -> Result<(Report, FigureSet), String> {
