@@ -74,7 +74,7 @@ pub fn parse(text: &str) -> Result<CustomModels, InputError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     // The lesson's numerical domain, exactly as for `adaptlab solve`.
-    super::lora_linear::check_scale(&target, &frozen)?;
+    super::lora_linear_problem::check_scale(&target, &frozen)?;
     Ok(CustomModels { target, frozen })
 }
 

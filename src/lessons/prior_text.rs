@@ -6,10 +6,10 @@
 //! `pi` are the weights π_β, `mu` and `w` the centres μ_β and w_β, `sx sy smu sw` the σ's and the
 //! optional `tmu tw` the in-context task (μ*, w*; default: skill 1's centres). A prior file
 //! imported on the page (the `adaptlab solve` prior JSON) is written in this form, then checked
-//! here by the same gate as `adaptlab solve` (`icl::check_prior`), so a link and a file are
+//! here by the same gate as `adaptlab solve` (`icl_input::check_prior`), so a link and a file are
 //! validated alike and every error names its field.
 
-use super::icl::{check_prior, coordinates, RawPrior};
+use super::icl_input::{check_prior, coordinates, RawPrior};
 use super::input::{shortest, InputError};
 use crate::icl::prior::Prior;
 use crate::linalg::Vector;
