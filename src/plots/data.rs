@@ -2,10 +2,9 @@
 //! the wide "Show data" table (one row per x, one column per series named as in the legend).
 //! Both are built from the figure's own data, never by re-parsing text.
 
-use serde::Serialize;
-
 use super::curves::CurveFigure;
-use super::figure::Figure;
+pub use super::data_table::DataTable;
+use super::figure::{Figure, FigureSet};
 use crate::lessons::format::number;
 
 /// One plotted value in long form.
@@ -21,17 +20,6 @@ pub struct Point {
     pub x: f64,
     /// The value, or `None` for a marker (a vertical line at `x`).
     pub y: Option<f64>,
-}
-
-/// A readable table of one figure's values, four significant digits.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct DataTable {
-    /// Column headings.
-    pub columns: Vec<String>,
-    /// Rows of cells ("" where a series has no value at that x).
-    pub rows: Vec<Vec<String>>,
-    /// Reference lines and other notes shown under the table.
-    pub notes: Vec<String>,
 }
 
 /// Appends a figure's values in long form.
@@ -277,6 +265,40 @@ fn unnamed_heading(belongs_to: &str, key: &str) -> String {
         what
     } else {
         format!("{belongs_to} {what}")
+    }
+}
+
+/// A lesson's figures as data: long-form points, CSV and "Show data" tables.
+impl FigureSet {
+    /// Every figure's plotted values in long form, in page order.
+    pub fn points(&self) -> Vec<Point> {
+        let mut out = Vec::new();
+        for (key, figure) in &self.figures {
+            points(key, figure, &mut out);
+        }
+        out
+    }
+
+    /// Every figure's plotted values as CSV in long form: `figure,series,x,y,legend` — the
+    /// series' stable id, the value the x-axis shows (the true k; a heatmap's column), the value
+    /// (empty for a reference line) and the series' name as the legend writes it.
+    pub fn csv(&self) -> String {
+        self.csv_of(None)
+    }
+
+    /// The CSV of one figure (`Some(key)`) or of all.
+    pub fn csv_of(&self, key: Option<&str>) -> String {
+        let mut out = String::from("figure,series,x,y,legend\n");
+        for p in self.points().into_iter().filter(|p| key.is_none_or(|k| p.figure == k)) {
+            let y = p.y.map_or_else(String::new, |y| format!("{y:e}"));
+            out.push_str(&format!("{},{},{},{y},{}\n", p.figure, csv_field(&p.series), p.x, csv_field(&p.legend)));
+        }
+        out
+    }
+
+    /// The "Show data" table of the figure named `key`.
+    pub fn table(&self, key: &str) -> Option<DataTable> {
+        self.get(key).map(table)
     }
 }
 

@@ -1,11 +1,11 @@
 //! Any of the lab's figures, and the set of named figures a lesson shows: one place that knows
-//! how to draw, size, export to SVG and write CSV for every kind of figure.
+//! how to draw, size and export to SVG every kind of figure (its values as data are in `data`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::curves::{self, CurveFigure};
-use super::data::{self, csv_field, DataTable, Point};
+use super::data_table::DataTable;
 use super::heatmaps::{self, HeatmapData};
 use super::readout::Readouts;
 use super::spectrum::{self, SpectrumData};
@@ -21,9 +21,9 @@ pub enum Figure {
     /// Rows of matrices.
     Heatmaps(HeatmapData),
     /// Prior and posterior weights of the skills.
-    Bars(super::icl_prompt::WeightBars),
+    Bars(super::icl_weights::WeightBars),
     /// Skills' functions in weight space.
-    WeightSpace(super::icl_prompt::WeightSpace),
+    WeightSpace(super::icl_weights::WeightSpace),
     /// Points of one quantity against another (drawn as a curve figure without lines).
     Scatter(Scatter),
     /// The prompt in input space: examples, query and the skills' input clusters.
@@ -64,8 +64,8 @@ impl Figure {
                 curves::draw(area, data, theme, &mut readouts)
             }
             Figure::Heatmaps(data) => heatmaps::draw(area, data, theme, &mut readouts),
-            Figure::Bars(data) => super::icl_prompt::draw_bars(area, data, theme, &mut readouts),
-            Figure::WeightSpace(data) => super::icl_prompt::draw_space(area, data, theme, &mut readouts),
+            Figure::Bars(data) => super::icl_weights::draw_bars(area, data, theme, &mut readouts),
+            Figure::WeightSpace(data) => super::icl_weights::draw_space(area, data, theme, &mut readouts),
             Figure::PromptPlane(data) => super::icl_prompt_plane::draw(area, data, theme, &mut readouts),
         }?;
         Ok(readouts)
@@ -109,36 +109,5 @@ impl FigureSet {
             root.present().map_err(plot_error)?;
         }
         Ok(out)
-    }
-
-    /// Every figure's plotted values in long form, in page order.
-    pub fn points(&self) -> Vec<Point> {
-        let mut out = Vec::new();
-        for (key, figure) in &self.figures {
-            data::points(key, figure, &mut out);
-        }
-        out
-    }
-
-    /// Every figure's plotted values as CSV in long form: `figure,series,x,y,legend` — the
-    /// series' stable id, the value the x-axis shows (the true k; a heatmap's column), the value
-    /// (empty for a reference line) and the series' name as the legend writes it.
-    pub fn csv(&self) -> String {
-        self.csv_of(None)
-    }
-
-    /// The CSV of one figure (`Some(key)`) or of all.
-    pub fn csv_of(&self, key: Option<&str>) -> String {
-        let mut out = String::from("figure,series,x,y,legend\n");
-        for p in self.points().into_iter().filter(|p| key.is_none_or(|k| p.figure == k)) {
-            let y = p.y.map_or_else(String::new, |y| format!("{y:e}"));
-            out.push_str(&format!("{},{},{},{y},{}\n", p.figure, csv_field(&p.series), p.x, csv_field(&p.legend)));
-        }
-        out
-    }
-
-    /// The "Show data" table of the figure named `key`.
-    pub fn table(&self, key: &str) -> Option<DataTable> {
-        self.get(key).map(data::table)
     }
 }

@@ -3,9 +3,6 @@
 //! layout did with the legend); the words are written only when a reader asks, from the figure's
 //! own data.
 
-use super::figure::{Figure, Scatter};
-use crate::lessons::format::number;
-
 /// What a readable place shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum What {
@@ -89,93 +86,5 @@ impl Readouts {
             all.sort_by_key(|p| (p.x, p.y));
         }
         (!all.is_empty()).then(|| all[index.rem_euclid(all.len() as i64) as usize])
-    }
-}
-
-impl Figure {
-    /// The words for `place` of this figure, or `None` when the figure no longer has it.
-    pub fn read(&self, place: &Place) -> Option<Readout> {
-        let text = match (self, place.what) {
-            (Figure::Curve(c) | Figure::Scatter(Scatter { curve: c, .. }), What::Point { series, index }) => {
-                let s = c.series.get(series)?;
-                let &(x, y) = s.points.get(index)?;
-                // The ±2 standard-error companion follows its series, before the next labelled one.
-                let upper = c.series[series + 1..]
-                    .iter()
-                    .take_while(|t| t.label.is_empty())
-                    .find(|t| t.key == "risk_plus_2se")
-                    .and_then(|u| u.points.iter().find(|p| p.0 == x));
-                let error = upper.map(|p| format!(" ± {} (one standard error)", number((p.1 - y) / 2.0)));
-                let x_value = number(c.x_axis.value(x));
-                let (label, y_label, x_label) = (&s.label, &c.y_label, &c.x_label);
-                format!("{label}: {y_label} {}{} at {x_label} = {x_value}", number(y), error.unwrap_or_default())
-            }
-            (Figure::Spectrum(s), What::Bar(i)) => {
-                let part = if i < s.absorbed { "absorbed by the adapters" } else { "remaining error" };
-                format!("σ_{{{}}}(E)^2 = {} ({part})", i + 1, number(*s.sigma_squared.get(i)?))
-            }
-            (Figure::Heatmaps(h), What::Cell { row, tile, i, j }) => {
-                let t = h.rows.get(row)?.tiles.get(tile)?;
-                let value = t.matrix.get((i, j))?;
-                format!("{}: row {}, column {}: {}", t.title, i + 1, j + 1, number(*value))
-            }
-            (Figure::Bars(b), What::Bar(i)) => format!(
-                "skill {s}: prior π_{{{s}}} = {}, posterior π̃_{{{s}}} = {}",
-                number(*b.prior.get(i)?),
-                number(*b.posterior.get(i)?),
-                s = i + 1
-            ),
-            (Figure::WeightSpace(w), What::Centre(i)) => {
-                format!("skill {s}'s pretrained function w_{{{s}}} = {}", pair(*w.centres.get(i)?), s = i + 1)
-            }
-            (Figure::WeightSpace(w), What::Shifted(i)) => format!(
-                "skill {s}'s shifted function w̃_{{{s}}} = {}, weight π̃_{{{s}}} = {}",
-                pair(*w.shifted.get(i)?),
-                number(*w.weights.get(i)?),
-                s = i + 1
-            ),
-            (Figure::WeightSpace(w), What::Task) => format!("the task's function w* = {}", pair(w.task)),
-            (Figure::PromptPlane(p), What::Example(i)) => {
-                let &(x, y, label) = p.examples.get(i)?;
-                format!(
-                    "example {}: input {} (the coordinates shown), label y = {}",
-                    i + 1,
-                    pair((x, y)),
-                    number(label)
-                )
-            }
-            (Figure::PromptPlane(p), What::Centre(i)) => {
-                format!("skill {s}'s input mean μ_{{{s}}} = {}", pair(*p.centres.get(i)?), s = i + 1)
-            }
-            (Figure::PromptPlane(p), What::Mean) => format!("x̄, the mean of the inputs so far = {}", pair(p.mean)),
-            (Figure::PromptPlane(p), What::Task) => format!("the query = {}", pair(p.query)),
-            _ => return None,
-        };
-        Some(Readout { x: place.x, y: place.y, text })
-    }
-}
-
-fn pair((x, y): (f64, f64)) -> String {
-    format!("({}, {})", number(x), number(y))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_nearest_place_within_the_radius_is_found() {
-        let mut r = Readouts::default();
-        r.push((110, 20), (100, 0), What::Bar(0));
-        r.push((130, 20), (100, 0), What::Bar(1));
-        assert_eq!(r.nearest(12, 21, 5).map(|p| p.what), Some(What::Bar(0)));
-        assert_eq!(r.nearest(27, 20, 5).map(|p| p.what), Some(What::Bar(1)));
-        assert_eq!(r.nearest(20, 60, 5), None);
-        assert_eq!(r.in_reading_order(-1).map(|p| p.x), Some(30));
-        assert_eq!(r.in_reading_order(2).map(|p| p.x), Some(10));
-        let mut curve = Readouts::default();
-        curve.push((50, 5), (0, 0), What::Point { series: 0, index: 1 });
-        curve.push((10, 9), (0, 0), What::Point { series: 1, index: 0 });
-        assert_eq!(curve.in_reading_order(0).map(|p| p.x), Some(10), "a curve is read along x");
     }
 }
