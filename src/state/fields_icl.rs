@@ -1,7 +1,7 @@
 //! The URL-state rows of the in-context-learning lessons: the risk lesson, one prompt step by
 //! step, and the paper's figures, in the canonical order of their keys in a link.
 
-use super::fields::{as_usize, hundredths, hundredths_list, integer, Field, Spec, Value, MAX_SEED};
+use super::row::{as_usize, hundredths, hundredths_list, integer, Field, Spec, Value, MAX_SEED};
 use super::View;
 use crate::lessons::icl::{self as icl_lesson, LabelChoice, PriorChoice};
 use crate::lessons::icl_figures::IclFigure;

@@ -1,7 +1,7 @@
 //! The URL-state rows of the LoRA lessons: the linear, ReLU-network, transformer and training
 //! lessons and the paper's figures, in the canonical order of their keys in a link.
 
-use super::fields::{as_usize, integer, Field, Spec, Value, MAX_SEED};
+use super::row::{as_usize, integer, Field, Spec, Value, MAX_SEED};
 use super::View;
 use crate::lessons::lora_linear::{self, ModelKind};
 use crate::lessons::paper_figures::Preset;

@@ -1,7 +1,7 @@
 //! Reading one value of the table from text (with the repair sentences), writing it back, and
 //! quoting or decoding user text safely.
 
-use super::fields::{Field, Spec, Value};
+use super::row::{Field, Spec, Value};
 
 /// Parses one value for `field`; on failure reports and returns `fallback`.
 pub(super) fn parse_value(field: &Field, text: &str, fallback: &Value, notices: &mut Vec<String>) -> Value {
