@@ -12,20 +12,15 @@
 
 #![allow(clippy::needless_range_loop)] // indices into matrices, as in the formulas
 
-use rand_distr::{ChiSquared, Distribution, StandardNormal};
+use rand_distr::{ChiSquared, Distribution};
 
 use super::eigen;
-use super::risk::{RiskPoint, RiskSetup};
+use super::fixed_linalg::{array, cholesky, dot, finite, forward, normal, softmax_in_place, Mat, Vect};
+use super::risk_point::{RiskPoint, RiskSetup};
 use crate::rng::LabRng;
 
-/// A d-vector and a d × d matrix as the leading part of W-wide arrays, the rest zeros. Natively
-/// each d ≤ 8 has its own instance, W = d (loops of constant length); the wasm builds have one,
-/// W = 8 with d stored (eight instances cost the page's first load 20 KB gzipped). The operations
-/// are the same, in the same order, so both give the same bits.
-type Vect<const W: usize> = [f64; W];
 /// The largest d with fixed-size trials.
 const MAX_DIM: usize = 8;
-type Mat<const W: usize> = [[f64; W]; W];
 
 /// Block `trials` trials at context size `k` into `out`, on fixed-size arrays; false (and `out`
 /// untouched) when d > 8 or the setup's vectors do not all have the prior's dimension.
@@ -62,79 +57,6 @@ fn run<const W: usize>(
     let Some(mut trial) = Trials::<W>::new(setup, alpha, d) else { return false };
     trial.point(k, trials, rng, out);
     true
-}
-
-/// `v` padded with zeros, if it has d entries.
-fn array<const W: usize>(v: &[f64], d: usize) -> Option<Vect<W>> {
-    let mut a = [0.0; W];
-    (v.len() == d).then(|| {
-        a[..d].copy_from_slice(v);
-        a
-    })
-}
-
-/// ⟨a, b⟩ summed in nalgebra's order for vectors of dynamic length: eight products in pairs
-/// (0 + 4, 1 + 5, 2 + 6, 3 + 7) when there are eight or more, then one by one.
-fn dot<const W: usize>(a: &Vect<W>, b: &Vect<W>, d: usize) -> f64 {
-    let mut sum = 0.0;
-    let mut start = 0;
-    if d >= 8 {
-        let p = |i: usize| a[i] * b[i];
-        sum += p(0) + p(4);
-        sum += p(1) + p(5);
-        sum += p(2) + p(6);
-        sum += p(3) + p(7);
-        start = 8;
-    }
-    for i in start..d {
-        sum += a[i] * b[i];
-    }
-    sum
-}
-
-fn finite<const W: usize>(v: &Vect<W>) -> bool {
-    v.iter().all(|x| x.is_finite())
-}
-
-fn normal(rng: &mut LabRng) -> f64 {
-    StandardNormal.sample(rng)
-}
-
-/// L with L Lᵀ = A from A's lower triangle, in place (nalgebra's `Cholesky::new`, left-looking
-/// by columns, with each column scaled by the pivot's reciprocal), and the reciprocals of L's
-/// diagonal; `None` where a pivot is zero, negative or NaN.
-fn cholesky<const W: usize>(a: &mut Mat<W>, d: usize) -> Option<Vect<W>> {
-    let mut inv = [0.0; W];
-    for j in 0..d {
-        for k in 0..j {
-            let factor = a[j][k];
-            for i in j..d {
-                a[i][j] -= factor * a[i][k];
-            }
-        }
-        let diag = a[j][j];
-        if diag.is_nan() || diag <= 0.0 {
-            return None;
-        }
-        let denom = diag.sqrt();
-        a[j][j] = denom;
-        inv[j] = 1.0 / denom;
-        for row in a.iter_mut().take(d).skip(j + 1) {
-            row[j] *= inv[j];
-        }
-    }
-    Some(inv)
-}
-
-/// x = L⁻¹b in place (forward substitution; `inv` holds 1/L_ii).
-fn forward<const W: usize>(l: &Mat<W>, inv: &Vect<W>, b: &mut Vect<W>, d: usize) {
-    for i in 0..d {
-        let coeff = b[i] * inv[i];
-        b[i] = coeff;
-        for r in i + 1..d {
-            b[r] -= coeff * l[r][i];
-        }
-    }
 }
 
 /// The constants of a risk curve and the buffers one trial reuses.
@@ -409,22 +331,6 @@ impl<const W: usize> Trials<W> {
         let all_finite = risk.is_finite() && retrieval.is_finite() && bound.is_none_or(f64::is_finite);
         all_finite.then_some((risk, retrieval, bound))
     }
-}
-
-/// `posterior::softmax` in place: exp(ℓ_β − max ℓ)/Σ, weights of −∞ scores exactly 0.
-fn softmax_in_place(scores: &mut [f64]) {
-    let max = scores.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
-    if !max.is_finite() {
-        let uniform = 1.0 / scores.len().max(1) as f64;
-        scores.iter_mut().for_each(|s| *s = uniform);
-        return;
-    }
-    let mut total = 0.0;
-    for s in scores.iter_mut() {
-        *s = if s.is_finite() { (*s - max).exp() } else { 0.0 };
-        total += *s;
-    }
-    scores.iter_mut().for_each(|s| *s /= total);
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 
 mod eigen;
 mod fixed;
+mod fixed_linalg;
 pub mod posterior;
 pub mod prior;
 pub mod risk;
+mod risk_point;
 pub mod sampler;

@@ -2,6 +2,7 @@
 //!
 //! Pure functions over plain data: no wasm, plotting, URLs or clocks.
 
+mod adam;
 pub mod backprop;
 pub mod batch;
 pub mod fnn;

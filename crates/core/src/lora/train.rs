@@ -9,6 +9,8 @@
 use rand_distr::{Distribution, Normal};
 
 use crate::linalg::{Matrix, Vector};
+use crate::lora::adam::{has_diverged, Moments};
+pub use crate::lora::adam::{AdamConfig, DIVERGENCE_FACTOR};
 pub use crate::lora::backprop::{forward, loss_and_gradients, Activation, Backprop, Gradients};
 use crate::lora::batch;
 use crate::lora::fnn::Fnn;
@@ -32,55 +34,6 @@ pub enum Trainable {
     },
     /// Every weight and bias (how the paper "pretrains" a frozen model).
     Everything,
-}
-
-/// Adam's settings (PyTorch's `torch.optim.Adam`: L2 weight decay added to the gradient).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct AdamConfig {
-    /// Learning rate.
-    pub learning_rate: f64,
-    /// L2 penalty coefficient added to the gradient.
-    pub weight_decay: f64,
-    /// β₁.
-    pub beta1: f64,
-    /// β₂.
-    pub beta2: f64,
-    /// ε.
-    pub epsilon: f64,
-}
-
-impl AdamConfig {
-    /// PyTorch's defaults with the given learning rate and weight decay.
-    pub fn new(learning_rate: f64, weight_decay: f64) -> Self {
-        Self { learning_rate, weight_decay, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
-    }
-}
-
-/// Adam's moment estimates for one parameter tensor.
-#[derive(Clone, Debug)]
-pub(crate) struct Moments {
-    first: Vec<f64>,
-    second: Vec<f64>,
-}
-
-impl Moments {
-    pub(crate) fn new(len: usize) -> Self {
-        Self { first: vec![0.0; len], second: vec![0.0; len] }
-    }
-
-    /// One Adam update of `param` with gradient `grad` at step `t` (1-based).
-    pub(crate) fn update(&mut self, param: &mut [f64], grad: &[f64], t: i32, config: &AdamConfig) {
-        let step = adaptlab_batch::AdamStep {
-            learning_rate: config.learning_rate,
-            weight_decay: config.weight_decay,
-            beta1: config.beta1,
-            beta2: config.beta2,
-            epsilon: config.epsilon,
-            correction1: 1.0 - config.beta1.powi(t),
-            correction2: 1.0 - config.beta2.powi(t),
-        };
-        adaptlab_batch::adam(param, grad, &mut self.first, &mut self.second, &step);
-    }
 }
 
 /// The buffers a training step reuses, so that it allocates nothing.
@@ -123,18 +76,6 @@ pub struct LoraGradients {
     pub b: Vec<Matrix>,
     /// ∂loss/∂b_l for every layer's bias (used when the biases are trained).
     pub biases: Vec<Vector>,
-}
-
-/// A loss this many times the first one counts as divergence.
-pub const DIVERGENCE_FACTOR: f64 = 1e6;
-
-/// Whether a run with these losses has diverged: a non-finite last loss, or one above
-/// `DIVERGENCE_FACTOR` times the first.
-pub(crate) fn has_diverged(losses: &[f64]) -> bool {
-    match (losses.first(), losses.last()) {
-        (Some(&first), Some(&last)) => !last.is_finite() || last > DIVERGENCE_FACTOR * first.max(f64::MIN_POSITIVE),
-        _ => false,
-    }
 }
 
 /// The paper's rule for ending pretraining, after a step with batch loss `loss` (the run's

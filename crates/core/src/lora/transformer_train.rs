@@ -10,9 +10,10 @@
 use rand_distr::{Distribution, Normal};
 
 use crate::linalg::Matrix;
+use crate::lora::adam::{has_diverged, AdamConfig, Moments};
 use crate::lora::batch;
 use crate::lora::models;
-use crate::lora::train::{has_diverged, pretraining_done, AdamConfig, Moments};
+use crate::lora::train::pretraining_done;
 use crate::lora::transformer::{tensors, tensors_mut, Transformer};
 use crate::lora::transformer_backprop::{Scope, TransformerBackprop};
 use crate::rng::LabRng;
