@@ -1,7 +1,7 @@
 //! What the pointer or the keyboard reads on a figure: every plotted point, bar and heatmap cell.
 //! Drawing records where each one is (so the places are exactly where the marks are, whatever the
 //! layout did with the legend); the words are written only when a reader asks, from the figure's
-//! own data.
+//! own data (`readout_text`).
 
 /// What a readable place shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,5 +86,26 @@ impl Readouts {
             all.sort_by_key(|p| (p.x, p.y));
         }
         (!all.is_empty()).then(|| all[index.rem_euclid(all.len() as i64) as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_place_within_the_radius_is_found() {
+        let mut r = Readouts::default();
+        r.push((110, 20), (100, 0), What::Bar(0));
+        r.push((130, 20), (100, 0), What::Bar(1));
+        assert_eq!(r.nearest(12, 21, 5).map(|p| p.what), Some(What::Bar(0)));
+        assert_eq!(r.nearest(27, 20, 5).map(|p| p.what), Some(What::Bar(1)));
+        assert_eq!(r.nearest(20, 60, 5), None);
+        assert_eq!(r.in_reading_order(-1).map(|p| p.x), Some(30));
+        assert_eq!(r.in_reading_order(2).map(|p| p.x), Some(10));
+        let mut curve = Readouts::default();
+        curve.push((50, 5), (0, 0), What::Point { series: 0, index: 1 });
+        curve.push((10, 9), (0, 0), What::Point { series: 1, index: 0 });
+        assert_eq!(curve.in_reading_order(0).map(|p| p.x), Some(10), "a curve is read along x");
     }
 }

@@ -71,24 +71,3 @@ impl Figure {
 fn pair((x, y): (f64, f64)) -> String {
     format!("({}, {})", number(x), number(y))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_nearest_place_within_the_radius_is_found() {
-        let mut r = Readouts::default();
-        r.push((110, 20), (100, 0), What::Bar(0));
-        r.push((130, 20), (100, 0), What::Bar(1));
-        assert_eq!(r.nearest(12, 21, 5).map(|p| p.what), Some(What::Bar(0)));
-        assert_eq!(r.nearest(27, 20, 5).map(|p| p.what), Some(What::Bar(1)));
-        assert_eq!(r.nearest(20, 60, 5), None);
-        assert_eq!(r.in_reading_order(-1).map(|p| p.x), Some(30));
-        assert_eq!(r.in_reading_order(2).map(|p| p.x), Some(10));
-        let mut curve = Readouts::default();
-        curve.push((50, 5), (0, 0), What::Point { series: 0, index: 1 });
-        curve.push((10, 9), (0, 0), What::Point { series: 1, index: 0 });
-        assert_eq!(curve.in_reading_order(0).map(|p| p.x), Some(10), "a curve is read along x");
-    }
-}
