@@ -140,6 +140,12 @@ pub fn biased_prior() -> (Prior, Vector) {
 }
 
 impl Params {
+    /// The risk lesson's sweep: its single curve, up to `trials` trials per k.
+    pub fn sweep(&self) -> Sweep {
+        let curve = Curve { panel: 0, label: String::new(), run: crate::icl::risk::RiskRun::new(self.setup()) };
+        Sweep::new(vec![String::new()], vec![curve], self.trials, KAxis::PowersOfTwo)
+    }
+
     /// The random labels' standard deviation s.
     pub fn spread(&self) -> f64 {
         self.label_spread as f64 / 100.0

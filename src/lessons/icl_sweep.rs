@@ -3,7 +3,6 @@
 //! order per curve whatever order they arrive in, so a seed gives the same numbers with any
 //! number of workers.
 
-use super::icl::Params;
 use crate::icl::risk::{Block, RiskRun, BLOCK_TRIALS};
 
 /// How a sweep's k values are laid out on the x-axis.
@@ -59,12 +58,6 @@ impl Sweep {
     pub fn new(panels: Vec<String>, curves: Vec<Curve>, target_trials: usize, k_axis: KAxis) -> Self {
         let n = curves.len();
         Sweep { panels, curves, target_trials, k_axis, handed: vec![0; n], waiting: vec![Vec::new(); n] }
-    }
-
-    /// The lesson's single curve.
-    pub fn single(params: &Params) -> Self {
-        let curve = Curve { panel: 0, label: String::new(), run: RiskRun::new(params.setup()) };
-        Sweep::new(vec![String::new()], vec![curve], params.trials, KAxis::PowersOfTwo)
     }
 
     /// Blocks per curve.

@@ -16,7 +16,7 @@ use crate::state::State;
 pub type RiskCache = Keyed<Params, Sweep>;
 
 fn risk_cache<'a>(cache: &'a mut Option<RiskCache>, params: &Params) -> &'a mut Sweep {
-    cached(cache, params.clone(), || Sweep::single(params))
+    cached(cache, params.clone(), || params.sweep())
 }
 
 /// What the curve says, in words (`lessons::icl_verdict`: the shape decided from the numbers with
