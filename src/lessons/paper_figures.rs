@@ -4,62 +4,18 @@
 //! responsive. The presets themselves (what they show, their departures from the paper) are in
 //! `paper_presets`.
 
+use super::paper_jobs::{Job, Models, Work};
+pub use super::paper_jobs::{SEEDS, STEPS, STEPS_PER_UNIT, TEST_SIZE, WIDTH};
 #[cfg(feature = "transformer-training")]
-use crate::linalg::Matrix;
-use crate::lora::fnn::{self, Fnn};
-use crate::lora::linear::Discrepancy;
+use super::paper_runs::transformer_run;
+pub use super::paper_runs::{can_train_transformers, median};
+use super::paper_runs::{computable_here, construction, Run};
+use crate::lora::fnn::Fnn;
 use crate::lora::models;
 use crate::lora::train::{Activation, AdamConfig, Pretraining, TrainConfig, Trainable, Trainer};
-#[cfg(feature = "transformer-training")]
-use crate::lora::transformer_train::{TransformerTrainConfig, TransformerTrainable, TransformerTrainer};
 use crate::rng;
 
-/// Width of every preset.
-pub const WIDTH: usize = 16;
-/// Seeds 0..SEEDS.
-pub const SEEDS: u64 = 5;
-/// Adam steps per training run (the paper's 5,000).
-pub const STEPS: usize = 5_000;
-/// Steps per unit of `advance`: two Adam steps cost about as much as one construction (about a
-/// millisecond), so that the page's frame budget, which adapts the units per call to their
-/// measured cost, does not overshoot when the sweep moves from constructions to training.
-pub const STEPS_PER_UNIT: usize = 2;
-/// Fresh test inputs per measurement.
-pub const TEST_SIZE: usize = 2_000;
-
 pub use super::paper_presets::Preset;
-
-/// What one job computes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Work {
-    /// The linear construction's exact Gaussian MSE at a rank.
-    LinearConstruction { rank: usize },
-    /// The FNN construction's test MSE at a rank.
-    FnnConstruction { rank: usize },
-    /// The transformer construction's MSE at a rank with `depth` blocks.
-    TransformerConstruction { depth: usize, rank: usize },
-    /// A training run.
-    Training { trainable: Trainable },
-    /// A LoRA training run on the transformer of `depth` blocks.
-    TransformerTraining { depth: usize, rank: usize },
-}
-
-/// One point of one series for one seed.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Job {
-    panel: usize,
-    series: usize,
-    x: f64,
-    seed: u64,
-    work: Work,
-}
-
-/// The models of a panel for one seed.
-#[derive(Clone, Debug)]
-struct Models {
-    target: Fnn,
-    frozen: Fnn,
-}
 
 /// A preset being computed.
 pub struct Sweep {
@@ -77,77 +33,6 @@ pub struct Sweep {
     models: Vec<Option<Models>>,
     /// A pretrained frozen model being made, a chunk at a time: (models index, target, pretraining).
     pretraining: Option<(usize, Fnn, Pretraining)>,
-}
-
-impl Preset {
-    fn shape(self) -> (usize, usize, Activation) {
-        match self {
-            Preset::Figure1 => (1, 2, Activation::Linear),
-            Preset::Figure2 => (2, 4, Activation::Relu { relu_on_output: true }),
-            Preset::FinalLayers => (1, 8, Activation::Relu { relu_on_output: true }),
-            Preset::Biases => (1, 2, Activation::Relu { relu_on_output: true }),
-            Preset::Transformer => (1, 1, Activation::Linear),
-        }
-    }
-
-    fn pretrained(self, panel: usize) -> bool {
-        matches!(self, Preset::Figure1 | Preset::Figure2 | Preset::FinalLayers) && panel == 1
-    }
-
-    /// The jobs: fast constructions first, then training runs seed by seed, so a whole curve
-    /// (the median of one seed) appears early and sharpens as seeds arrive.
-    fn jobs(self) -> Vec<Job> {
-        let mut fast = Vec::new();
-        let mut slow = Vec::new();
-        let lora = |rank: usize, tune_biases: bool| Work::Training { trainable: Trainable::Lora { rank, tune_biases } };
-        for seed in 0..SEEDS {
-            for panel in 0..self.panels().len() {
-                for rank in 1..=WIDTH {
-                    let x = rank as f64;
-                    match self {
-                        Preset::Figure1 => {
-                            slow.push(Job { panel, series: 0, x, seed, work: lora(rank, false) });
-                            fast.push(Job { panel, series: 1, x, seed, work: Work::LinearConstruction { rank } });
-                        }
-                        Preset::Figure2 => {
-                            slow.push(Job { panel, series: 0, x, seed, work: lora(rank, true) });
-                            fast.push(Job { panel, series: 1, x, seed, work: Work::FnnConstruction { rank } });
-                        }
-                        Preset::Transformer => {
-                            let depth = panel + 1;
-                            slow.push(Job {
-                                panel,
-                                series: 0,
-                                x,
-                                seed,
-                                work: Work::TransformerTraining { depth, rank },
-                            });
-                            fast.push(Job {
-                                panel,
-                                series: 1,
-                                x,
-                                seed,
-                                work: Work::TransformerConstruction { depth, rank },
-                            });
-                        }
-                        Preset::FinalLayers => {
-                            slow.push(Job { panel, series: 0, x: 256.0 * x, seed, work: lora(rank, true) });
-                            if rank <= 7 {
-                                let work = Work::Training { trainable: Trainable::FinalLayers { count: rank } };
-                                slow.push(Job { panel, series: 1, x: 256.0 * x, seed, work });
-                            }
-                        }
-                        Preset::Biases => {
-                            slow.push(Job { panel, series: 0, x: 64.0 * x, seed, work: lora(rank, false) });
-                            slow.push(Job { panel, series: 1, x: 64.0 * x + 32.0, seed, work: lora(rank, true) });
-                        }
-                    }
-                }
-            }
-        }
-        fast.extend(slow);
-        fast
-    }
 }
 
 impl Sweep {
@@ -399,128 +284,5 @@ impl Sweep {
             }
         }
         out
-    }
-}
-
-/// Whether this build trains transformers (the page's own build leaves it to the Web Workers).
-pub fn can_train_transformers() -> bool {
-    cfg!(feature = "transformer-training")
-}
-
-/// Whether this build can compute a job.
-fn computable_here(job: &Job) -> bool {
-    can_train_transformers() || !matches!(job.work, Work::TransformerTraining { .. })
-}
-
-/// A training run in progress: an FNN's, or a transformer's with its seed's test sequences.
-enum Run {
-    Fnn(Box<Trainer>),
-    #[cfg(feature = "transformer-training")]
-    Transformer(Box<TransformerTrainer>, Vec<Matrix>),
-}
-
-impl Run {
-    fn run(&mut self, steps: usize) {
-        match self {
-            Run::Fnn(t) => t.run(steps),
-            #[cfg(feature = "transformer-training")]
-            Run::Transformer(t, _) => t.run(steps),
-        };
-    }
-
-    fn steps(&self) -> usize {
-        match self {
-            Run::Fnn(t) => t.steps(),
-            #[cfg(feature = "transformer-training")]
-            Run::Transformer(t, _) => t.steps(),
-        }
-    }
-
-    fn diverged(&self) -> bool {
-        match self {
-            Run::Fnn(t) => t.diverged(),
-            #[cfg(feature = "transformer-training")]
-            Run::Transformer(t, _) => t.diverged(),
-        }
-    }
-
-    /// A finished run's MSE on the seed's test inputs (`None` if it diverged).
-    fn tested(&self, job: Job) -> Option<f64> {
-        match self {
-            _ if self.diverged() => None,
-            Run::Fnn(t) => {
-                let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
-                Some(t.mse_on(&test))
-            }
-            #[cfg(feature = "transformer-training")]
-            Run::Transformer(t, test) => Some(t.mse_on(test)),
-        }
-    }
-}
-
-#[cfg(feature = "transformer-training")]
-/// A transformer LoRA run for a job: the transformer lesson's seeded models and test sequences
-/// (those the construction is measured on), Adam as for the FNN presets, the FFN biases tuned.
-fn transformer_run(job: Job, depth: usize, rank: usize) -> Run {
-    let problem = transformer_params(job.seed, depth, rank).problem();
-    let config = TransformerTrainConfig {
-        trainable: TransformerTrainable::Lora { rank, tune_biases: true },
-        adam: AdamConfig::new(1e-3, 0.0),
-        batch_size: 256,
-        length: TRANSFORMER_LENGTH,
-        lora_init_std: 0.25,
-    };
-    let stream = rng::stream(job.seed, 1_000 + 100_000 * job.series as u64 + job.x as u64);
-    Run::Transformer(Box::new(TransformerTrainer::new(problem.target, problem.frozen, config, stream)), problem.inputs)
-}
-
-/// Tokens per sequence in the transformer figure (the paper's N = 10).
-const TRANSFORMER_LENGTH: usize = 10;
-
-fn transformer_params(seed: u64, depth: usize, rank: usize) -> crate::lessons::lora_transformer::Params {
-    crate::lessons::lora_transformer::Params {
-        width: WIDTH,
-        depth,
-        heads: 2,
-        length: TRANSFORMER_LENGTH,
-        rank,
-        seed,
-        pretrained: false,
-    }
-}
-
-/// The median of a list (the mean of the two middle values for an even count).
-pub fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 { values[mid] } else { (values[mid - 1] + values[mid]) / 2.0 })
-}
-
-/// The error a construction job reaches (`models`: the job's models, for the linear and FNN ones).
-fn construction(job: Job, work: Work, models: Option<&Models>) -> Option<f64> {
-    match work {
-        Work::LinearConstruction { rank } => {
-            let m = models?;
-            let d = Discrepancy::new(&m.target.weights[0], &m.frozen.weights).ok()?;
-            crate::lora::linear::construct(&m.target.weights[0], &m.frozen.weights, &d, &vec![rank; m.frozen.depth()])
-                .ok()
-                .map(|c| c.gaussian_mse())
-        }
-        Work::FnnConstruction { rank } => {
-            let m = models?;
-            let calibration =
-                models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::CALIBRATION), WIDTH, 256);
-            let test = models::gaussian_inputs(&mut rng::stream(job.seed, rng::streams::TEST), WIDTH, TEST_SIZE);
-            let built = fnn::construct(&m.target, &m.frozen, rank, &calibration, true).ok()?;
-            Some(fnn::mse(&built.adapted.forward(&test, true), &m.target.forward(&test, true)))
-        }
-        Work::TransformerConstruction { depth, rank } => {
-            let problem = transformer_params(job.seed, depth, rank).problem();
-            crate::lessons::lora_transformer::evaluate(&problem, rank).ok().map(|(mse, _)| mse)
-        }
-        Work::Training { .. } | Work::TransformerTraining { .. } => None,
     }
 }
