@@ -275,6 +275,8 @@ test('dark colours: the toggle switches the page and the figures, and is remembe
   assert.notEqual(await canvasHash(page, 'spectrum'), light);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(background, 'rgb(24, 26, 31)');
+  // The click loads the glossary (on the first interaction); a reload would abort that request.
+  await page.waitForLoadState('networkidle');
   await page.reload();
   await page.waitForSelector('body[data-ready="1"]');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
