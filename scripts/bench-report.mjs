@@ -39,6 +39,11 @@ for (const view of LESSONS) {
   const firstDraw = Number(await page.evaluate(() => document.body.dataset.firstDrawMs));
   // The lesson's first slider (or its first choice): a change, then the redrawn figures.
   const key = await page.$eval('main:not([hidden]) .controls [data-key]', (e) => e.dataset.key);
+  // Tasks over 50 ms while the control moves and the lesson's work runs after it.
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
   const samples = [];
   for (let i = 0; i < 25; i++) {
     samples.push(await page.evaluate(async ([k, step]) => {
@@ -53,10 +58,13 @@ for (const view of LESSONS) {
     }, [key, i]));
   }
   const kept = samples.slice(5);
+  await page.waitForSelector('body[data-settled="1"]', { timeout: 600000 });
+  const longTasks = await page.evaluate(() => window.longTasks);
   const row = {
     view, control: key, first_draw_ms: firstDraw,
     render_median_ms: median(kept.map((s) => s.render)), render_p95_ms: p95(kept.map((s) => s.render)),
     to_next_frame_median_ms: median(kept.map((s) => s.frame)),
+    long_tasks: longTasks.length, slowest_task_ms: Math.max(0, ...longTasks),
   };
   report.lessons.push(row);
   await context.close();
@@ -102,8 +110,8 @@ const f = (x, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
 console.log(`Adaptation Lab benchmark report — ${report.machine.cpus} cores (${report.machine.model}), Chromium ${report.machine.chromium}\n`);
 console.log(`${'kernel'.padEnd(44)} ${'unit'.padEnd(10)} ${'native ms'.padStart(11)} ${'wasm ms'.padStart(11)} ${'wasm/native'.padStart(11)}`);
 for (const k of report.kernels) console.log(`${k.name.padEnd(44)} ${k.unit.padEnd(10)} ${f(k.native_ms, 5).padStart(11)} ${f(k.wasm_ms, 5).padStart(11)} ${f(k.ratio, 2).padStart(11)}`);
-console.log(`\n${'lesson'.padEnd(18)} ${'control'.padEnd(9)} ${'first draw'.padStart(11)} ${'render med'.padStart(11)} ${'render p95'.padStart(11)} ${'next frame'.padStart(11)}   (ms)`);
-for (const l of report.lessons) console.log(`${l.view.padEnd(18)} ${l.control.padEnd(9)} ${f(l.first_draw_ms, 0).padStart(11)} ${f(l.render_median_ms, 1).padStart(11)} ${f(l.render_p95_ms, 1).padStart(11)} ${f(l.to_next_frame_median_ms, 1).padStart(11)}`);
+console.log(`\n${'lesson'.padEnd(18)} ${'control'.padEnd(9)} ${'first draw'.padStart(11)} ${'render med'.padStart(11)} ${'render p95'.padStart(11)} ${'next frame'.padStart(11)} ${'long tasks'.padStart(11)} ${'slowest'.padStart(8)}   (ms)`);
+for (const l of report.lessons) console.log(`${l.view.padEnd(18)} ${l.control.padEnd(9)} ${f(l.first_draw_ms, 0).padStart(11)} ${f(l.render_median_ms, 1).padStart(11)} ${f(l.render_p95_ms, 1).padStart(11)} ${f(l.to_next_frame_median_ms, 1).padStart(11)} ${String(l.long_tasks).padStart(11)} ${f(l.slowest_task_ms, 0).padStart(8)}`);
 console.log('');
 for (const p of report.presets) console.log(`${p.name}: ${(p.ms / 1000).toFixed(2)} s with ${p.workers} worker(s) on ${p.cores} cores`);
 for (const w of report.worker_speedup) console.log(`${w.figure}: ${w.speedup.toFixed(2)}× faster with ${w.workers} workers than with ${w.baseline}`);

@@ -253,20 +253,22 @@ body.embed .glossary, body.presenting .glossary { display: none; }
 `;
 
 // part → key → { term: the <dt> as the lessons write it, general: the first <dt> of its entry when
-// that is another form, definition: the <dd> }.
+// that is another form, definition: the <dd> }. A part is read when a lesson of it is first marked
+// up (in that task, not the wiring's: reading the symbols of every <dt> takes 10–20 ms).
 const terms = new Map();
-function readGlossary(list) {
-  for (const part of $$('section[data-part]', list)) {
+function termsOf(part) {
+  if (!terms.has(part)) {
     const entries = new Map();
-    for (const entry of $$('dl > div', part)) {
+    for (const entry of $$(`#glossary section[data-part="${part}"] dl > div`)) {
       const forms = $$('dt', entry);
       for (const form of forms) {
         const [symbol] = symbolsIn(form);
         if (symbol) entries.set(symbol.key, { term: form, general: form === forms[0] ? null : forms[0], definition: $('dd', entry) });
       }
     }
-    terms.set(part.dataset.part, entries);
+    terms.set(part, entries);
   }
+  return terms.get(part);
 }
 
 const partOf = (lesson) => (lesson.dataset.view.startsWith('icl') ? 'icl' : 'lora');
@@ -275,7 +277,7 @@ const partOf = (lesson) => (lesson.dataset.view.startsWith('icl') ? 'icl' : 'lor
 // sits in a link, a label or a summary, which take the focus themselves), the others hover only.
 function annotate(lesson) {
   const started = performance.now();
-  const known = terms.get(partOf(lesson));
+  const known = termsOf(partOf(lesson));
   const atoms = symbolsIn(lesson).filter((atom) => known.has(atom.key));
   // Wrapped from the last to the first, so that splitting a text node keeps earlier symbols' offsets.
   const marked = atoms.reverse().map((atom) => [atom.key, wrap(atom)]).reverse();
@@ -301,7 +303,7 @@ let hideTimer = 0;
 const clone = (node) => [...node.childNodes].map((child) => child.cloneNode(true));
 function show(el) {
   const lesson = el.closest('main.lesson');
-  const entry = lesson && terms.get(partOf(lesson)).get(el.dataset.sym);
+  const entry = lesson && termsOf(partOf(lesson)).get(el.dataset.sym);
   if (!entry) return;
   clearTimeout(hideTimer);
   if (anchor && anchor !== el) anchor.removeAttribute('aria-describedby');
@@ -375,7 +377,6 @@ function buildList() {
   // After the lessons, before whatever the page shows below them.
   const lessons = $$('main.lesson');
   if (lessons.length) lessons.at(-1).after(section); else document.body.append(section);
-  return parts;
 }
 
 export function wireGlossary() {
@@ -384,12 +385,12 @@ export function wireGlossary() {
   const style = new CSSStyleSheet();
   style.replaceSync(STYLE);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, style];
-  readGlossary(buildList());
+  buildList();
   wireTooltip();
   document.body.dataset.glossaryAt = started.toFixed(1);
   document.body.dataset.glossaryMs = (performance.now() - started).toFixed(1);
-  // Each lesson is marked up when it is first shown, in a task of its own (not the render's, nor
-  // this one).
+  // Each lesson is marked up (and its part of the glossary read) when it is first shown, in a task
+  // of its own (not the render's, nor this one).
   const shown = () => {
     const lesson = $('main.lesson:not([hidden])');
     if (lesson && lesson.dataset.glossary === undefined) annotate(lesson);

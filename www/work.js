@@ -33,22 +33,28 @@ export function stopWork() {
   document.body.dataset.computing = '0';
 }
 
-// After a result: progress, a redraw at most every `every` ms (paced work redraws more often, so
-// that the reader sees it move), and the end of the work.
+// Whether the figures are redrawn after a result: at the end of the work, when this thread stops
+// and leaves the rest to the workers (no later redraw is due), and at most every `every` ms
+// otherwise (paced work redraws more often, so that the reader sees it move) unless the figures
+// are held still.
+function redrawDue(every = 100) {
+  const complete = progress.done >= progress.total;
+  if (!complete && host.stillFigures()) return false;
+  return complete || progress.workersOnly || performance.now() - lastRender > every;
+}
+
+// After a result: progress, a redraw if one is due, and the end of the work.
 function afterWork(every = 100) {
   const complete = progress.done >= progress.total;
-  if (!complete && host.stillFigures() && performance.now() - lastRender > every) {
-    host.showProgress();
-    lastRender = performance.now();
-    return false;
-  }
-  // Also draw when this thread stops and leaves the rest to the workers (no later redraw is due).
-  if (complete || progress.workersOnly || performance.now() - lastRender > every) {
+  if (redrawDue(every)) {
     host.showProgress();
     host.render();
     lastRender = performance.now();
     // For the benchmark: when the first figure with background results was drawn, since navigation.
     if (!document.body.dataset.firstResultMs) document.body.dataset.firstResultMs = lastRender.toFixed(0);
+  } else if (performance.now() - lastRender > every) {
+    host.showProgress();
+    lastRender = performance.now();
   }
   if (complete) {
     document.body.dataset.settled = '1';
@@ -188,8 +194,8 @@ export function scheduleWork() {
   // Paced work (the training lesson's "watch" and "fast"): `credit` holds the units that the
   // time since the last task allows, at most a tenth of a second's worth (no burst after a
   // stall); paced tasks run once per frame. The units are the same whatever the pace.
-  // A paced run draws in a task of its own, the frame after its steps: a task never holds both
-  // a unit of work and a redraw (each up to tens of milliseconds for the largest networks).
+  // A task holds either a slice of work or a redraw, never both (a redraw of the largest figures
+  // takes tens of milliseconds): when a slice makes a redraw due, the next task draws.
   let credit = 0;
   let last = performance.now();
   let drawDue = false;
@@ -198,10 +204,11 @@ export function scheduleWork() {
     guarded(() => {
       const sliceStart = performance.now();
       const rate = host.stillFigures() ? 0 : lab.pace(); // units a second; 0: as fast as possible
-      if (rate > 0 && drawDue && sliceStart - lastRender > 40) {
+      // Paced work is drawn at most every 40 ms; a finished slice's redraw is never held back.
+      if (drawDue && (rate === 0 || sliceStart - lastRender > 40 || progress.done >= progress.total)) {
         drawDue = false;
-        afterWork(0);
-        lastFrame = 0;
+        if (afterWork(0) || progress.workersOnly) return;
+        if (rate > 0) lastFrame = 0; // the next paced task waits for the next frame
         nextTask(step);
         return;
       }
@@ -220,13 +227,11 @@ export function scheduleWork() {
       } while (performance.now() - sliceStart < SLICE_MS && progress.done < progress.total && !progress.workersOnly);
       // What is left only the workers can compute (transformer training): their results drive it.
       if (progress.workersOnly) needWorkers();
-      const ended = progress.done >= progress.total;
-      if (rate > 0 && worked && !ended) drawDue = true;
-      else if (worked || ended) {
-        drawDue = false;
-        if (afterWork()) return;
+      if (worked || progress.done >= progress.total) {
+        if (rate > 0 || redrawDue()) drawDue = true;
+        else afterWork(); // at most the progress bar: no redraw is due yet
       }
-      if (progress.workersOnly) return;
+      if (progress.workersOnly && !drawDue) return;
       if (rate > 0) lastFrame = 0; // the next paced task waits for the next frame
       nextTask(step);
     });
