@@ -86,11 +86,12 @@ async function preset(fragment, workers) {
 }
 report.presets = [];
 report.presets.push({ name: 'Training lesson: 5,000 Adam steps, D=16, L=4, target depth 2, rank 4, batch 256 (page, with drawing)', ...(await preset('#v=1&view=lora-training&Lbar=2&L=4&pace=max')) });
-report.presets.push({ name: 'LoRA Figure 2 (160 constructions and 160 training runs of 5,000 steps), one worker per core', ...(await preset('#v=1&view=lora-paper&fig=2')) });
+report.presets.push({ name: 'LoRA Figure 2 from the finished results that ship with the lab (fetched, taken, drawn)', ...(await preset('#v=1&view=lora-paper&fig=2')) });
+report.presets.push({ name: 'LoRA Figure 2 recomputed live (160 constructions and 160 training runs of 5,000 steps), one worker per core', ...(await preset('#v=1&view=lora-paper&fig=2&live=1')) });
 report.worker_speedup = [];
 // The speed-up from workers, for a training sweep and a Monte Carlo sweep.
 for (const [name, fragment, single] of [
-  ['LoRA biases figure (160 training runs of 5,000 steps)', '#v=1&view=lora-paper&fig=bias', 0],
+  ['LoRA biases figure recomputed live (160 training runs of 5,000 steps)', '#v=1&view=lora-paper&fig=bias&live=1', 0],
   ['ICL Figure 6 (five panels, 10,000 trials per point)', '#v=1&view=icl-paper&fig=6', 1],
 ]) {
   const alone = await preset(fragment, single);

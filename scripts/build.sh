@@ -40,6 +40,8 @@ cp www/*.svg www/bench.html dist/www/
 # The landing page's lesson thumbnails (made by scripts/thumbnails.mjs from a built page).
 mkdir -p www/thumbs && cp -r www/thumbs dist/www/
 cp -r www/pkg www/pkg-export dist/www/
+# The finished results of the slow paper presets, fetched when one opens (scripts/precompute.sh).
+cp -r www/results dist/www/
 # The page's modules and the wasm glue as minified modules: the page's, the worker's, and the
 # export actions split off to load on first use (the export build stays a separate file too).
 node_modules/.bin/esbuild www/main.js www/worker.js --bundle --splitting --minify --format=esm --target=es2022 \

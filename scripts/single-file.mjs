@@ -43,7 +43,7 @@ const names = (source) => [...source.matchAll(/^export (?:async function|functio
 // The wasm travels gzip-compressed (then base64) and the page inflates it with the browser's own
 // DecompressionStream: the file is about half as large as with the raw wasm in base64.
 const wasm = gzipSync(readFileSync(path.join(ROOT, 'www/pkg-export/adaptlab_bg.wasm')), { level: 9 }).toString('base64');
-const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/readout.js', 'www/drag.js', 'www/pool.js', 'www/controls.js', 'www/work.js', 'www/transport.js', 'www/tour.js', 'www/tour-stops.js',
+const modules = ['www/dom.js', 'www/classroom.js', 'www/export.js', 'www/data-table.js', 'www/readout.js', 'www/drag.js', 'www/pool.js', 'www/controls.js', 'www/work.js', 'www/transport.js', 'www/shipped.js', 'www/tour.js', 'www/tour-stops.js',
   'www/glossary-terms.js', 'www/glossary.js'];
 // The export actions and the worker pool, which the page imports on first use, are scopes of
 // their own here.

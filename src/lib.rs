@@ -15,6 +15,9 @@ pub mod lessons;
 pub mod pages;
 pub mod plots;
 pub mod precomputed;
+pub mod results_file;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod shipped;
 pub mod solve;
 pub mod state;
 pub mod tour;

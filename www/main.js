@@ -10,6 +10,7 @@ import { wireReadouts } from './readout.js';
 import { wireDataTables } from './data-table.js';
 import { route } from './landing.js';
 import { writeControls } from './controls.js';
+import { fetchShipped } from './shipped.js';
 import { wireWork, scheduleWork, stopWork, setProgress, currentProgress } from './work.js';
 import { wireTransport, showTransport, stillFigures, workPaused, isPlaying, setPlaying, step, stepBack, restart } from './transport.js';
 
@@ -207,7 +208,27 @@ function refresh(shown = lab.shown(), started = performance.now()) {
   // For the benchmark report: when the first figures were drawn, since navigation.
   if (!document.body.dataset.firstDrawMs) document.body.dataset.firstDrawMs = performance.now().toFixed(0);
   document.body.dataset.ready = '1';
-  scheduleWork();
+  if (capabilities.shipped) openShipped(capabilities.shipped);
+  scheduleWork(); // held while the lesson waits for finished results
+}
+
+// The finished results a lesson opens with (`capabilities.shipped`), fetched and handed to the
+// lab; should they not load, or not fit, the lesson computes live and its report says why. A
+// result that arrives after the reader has moved on is dropped.
+let shippedFor = null;
+function openShipped(file) {
+  const fragment = lab.fragment();
+  if (shippedFor === fragment) return; // already on its way
+  shippedFor = fragment;
+  const done = (take) => act(() => {
+    if (shippedFor !== fragment) return;
+    shippedFor = null;
+    if (lab.fragment() !== fragment) return;
+    try { take(); } catch { /* the report says why they cannot be used */ }
+    refresh();
+  });
+  fetchShipped(file).then((results) => done(() => lab.take_shipped(...results)),
+    (error) => done(() => lab.shipped_unavailable(error.message)));
 }
 
 // A setting changed: one call validates it and computes what the page shows (`Shown`).
@@ -321,7 +342,7 @@ const page = {
   act,
   broken: () => broken,
   capabilities: () => capabilities,
-  held: () => workPaused() || offscreen || document.hidden,
+  held: () => workPaused() || offscreen || document.hidden || Boolean(capabilities?.shipped),
   stillFigures,
   showProgress,
   renderNow: render,

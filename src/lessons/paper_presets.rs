@@ -33,6 +33,20 @@ impl Preset {
         }
     }
 
+    /// The file of finished results that ships with the lab for this preset (in `www/results/`,
+    /// made by `scripts/precompute.sh`): the presets whose full computation takes minutes on a
+    /// laptop. Not the transformer figure (an hour and a half of training on two cores), which
+    /// the page computes live.
+    pub fn shipped_file(self) -> Option<&'static str> {
+        match self {
+            Preset::Figure1 => Some("lora-paper-1.json"),
+            Preset::Figure2 => Some("lora-paper-2.json"),
+            Preset::FinalLayers => Some("lora-paper-flt.json"),
+            Preset::Biases => Some("lora-paper-bias.json"),
+            Preset::Transformer => None,
+        }
+    }
+
     /// What the preset reproduces.
     pub fn description(self) -> &'static str {
         match self {

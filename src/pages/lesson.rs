@@ -5,6 +5,7 @@
 use super::report::{Capabilities, Progress, Report};
 use super::work::{Job, JobResult};
 use crate::plots::FigureSet;
+use crate::results_file::Results;
 use crate::state::State;
 
 /// A lesson's page: computes its report and figures from the state, does its background work
@@ -51,6 +52,20 @@ pub trait Lesson: Send {
     /// belong to the current work (a stale result) or does not fit it.
     fn accept(&mut self, _state: &State, _job: Job, _result: JobResult) -> bool {
         false
+    }
+
+    /// The file of finished results that `state` opens with, while the lesson waits for them: the
+    /// lab ships them for sweeps that take minutes (the page fetches the file; the command line
+    /// has it built in).
+    fn shipped(&self, _state: &State) -> Option<&'static str> {
+        None
+    }
+
+    /// Takes the finished results the lesson waits for (`Ok`), or goes on without them (`Err`:
+    /// why they could not be loaded). An error says why they cannot be used; the lesson then
+    /// computes live.
+    fn take_shipped(&mut self, _state: &State, _results: Result<&Results, String>) -> Result<(), String> {
+        Err("this lesson opens with no finished results".to_owned())
     }
 
     /// The current problem as `adaptlab solve` JSON, when the lesson has one. For the command

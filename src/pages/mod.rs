@@ -19,6 +19,7 @@ pub use report::{Capabilities, Number, Play, Presentation, Progress, Report, Sai
 pub use work::{Job, JobResult};
 
 use crate::plots::FigureSet;
+use crate::results_file::Results;
 use crate::state::{self, Control, State, View};
 
 /// The lab: the state and one `Lesson` per view, each with its own cache (the expensive
@@ -92,7 +93,29 @@ impl Lab {
 
     /// What the page may do with the current view's lesson.
     pub fn capabilities(&self) -> Capabilities {
-        self.lesson().capabilities()
+        let lesson = self.lesson();
+        Capabilities { shipped: lesson.shipped(&self.state), ..lesson.capabilities() }
+    }
+
+    /// Opens the current view with the finished results it waits for, as the page does once it
+    /// has fetched them: the command line has them built in (the page's build does nothing here).
+    /// A file that cannot be used is said in the report (the view computes live).
+    pub fn open_shipped(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let (lesson, state) = self.lesson_mut();
+            if let Some(file) = lesson.shipped(state) {
+                let _ = lesson.take_shipped(state, crate::shipped::results(file).as_ref().map_err(Clone::clone));
+            }
+        }
+    }
+
+    /// Takes the finished results the current view waits for (`Capabilities::shipped`), or goes
+    /// on without them (`Err`: why they could not be loaded); an error says why they cannot be
+    /// used, and the view computes live instead.
+    pub fn take_shipped(&mut self, results: Result<&Results, String>) -> Result<(), String> {
+        let (lesson, state) = self.lesson_mut();
+        lesson.take_shipped(state, results)
     }
 
     /// Recomputes the current view (reusing cached analyses) and returns its report.
@@ -101,7 +124,7 @@ impl Lab {
         let view = self.state.view;
         let (lesson, state) = self.lesson_mut();
         let (report, figures) = lesson.compute(state)?;
-        let capabilities = lesson.capabilities();
+        let capabilities = Capabilities { shipped: lesson.shipped(state), ..lesson.capabilities() };
         let keys = figures.keys();
         self.figures = figures;
         let display = &self.state.display;
@@ -164,6 +187,7 @@ impl Lab {
     /// background work (the command line reports long runs on stderr with it); returns the
     /// report and the progress it was taken at.
     pub fn compute_all_with(&mut self, mut on_progress: impl FnMut(Progress)) -> Result<(Report, Progress), String> {
+        self.open_shipped();
         self.compute()?;
         // Stops short where only Web Workers can go on (never in a build with everything).
         let progress = loop {
@@ -185,6 +209,7 @@ impl Lab {
             let (report, progress) = lab.compute_all_with(on_progress)?;
             (report, progress.is_complete())
         } else {
+            lab.open_shipped();
             let report = lab.compute()?;
             // Zero units: only asks how much is done.
             (report, lab.advance(0).is_complete())

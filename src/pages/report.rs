@@ -183,6 +183,9 @@ pub struct Capabilities {
     pub sweep: bool,
     /// The figure whose marks can be dragged (the page loads its pointer handling).
     pub handles: Option<&'static str>,
+    /// The file of finished results (in `www/results/`) that the lesson waits for: the page
+    /// fetches it and hands it to `take_shipped` before any background work.
+    pub shipped: Option<&'static str>,
 }
 
 /// The progress bar's words for a curve over ranks, or for the pretraining of its frozen model

@@ -38,6 +38,8 @@ pub fn applies(state: &State, key: &str) -> bool {
             // The 2-D prior's own settings act only in the 2-D scenarios.
             !matches!(key, "centres" | "pi" | "sy" | "sw" | "smu") || state.icl_prompt.scenario.is_plane()
         }
+        // "Recompute live" only where finished results ship with the lab.
+        super::View::Paper => key != "live" || state.paper.shipped_file().is_some(),
         _ => true,
     }
 }

@@ -387,4 +387,12 @@ pub(super) static FIELDS: &[Field] = &[
             }
         },
     },
+    Field {
+        key: "live",
+        label: "recompute live (1 = yes)",
+        view: View::Paper,
+        spec: Spec::Integer { min: 0, max: 1 },
+        read: |s| Value::Integer(i64::from(s.paper_live)),
+        write: |s, v| s.paper_live = integer(v) == 1,
+    },
 ];

@@ -104,6 +104,9 @@ pub struct State {
     pub training_pace: lora_training::Pace,
     /// The paper-figure preset shown.
     pub paper: Preset,
+    /// The preset is computed on the page (`live=1`) even where its finished results ship with
+    /// the lab.
+    pub paper_live: bool,
     /// Parameters of the ICL risk lesson.
     pub icl_risk: icl_lesson::Params,
     /// The risk lesson's risk axis is logarithmic (`axis=log`); linear by default, where a rise
@@ -127,6 +130,7 @@ impl Default for State {
             lora_training: lora_training::Params::default(),
             training_pace: lora_training::Pace::default(),
             paper: Preset::Figure1,
+            paper_live: false,
             icl_risk: icl_lesson::Params::default(),
             icl_risk_log_axis: false,
             icl_figure: IclFigure::Six,

@@ -18,6 +18,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::pages::wire;
 use crate::plots::readout::Readouts;
 use crate::plots::{Figure, Theme};
+use crate::results_file::{Results, Shard};
 
 /// Installs the panic hook: a Rust panic is logged to the console with its message and place
 /// (the page then shows its error banner, see `www/dom.js`).
@@ -233,6 +234,33 @@ impl Lab {
         wire::result_from_numbers(&job, numbers).is_some_and(|result| self.inner.accept(job, result))
     }
 
+    /// Takes the finished results the current view waits for (`Capabilities.shipped`), as the
+    /// page read them from their file (`results_file`): the link state, the code version, the
+    /// number of jobs, the shard `[i, N]`, then per result its job position, how many numbers it
+    /// has, and all the numbers one after another. The error says why they cannot be used; the
+    /// view then computes live.
+    #[allow(clippy::too_many_arguments)]
+    pub fn take_shipped(
+        &mut self,
+        fragment: String,
+        code_version: String,
+        jobs: usize,
+        shard: &[u32],
+        positions: &[u32],
+        lengths: &[u32],
+        numbers: &[f64],
+    ) -> Result<(), JsError> {
+        let results = shipped_results(fragment, code_version, jobs, shard, positions, lengths, numbers);
+        self.inner.take_shipped(results.as_ref().map_err(Clone::clone)).map_err(|e| JsError::new(&e))
+    }
+
+    /// Goes on without the finished results the current view waits for (`why` they could not be
+    /// loaded): it computes live and says why.
+    pub fn shipped_unavailable(&mut self, why: &str) {
+        // The error repeats `why`, which the page has already shown.
+        let _ = self.inner.take_shipped(Err(why.to_owned()));
+    }
+
     /// The current view's plotted series as CSV.
     pub fn csv(&self) -> String {
         self.inner.figures().csv()
@@ -269,4 +297,34 @@ impl Lab {
     fn figure(&self, key: &str) -> Result<&Figure, JsError> {
         self.inner.figures().get(key).ok_or_else(|| JsError::new(&format!("no figure named '{key}' in this lesson")))
     }
+}
+
+/// A results file from the numbers `Lab::take_shipped` receives; an error for numbers that do
+/// not split into the results they count.
+fn shipped_results(
+    fragment: String,
+    code_version: String,
+    jobs: usize,
+    shard: &[u32],
+    positions: &[u32],
+    lengths: &[u32],
+    numbers: &[f64],
+) -> Result<Results, String> {
+    let malformed = || "the results file is malformed".to_owned();
+    let &[index, count] = shard else { return Err(malformed()) };
+    let shard = Shard { index: index as usize, count: count as usize };
+    if positions.len() != lengths.len() || lengths.iter().map(|&n| n as usize).sum::<usize>() != numbers.len() {
+        return Err(malformed());
+    }
+    let mut rest = numbers;
+    let mut results = Vec::with_capacity(positions.len());
+    for (&position, &length) in positions.iter().zip(lengths) {
+        let (these, after) = rest.split_at(length as usize);
+        results.push((position as usize, these.to_vec()));
+        rest = after;
+    }
+    if shard != Shard::ALL {
+        return Err(format!("the file holds a slice of the jobs (shard {index}/{count}), not all of them"));
+    }
+    Ok(Results { fragment, code_version, shard, jobs, results })
 }

@@ -213,6 +213,21 @@ fn lora_paper(shown: &Shown) -> Result<Vec<&'static str>, String> {
     if check.starts_with("Done") && done < total {
         return Err(format!("says done at {done} of {total}"));
     }
+    if check.contains("These results were computed in advance") {
+        if done < total || !check.starts_with("Done") {
+            return Err(format!("says its results were computed in advance at {done} of {total}"));
+        }
+        checked.push("paper: results computed in advance only when complete");
+    }
+    if check.starts_with("Loading the finished results") {
+        if done > 0.0 || shown.report.capabilities.shipped.is_none() {
+            return Err(format!(
+                "says it loads finished results at {done} of {total}, asking the page for {:?}",
+                shown.report.capabilities.shipped
+            ));
+        }
+        checked.push("paper: loading finished results only before any run, with the file asked for");
+    }
     for (panel, figure) in [("panel-1", "panel-1"), ("panel-2", "panel-2")] {
         let Some((_, text)) = shown.report.summaries.iter().find(|(k, _)| *k == panel) else { continue };
         for part in text.split("; ") {
@@ -257,7 +272,7 @@ fn lora_paper(shown: &Shown) -> Result<Vec<&'static str>, String> {
 #[test]
 fn lora_paper_claims() {
     let states: Vec<String> = crate::states::sweep("lora-paper", 0, &[]);
-    assert_eq!(states.len(), 5, "the five presets");
+    assert_eq!(states.len(), 6, "the five presets, and Figure 1 recomputed live: {states:?}");
     // Each preset at three points of its sweep: before any work, after its constructions (or a
     // part of them), and after the first runs of gradient descent.
     let mut counts = std::collections::BTreeMap::new();
@@ -270,6 +285,27 @@ fn lora_paper_claims() {
         &counts,
         &[
             "paper: progress sentence = progress numbers",
+            "paper: panel summary = ends of a plotted series, verb matches",
+            "paper: loading finished results only before any run, with the file asked for",
+        ],
+    );
+}
+
+/// The presets that open complete from the finished results that ship with the lab, as the page
+/// shows them once it has loaded them.
+#[test]
+fn lora_paper_shipped_claims() {
+    let states: Vec<String> = adaptlab::lessons::paper_figures::Preset::ALL
+        .into_iter()
+        .filter(|p| p.shipped_file().is_some())
+        .map(|p| format!("v=1&view=lora-paper&fig={}", p.key()))
+        .collect();
+    assert_eq!(states.len(), 4);
+    let counts = crate::check_states_within("lora-paper", &states, lora_paper, None);
+    assert_reached(
+        &counts,
+        &[
+            "paper: results computed in advance only when complete",
             "paper: panel summary = ends of a plotted series, verb matches",
         ],
     );
