@@ -26,9 +26,14 @@ fn shipped_presets() -> Vec<(Preset, &'static str, Results)> {
         .collect()
 }
 
-/// Equal to 1e-9 relative (both NaN for a failed run).
+/// Equal to 1e-6 relative, or both at rounding level (below 1e-12, where a construction is exact),
+/// or both NaN (a failed run). Recomputed on the machine that made the files they agree to 1e-9 or
+/// better; across processors they need not: the matrix kernels use fused multiply-adds where the processor
+/// has them (and the page's wasm never does), and 5,000 Adam steps of an eight-layer model grow
+/// those last-bit differences to about 2.4e-7 relative (measured: the final-layers preset's last
+/// run, native against Chromium). A change to what the code computes moves them far more.
 fn same(a: f64, b: f64) -> bool {
-    (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-6 * a.abs().max(b.abs()) || (a.abs() < 1e-12 && b.abs() < 1e-12)
 }
 
 #[test]

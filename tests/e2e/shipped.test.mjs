@@ -69,8 +69,11 @@ test('the shipped results load only when a preset that uses them opens', async (
 
 // The first, middle and last run of each file (the constructions come first, the gradient runs
 // last), each computed by a fresh instance of the page's wasm at the preset's live link, as a
-// Web Worker computes it. wasm's and native floats may differ in the last bits: equal to 1e-9
-// relative, or both at rounding level (below 1e-12, where the construction is exact).
+// Web Worker computes it. Equal to 1e-6 relative, or both at rounding level (below 1e-12, where a
+// construction is exact): the file was computed natively, whose matrix kernels use fused
+// multiply-adds where the processor has them (wasm never does), and 5,000 Adam steps of an
+// eight-layer model grow those last-bit differences to about 2.4e-7 relative (the final-layers
+// preset's last run). A change to what the code computes moves the numbers far more.
 test("a sample of every shipped file's runs, recomputed by the page's wasm, gives the shipped numbers", async () => {
   const { page, context, problems } = await lab.open('#v=1&view=lora-linear');
   const compared = [];
@@ -91,7 +94,7 @@ test("a sample of every shipped file's runs, recomputed by the page's wasm, give
     positions.forEach((position, i) => {
       const expected = shipped.results[position][1].map(value);
       const actual = got[i].map(value);
-      const same = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))
+      const same = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b))
         || (Math.abs(a) < 1e-12 && Math.abs(b) < 1e-12);
       assert.ok(actual.length === expected.length && actual.every((a, j) => same(a, expected[j])),
         `${file} run ${position}: the page computes ${actual}, the file holds ${expected}: run scripts/precompute.sh`);
