@@ -101,7 +101,7 @@ fn the_lab_opens_a_shipped_preset_complete_and_says_where_its_results_come_from(
         let check = &said.report.check;
         assert!(check.starts_with("Done: all "), "{check}");
         assert!(
-            check.contains(&format!("computed in advance by this lab's own code (build {})", results.code_version)),
+            check.contains(&format!("Computed in advance by this lab's own code (build {})", results.code_version)),
             "{check}"
         );
         let number = |id: &str| said.report.numbers.iter().find(|n| n.id == id).and_then(|n| n.value);

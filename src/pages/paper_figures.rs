@@ -75,7 +75,7 @@ fn filled(preset: Preset, results: &Results) -> Result<Sweep, String> {
 fn source_note(source: &Source) -> String {
     match source {
         Source::Live | Source::Waiting => String::new(),
-        Source::Shipped(version) => format!(" These results were computed in advance by this lab's own code (build {version}), with the preset's seeds, and ship with the page; tick “Recompute live” to compute every run again here (it takes minutes)."),
+        Source::Shipped(version) => format!(" Computed in advance by this lab's own code (build {version}) with the preset's seeds; tick “Recompute live” to compute every run again here (minutes)."),
         Source::Unavailable(why) => format!(" (The finished results that ship with the lab could not be used: {why}. They are computed here instead.)"),
     }
 }

@@ -213,7 +213,7 @@ fn lora_paper(shown: &Shown) -> Result<Vec<&'static str>, String> {
     if check.starts_with("Done") && done < total {
         return Err(format!("says done at {done} of {total}"));
     }
-    if check.contains("These results were computed in advance") {
+    if check.contains("Computed in advance by this lab") {
         if done < total || !check.starts_with("Done") {
             return Err(format!("says its results were computed in advance at {done} of {total}"));
         }

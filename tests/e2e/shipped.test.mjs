@@ -27,7 +27,7 @@ test('a slow preset opens complete from its shipped results and says so; "Recomp
     await page.waitForSelector('body[data-settled="1"]', { timeout: 30000 });
     const check = await text(page, '.live-check');
     assert.ok(check.startsWith(`Done: all ${shipped.jobs} runs, median over 5 seeds per point.`), check);
-    assert.ok(check.includes(`computed in advance by this lab's own code (build ${shipped.code_version})`), check);
+    assert.ok(check.includes(`Computed in advance by this lab's own code (build ${shipped.code_version})`), check);
     assert.deepEqual([await number(page, 'paper-done'), await number(page, 'paper-total')], [shipped.jobs, shipped.jobs]);
     assert.ok([...transferred.keys()].some((url) => url.endsWith(`/www/results/${file}`)), `${file} was fetched`);
     assert.equal(await page.isVisible('#paper-live'), true);
@@ -42,7 +42,7 @@ test('a slow preset opens complete from its shipped results and says so; "Recomp
       assert.ok(!(await text(page, '.live-check')).includes('in advance'));
       // And back: the shipped results again, complete.
       await page.uncheck('#paper-live');
-      await page.waitForFunction(() => document.querySelector('main.lesson:not([hidden]) .live-check').textContent.includes('computed in advance'));
+      await page.waitForFunction(() => document.querySelector('main.lesson:not([hidden]) .live-check').textContent.includes('Computed in advance'));
       assert.equal(await number(page, 'paper-done'), shipped.jobs);
     }
     assert.deepEqual(problems, []);
